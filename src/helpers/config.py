@@ -1,0 +1,57 @@
+"""Project paths and parameter defaults: the single place every module and notebook takes them from.
+
+Paths are resolved from the project root (the folder holding ``pyproject.toml``), never from the
+current working directory, so that notebooks run by Papermill from any folder find the same files.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _find_root() -> Path:
+    env = os.environ.get("SCA_PROJECT_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "pyproject.toml").is_file() and (parent / "src" / "helpers").is_dir():
+            return parent
+    # Installed outside a checkout: fall back to the working directory.
+    return Path.cwd().resolve()
+
+
+PROJECT_ROOT: Path = _find_root()
+DATA_DIR: Path = PROJECT_ROOT / "data"
+RAW_DIR: Path = DATA_DIR / "raw"            # immutable user inputs (git-ignored)
+DEMO_DIR: Path = DATA_DIR / "demo"          # generated demo dataset (committed)
+REFERENCE_DIR: Path = DATA_DIR / "reference"  # thresholds, targets, enums (committed, with sources)
+INTERIM_DIR: Path = DATA_DIR / "interim"    # cache of canonical tables (rebuilt, git-ignored)
+NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
+REPORTS_DIR: Path = PROJECT_ROOT / "reports"
+DOCS_DIR: Path = PROJECT_ROOT / "docs"
+SHARED_REAL_DIR: Path = PROJECT_ROOT.parent / "shared" / "data" / "real"
+
+# Parameter defaults (DESIGN §3-§4). Names are part of the public contract.
+DEFAULT_PARAMS: dict[str, object] = {
+    "year": 2024,
+    "buyers": [],
+    "data_dir": "data/demo",
+    "scope": "above_eu_thresholds",
+    "target": 0.30,
+    "min_delivery_ratio": 0.8,
+    "as_of": "",            # empty = 31 December of `year`
+    "min_contracts": 5,
+    "alpha": 0.05,
+    "etp_hours": 1607.0,
+    "min_cell_size": 11,
+}
+
+SCOPES = ("above_eu_thresholds", "all")
+
+
+def resolve_path(path: str | os.PathLike[str]) -> Path:
+    """Resolve a user path: absolute paths are kept, relative ones are taken from the project root."""
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else (PROJECT_ROOT / p)
