@@ -1,0 +1,39 @@
+"""Command line: ``python -m helpers <command> ...``.
+
+Commands (each implemented in its own module, imported lazily so that ``--help`` is instant):
+  run                one year into <out>/<year>/        (helpers.run)
+  run-all            every demo year + trends + hypotheses + reports/index.html (helpers.run)
+  refresh-notebooks  re-execute the committed notebooks in place on the demo data (helpers.run)
+  bench              national-scale benchmark           (helpers.bench)
+  simulate           coverage simulation of the hypotheses' intervals (helpers.hypotheses)
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+COMMANDS = {
+    "run": ("helpers.run", "main_run"),
+    "run-all": ("helpers.run", "main_run_all"),
+    "refresh-notebooks": ("helpers.run", "main_refresh_notebooks"),
+    "bench": ("helpers.bench", "main"),
+    "simulate": ("helpers.simulate", "main"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        print(__doc__)
+        return 0
+    cmd, rest = argv[0], argv[1:]
+    if cmd not in COMMANDS:
+        print(f"unknown command {cmd!r}; choose one of: {', '.join(COMMANDS)}", file=sys.stderr)
+        return 2
+    module, func = COMMANDS[cmd]
+    return int(getattr(importlib.import_module(module), func)(rest) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
