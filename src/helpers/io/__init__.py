@@ -1,0 +1,1 @@
+"""Readers: every supported input file -> canonical tables (see helpers.schemas)."""
