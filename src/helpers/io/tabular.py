@@ -1,0 +1,288 @@
+"""Reading user tables (CSV, XLSX) as text, and parsing their values without losing a problem.
+
+DESIGN §2: every reader accepts CSV with ``,`` or ``;``, UTF-8 with or without BOM or cp1252, decimal
+commas, and XLSX where marked. This module is the one place where those variants are handled, so that
+all of them give the *same* table:
+
+- every column is read as ``str`` (identifiers such as SIRET keep their leading zeros), surrounding
+  whitespace is stripped and empty cells become ``pd.NA``;
+- a ``_row`` column holds the row number as the user sees it in a spreadsheet (header = 1, first data
+  row = 2), so every problem can name its rows;
+- the ``parse_*`` helpers turn text into numbers or dates and *return* the invalid cells as a mask
+  instead of raising, so that a reader can list every problem of a file at once.
+
+File-level problems (missing, empty, unreadable or malformed file, duplicated header names) raise
+:class:`helpers.errors.InputError` listing all of them for that file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, Problem
+
+ROW = "_row"
+"""Name of the column holding the spreadsheet row number (header = 1, first data row = 2)."""
+
+CSV_SUFFIXES = (".csv", ".txt")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+TABLE_SUFFIXES = CSV_SUFFIXES + XLSX_SUFFIXES
+
+_SEPARATORS = (";", ",", "\t")
+
+
+def _file_error(path: Path, message: str, column: str | None = None,
+                rows: Iterable[int] = ()) -> InputError:
+    return InputError([Problem(path.name, column, message, tuple(rows))])
+
+
+def decode_text(path: Path) -> tuple[str, str]:
+    """Return ``(text, encoding)`` of a text file: UTF-8 (a BOM is removed), else cp1252.
+
+    cp1252 (Windows "ANSI", what Excel writes on a French PC) is the fallback when the bytes are not
+    valid UTF-8; the rare bytes cp1252 leaves undefined are an error naming the file.
+    """
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise _file_error(path, f"cannot decode the file as UTF-8 nor as cp1252 (byte {exc.start}); "
+                                "save it as UTF-8 CSV") from exc
+
+
+def sniff_separator(text: str) -> str:
+    """The field separator of a CSV text: the one among ``;``, ``,`` and tab that occurs most often
+    in the header line outside quotes (ties go to ``;``, the French Excel default)."""
+    header = text.split("\n", 1)[0]
+    unquoted = re.sub(r'"[^"]*"', "", header)
+    counts = {sep: unquoted.count(sep) for sep in _SEPARATORS}
+    best = max(_SEPARATORS, key=lambda s: counts[s])  # max keeps the first on ties: ';'
+    return best if counts[best] > 0 else ","
+
+
+def _read_csv_cells(path: Path) -> tuple[list[str], pd.DataFrame, dict[str, str]]:
+    text, encoding = decode_text(path)
+    if not text.strip():
+        raise _file_error(path, "the file is empty (no header row)")
+    sep = sniff_separator(text)
+    try:
+        cells = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str,
+                            keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                            quotechar='"', engine="c")
+    except pd.errors.ParserError:
+        raise _ragged_rows_error(path, text, sep) from None
+    except pd.errors.EmptyDataError:
+        raise _file_error(path, "the file is empty (no header row)") from None
+    header = [str(h) for h in cells.iloc[0].tolist()]
+    body = cells.iloc[1:].reset_index(drop=True)
+    body.columns = range(body.shape[1])
+    return header, body, {"format": "csv", "encoding": encoding, "separator": sep}
+
+
+def _ragged_rows_error(path: Path, text: str, sep: str) -> InputError:
+    """Every row with more fields than the header, listed at once (pandas stops at the first)."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep, quotechar='"')
+    width = None
+    bad: list[int] = []
+    for i, fields in enumerate(reader, start=1):
+        if width is None:
+            width = len(fields)
+        elif len(fields) > width:
+            bad.append(i)
+    return _file_error(path, f"these rows have more fields than the header ({width}); "
+                             f"check the separator '{sep}' and the quoting", rows=bad)
+
+
+def _cell_text(value: object) -> str:
+    """Text of one XLSX cell as a user would type it: integers without '.0', dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        value = pd.Timestamp(value).to_pydatetime()
+    if hasattr(value, "isoformat"):
+        text = value.isoformat()
+        return text[:10] if text.endswith("T00:00:00") else text
+    return str(value)
+
+
+def _read_xlsx_cells(path: Path) -> tuple[list[str], pd.DataFrame, dict[str, str]]:
+    import openpyxl  # imported here: only XLSX readers pay for it
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise _file_error(path, f"cannot open the file as an XLSX workbook ({type(exc).__name__}: "
+                                f"{exc})") from exc
+    try:
+        ws = wb.worksheets[0]
+        rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    if not rows or not any(c.strip() for c in rows[0]):
+        raise _file_error(path, "the first sheet is empty or its first row (the header) is blank")
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    cells = pd.DataFrame(rows, dtype=object)
+    header = cells.iloc[0].tolist()
+    body = cells.iloc[1:].reset_index(drop=True)
+    return header, body, {"format": "xlsx", "encoding": "", "separator": ""}
+
+
+def read_table_file(path: str | Path, *, table: str, info: dict[str, str] | None = None
+                    ) -> pd.DataFrame:
+    """Read one CSV or XLSX file as text, every column ``str`` (DESIGN §2).
+
+    ``table`` is the canonical table the file is read for (used in messages). When ``info`` is a
+    dict, it receives ``format`` (csv/xlsx), ``encoding`` and ``separator``.
+
+    Returns the data rows with the header names (stripped) as columns, cell text stripped, empty cells
+    as ``pd.NA``, rows that are entirely empty dropped, and ``_row`` = spreadsheet row number
+    (header = 1). Trailing columns with an empty header and no value are dropped.
+
+    Raises :class:`InputError` when the file is missing, empty, undecodable, has rows with more fields
+    than the header, or has blank or duplicated header names (all listed).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise _file_error(path, f"{table} file not found: {path.name}")
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        header, body, meta = _read_xlsx_cells(path)
+    elif suffix in CSV_SUFFIXES:
+        header, body, meta = _read_csv_cells(path)
+    else:
+        raise _file_error(path, f"unsupported {table} file type '{suffix}' "
+                                f"(expected one of {', '.join(TABLE_SUFFIXES)})")
+    if info is not None:
+        info.update(meta)
+
+    header = [unicodedata.normalize("NFC", str(h)).strip() for h in header]
+    body = body.apply(lambda s: s.astype(str).str.strip()) if len(body.columns) else body
+    body = body.where(body != "", pd.NA)
+    # Drop trailing unnamed columns that hold nothing (Excel often exports a few).
+    keep = [i for i, h in enumerate(header) if h or body.iloc[:, i].notna().any()]
+    problems: list[Problem] = []
+    blank = [i + 1 for i in keep if not header[i]]
+    if blank:
+        problems.append(Problem(path.name, None,
+                                f"header row has blank column name(s) at position(s) "
+                                f"{', '.join(map(str, blank))} while those columns hold values",
+                                (1,)))
+    names = [header[i] for i in keep]
+    dupes = sorted({n for n in names if n and names.count(n) > 1})
+    if dupes:
+        problems.append(Problem(path.name, ", ".join(dupes),
+                                "column name(s) appear more than once in the header", (1,)))
+    if problems:
+        raise InputError(problems)
+    df = body.iloc[:, keep].copy()
+    df.columns = names
+    df[ROW] = np.arange(2, len(df) + 2, dtype="int64")
+    nonempty = df.drop(columns=ROW).notna().any(axis=1)
+    return df.loc[nonempty].reset_index(drop=True)
+
+
+def normalize_name(name: str) -> str:
+    """Header name normalised for matching: lowercase, accents stripped, every non-alphanumeric
+    character removed ("Date de naissance" -> "datedenaissance", "E-mail" -> "email")."""
+    decomposed = unicodedata.normalize("NFKD", str(name))
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]", "", ascii_only.lower())
+
+
+_SPACES = r"[\s\u00a0\u202f']"
+
+
+def parse_decimal(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse decimal numbers written the French or the English way.
+
+    Accepted: ``12,5`` ``12.5`` ``1 234,5`` (space, no-break space or apostrophe as thousands
+    separator) ``1.234,5`` ``1,234.5`` (when both marks appear, the last one is the decimal mark),
+    ``-3``, ``1e3``. A single comma is always a decimal mark (``1,234`` = 1.234, the French reading).
+
+    Returns ``(values, invalid)``: floats (NaN where empty or invalid) and a boolean mask of the cells
+    that hold text but are not a finite number.
+    """
+    text = series.astype("string").str.replace(_SPACES, "", regex=True)
+    has_comma = text.str.contains(",", regex=False).fillna(False)
+    has_dot = text.str.contains(".", regex=False).fillna(False)
+    comma_last = (text.str.rfind(",") > text.str.rfind(".")).fillna(False)
+    both = has_comma & has_dot
+    cleaned = text.copy()
+    # both marks: the last one is the decimal mark, the other one groups thousands
+    cleaned = cleaned.mask(both & comma_last,
+                           text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    cleaned = cleaned.mask(both & ~comma_last, text.str.replace(",", "", regex=False))
+    cleaned = cleaned.mask(has_comma & ~has_dot, text.str.replace(",", ".", regex=False))
+    # Only plain numbers: refuses "nan", "inf", "12h", "1.2.3" that to_numeric might accept or guess.
+    plain = cleaned.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?").fillna(False)
+    values = pd.to_numeric(cleaned.where(plain), errors="coerce").astype("float64")
+    present = series.notna()
+    invalid = present & ~(plain & np.isfinite(values.fillna(np.nan)))
+    values = values.where(~invalid)
+    return values.astype("float64"), invalid.astype(bool)
+
+
+def parse_int(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse whole numbers (``1984``, ``1984.0`` and ``1 984`` accepted). Returns ``(Int64 values,
+    invalid mask)``; a non-integral number is invalid."""
+    values, invalid = parse_decimal(series)
+    fractional = values.notna() & (values != np.floor(values.fillna(0)))
+    invalid = invalid | fractional
+    return values.where(~invalid).round().astype("Int64"), invalid
+
+
+_ISO = r"^(\d{4}-\d{2}-\d{2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+_DMY = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$"
+
+
+def parse_date(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse calendar dates: ISO ``2024-03-01`` (a time of day and a timezone suffix, as in DECP's
+    ``2024-03-01+01:00`` or an XLSX ``2024-03-01T08:00:00``, are ignored: the date as written is
+    kept) and French ``01/03/2024``, ``01-03-2024``, ``01.03.2024`` (day first).
+
+    Two-digit years and impossible dates (``2024-02-30``) are invalid. Returns
+    ``(datetime64[ns] values, invalid mask)``.
+    """
+    text = series.astype("string")
+    iso = text.str.extract(_ISO)[0]
+    dmy = text.str.extract(_DMY)
+    from_iso = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+    dmy_text = dmy[2] + "-" + dmy[1].str.zfill(2) + "-" + dmy[0].str.zfill(2)
+    from_dmy = pd.to_datetime(dmy_text, format="%Y-%m-%d", errors="coerce")
+    values = from_iso.fillna(from_dmy).astype("datetime64[ns]").rename(series.name)
+    invalid = series.notna() & values.isna()
+    return values, invalid.astype(bool)
+
+
+def rows_where(df: pd.DataFrame, mask: pd.Series) -> list[int]:
+    """Spreadsheet row numbers (``_row``) of the rows selected by ``mask``, sorted."""
+    return sorted(int(r) for r in df.loc[mask.fillna(False).astype(bool), ROW])
+
+
+def value_problem(file: str, column: str, df: pd.DataFrame, mask: pd.Series,
+                  message: str) -> Problem | None:
+    """A :class:`Problem` naming ``file``, ``column`` and the rows selected by ``mask``, with up to
+    five of the offending values quoted; ``None`` when no row is selected."""
+    mask = mask.fillna(False).astype(bool)
+    if not mask.any():
+        return None
+    examples = df.loc[mask, column].dropna().astype(str).unique()[:5] if column in df else []
+    shown = f" (e.g. {', '.join(repr(v) for v in examples)})" if len(examples) else ""
+    return Problem(file, column, message + shown, tuple(rows_where(df, mask)))
