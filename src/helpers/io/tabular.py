@@ -206,6 +206,13 @@ def normalize_name(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", ascii_only.lower())
 
 
+def normalize_values(series: pd.Series) -> pd.Series:
+    """:func:`normalize_name` applied to a whole column, vectorised (NA stays NA)."""
+    return (series.astype("string").str.normalize("NFKD")
+            .str.encode("ascii", errors="ignore").str.decode("ascii")
+            .str.lower().str.replace(r"[^a-z0-9]", "", regex=True))
+
+
 _SPACES = r"[\s\u00a0\u202f']"
 
 
