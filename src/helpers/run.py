@@ -1,0 +1,494 @@
+"""The yearly run (DESIGN §4): ``python -m helpers run | run-all | refresh-notebooks``.
+
+``run`` for one year:
+1. parameters from the YAML file (``--params``) then the command line (``--year``, ``--buyer``,
+   ``--data-dir``); unknown names or bad values are an error (:mod:`helpers.params`);
+2. every notebook's ``parameters`` cell is parsed (``ast``) and each run parameter must be declared
+   there — papermill would only warn about an unknown name;
+3. the data directory is loaded once (``helpers.cache.load_dataset`` when present, else
+   ``helpers.loader.load_data_dir``), results are computed (``helpers.indicators.compute_results``) and
+   written (``indicators.json``, ``buyers.csv``, ``contracts.csv``); quarantined rows go to
+   ``rejected/<table>.csv``;
+4. the notebooks run with papermill (kernel ``python3``, parameters as a typed dict, cwd = project root)
+   in parallel worker processes, one line of progress per notebook on stderr; each is rendered to HTML
+   without code; figures go to ``figures/`` (``$SCA_FIGURES_DIR``); an ``index.html`` links it all;
+5. everything is written into a staging folder beside ``<out>/<year>/`` and renamed into place only when
+   every step succeeded: a failed run leaves the previous report untouched and no partial files.
+
+The notebooks receive the dataset and results computed in step 3 through a pickle named by
+``$SCA_SESSION`` (see :func:`helpers.notebook.setup`), so the data is read once and the notebooks show
+exactly the numbers of ``indicators.json``.
+
+Exit codes: 0 success; 2 invalid input or parameters (message on stderr, nothing written); 1 a notebook
+or another step failed (message on stderr, previous report kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import concurrent.futures as cf
+import dataclasses
+import importlib.util
+import multiprocessing
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from . import config
+from .dataset import Dataset
+from .errors import EXIT_INPUT_ERROR, InputError
+from .params import PARAM_NAMES, ParameterError, Params, check_names, load_params
+
+FIGURES_ENV = "SCA_FIGURES_DIR"
+SESSION_ENV = "SCA_SESSION"
+KERNEL_NAME = "python3"
+ON_INVALID = ("strict", "quarantine")
+# Research notebooks (helper E): run by run-all, once, into reports/<folder>/; not part of a year.
+RESEARCH_NOTEBOOKS: dict[str, str] = {"05_trends.ipynb": "trends", "06_hypotheses.ipynb": "hypotheses"}
+# Columns never written to rejected/<table>.csv: the report folder is publishable (DESIGN §3 privacy).
+PRIVATE_COLUMNS = ("beneficiary_id",)
+EXIT_FAILURE = 1
+
+
+class RunError(RuntimeError):
+    """A step of the run failed for a reason other than invalid input (e.g. a notebook raised)."""
+
+
+# ---------------------------------------------------------------------------------------------------
+# notebooks and their parameters cell
+# ---------------------------------------------------------------------------------------------------
+
+def parameters_cell(nb: nbformat.NotebookNode, where: str) -> nbformat.NotebookNode:
+    """The single code cell tagged ``parameters``; :class:`ParameterError` if there are 0 or several."""
+    cells = [c for c in nb.cells
+             if c.cell_type == "code" and "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise ParameterError(f"{where}: expected exactly one code cell tagged 'parameters', "
+                             f"found {len(cells)}")
+    return cells[0]
+
+
+def notebook_parameters(path: str | Path) -> dict[str, Any]:
+    """Names and literal default values of a notebook's ``parameters`` cell, in order.
+
+    Only assignments of literals (``name = <literal>``, optionally annotated) are allowed: anything
+    else is a :class:`ParameterError` naming the notebook and the line.
+    """
+    p = Path(path)
+    cell = parameters_cell(nbformat.read(str(p), as_version=4), p.name)
+    try:
+        tree = ast.parse(cell.source)
+    except SyntaxError as exc:
+        raise ParameterError(f"{p.name}: parameters cell is not valid Python: {exc}") from exc
+    out: dict[str, Any] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name):
+            name, value = node.targets[0].id, node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) \
+                and node.value is not None:
+            name, value = node.target.id, node.value
+        else:
+            raise ParameterError(f"{p.name}: parameters cell line {node.lineno}: only "
+                                 "`name = <literal>` assignments are allowed")
+        try:
+            out[name] = ast.literal_eval(value)
+        except ValueError as exc:
+            raise ParameterError(f"{p.name}: parameters cell line {node.lineno}: value of "
+                                 f"{name!r} is not a literal") from exc
+    return out
+
+
+def year_notebooks(notebooks_dir: Path) -> list[Path]:
+    """The per-year notebooks: every ``*.ipynb`` of the folder except the research ones, sorted."""
+    return sorted(p for p in notebooks_dir.glob("*.ipynb") if p.name not in RESEARCH_NOTEBOOKS)
+
+
+def check_notebook_parameters(notebooks: Sequence[Path], names: Sequence[str]) -> None:
+    """Every name passed to the notebooks must be declared in each notebook's parameters cell.
+
+    All problems across notebooks are collected before raising one :class:`ParameterError`.
+    """
+    problems: list[str] = []
+    for nb in notebooks:
+        try:
+            check_names(list(names), set(notebook_parameters(nb)),
+                        where=f"the parameters cell of {nb.name}")
+        except ParameterError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ParameterError("\n".join(problems))
+
+
+def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove what changes from one execution to the next and says nothing about the results:
+    papermill's timings and paths, execution timestamps. Outputs are kept."""
+    nb.metadata.pop("papermill", None)
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python",
+                                 "name": KERNEL_NAME}
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+# ---------------------------------------------------------------------------------------------------
+# executing one notebook (runs in a worker process)
+# ---------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to execute: input, output, parameters (``None`` = the notebook's defaults), and
+    the environment the kernel inherits (figures folder, session pickle)."""
+
+    source: Path
+    output: Path
+    parameters: dict[str, Any] | None
+    env: dict[str, str]
+    html: Path | None = None
+
+
+def execute_job(job: Job) -> str:
+    """Execute ``job`` with papermill, strip volatile metadata, render HTML when asked.
+
+    Raises :class:`RunError` with the notebook name and the kernel's error when a cell fails.
+    """
+    import papermill as pm
+
+    os.environ.update(job.env)
+    tmp_out = job.output.with_name(f".{job.output.stem}.partial.ipynb")
+    try:
+        pm.execute_notebook(str(job.source), str(tmp_out), parameters=job.parameters,
+                            kernel_name=KERNEL_NAME, cwd=str(config.PROJECT_ROOT),
+                            progress_bar=False, log_output=False,
+                            request_save_on_cell_execute=False)
+    except pm.PapermillExecutionError as exc:
+        tmp_out.unlink(missing_ok=True)
+        raise RunError(f"notebook {job.source.name} failed in cell {exc.exec_count}: "
+                       f"{exc.ename}: {exc.evalue}") from None
+    except Exception:
+        tmp_out.unlink(missing_ok=True)
+        raise
+    nb = strip_volatile(nbformat.read(str(tmp_out), as_version=4))
+    nbformat.write(nb, str(tmp_out))
+    os.replace(tmp_out, job.output)
+    if job.html is not None:
+        from .report import render_html
+
+        render_html(job.output, job.html)
+    return job.source.name
+
+
+def execute_jobs(jobs: Sequence[Job], workers: int | None = None) -> None:
+    """Run independent notebooks in parallel worker processes (at most one per core), printing one
+    progress line per finished notebook on stderr. The first failure cancels the rest and is raised."""
+    if not jobs:
+        return
+    n = max(1, min(len(jobs), workers or os.cpu_count() or 1))
+    ctx = multiprocessing.get_context("spawn")
+    start = time.monotonic()
+    with cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+        futures = {pool.submit(execute_job, job): job for job in jobs}
+        done = 0
+        try:
+            for fut in cf.as_completed(futures):
+                name = fut.result()
+                done += 1
+                print(f"  [{done}/{len(jobs)}] {name} done ({time.monotonic() - start:.0f} s)",
+                      file=sys.stderr, flush=True)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+# ---------------------------------------------------------------------------------------------------
+# data and results (delegated to the loader / cache and the indicators modules)
+# ---------------------------------------------------------------------------------------------------
+
+def load_dataset(data_dir: str | Path, on_invalid: str = "strict") -> Dataset:
+    """Load a data directory (DESIGN §4 layout): through the Parquet cache when ``helpers.cache``
+    exists, else ``helpers.loader.load_data_dir``. Raises :class:`InputError` on bad input."""
+    if importlib.util.find_spec("helpers.cache") is not None:
+        from .cache import load_dataset as load
+    else:
+        from .loader import load_data_dir as load
+    return load(config.resolve_path(data_dir), on_invalid=on_invalid)
+
+
+def compute_results(dataset: Dataset, params: Params) -> Any:
+    """DESIGN §3 results (``helpers.indicators.compute_results``)."""
+    from .indicators import compute_results as compute
+
+    return compute(dataset, params)
+
+
+def write_results(results: Any, folder: Path) -> None:
+    """``indicators.json``, ``buyers.csv``, ``contracts.csv`` (``helpers.indicators.write_results``)."""
+    from .indicators import write_results as write
+
+    write(results, folder)
+
+
+def write_rejected(dataset: Dataset, folder: Path) -> list[Path]:
+    """Quarantined rows (issue 7 item 2) to ``<folder>/rejected/<table>.csv`` with their reasons.
+
+    Pseudonymous person identifiers (``beneficiary_id``) are left out: the report folder is meant to be
+    shared, and the row numbers and reasons are what the evaluator needs to fix the source file.
+    """
+    written: list[Path] = []
+    for table in sorted(dataset.rejected):
+        df = dataset.rejected[table]
+        if df is None or df.empty:
+            continue
+        out = folder / "rejected"
+        out.mkdir(exist_ok=True)
+        path = out / f"{table}.csv"
+        df.drop(columns=[c for c in PRIVATE_COLUMNS if c in df.columns]).to_csv(
+            path, index=False, encoding="utf-8", lineterminator="\n")
+        written.append(path)
+    return written
+
+
+# ---------------------------------------------------------------------------------------------------
+# staging and the atomic swap
+# ---------------------------------------------------------------------------------------------------
+
+def _staging(out: Path, name: str) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{name}.staging-", dir=out))
+
+
+def swap_in(staging: Path, final: Path) -> None:
+    """Replace ``final`` by ``staging`` with renames on the same filesystem (the previous report is
+    moved aside first and deleted only once the new one is in place; restored if the rename fails)."""
+    old: Path | None = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        if old.exists():
+            shutil.rmtree(old)
+        os.rename(final, old)
+    try:
+        os.rename(staging, final)
+    except BaseException:
+        if old is not None:
+            os.rename(old, final)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_into(final: Path, build: Callable[[Path], None]) -> None:
+    """Call ``build(staging)`` and swap the staging folder in as ``final`` only if it returned;
+    on any exception (or interrupt) the staging folder is removed and ``final`` is left as it was."""
+    staging = _staging(final.parent, final.name)
+    try:
+        build(staging)
+        swap_in(staging, final)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# one year
+# ---------------------------------------------------------------------------------------------------
+
+def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
+             notebooks: Sequence[Path] | None = None, dataset: Dataset | None = None,
+             workers: int | None = None) -> Path:
+    """Build ``<out>/<year>/`` for ``params`` (steps 2-5 of the module docstring); return its path.
+
+    Raises :class:`ParameterError` / :class:`InputError` before anything is written, and
+    :class:`RunError` (or the underlying exception) when a later step fails — the previous report of
+    the year is then left untouched.
+    """
+    nbs = list(notebooks) if notebooks is not None else year_notebooks(config.NOTEBOOKS_DIR)
+    parameters = dataclasses.asdict(params)  # typed values as given ("" as_of = 31 December)
+    check_notebook_parameters(nbs, list(parameters))
+    if dataset is None:
+        dataset = load_dataset(params.data_dir, on_invalid=on_invalid)
+    results = compute_results(dataset, params)
+
+    def build(staging: Path) -> None:
+        write_results(results, staging)
+        write_rejected(dataset, staging)
+        figures = staging / "figures"
+        figures.mkdir()
+        with tempfile.TemporaryDirectory(prefix="sca-session-") as tmp:
+            session = Path(tmp) / "session.pkl"
+            with session.open("wb") as fh:
+                pickle.dump({"parameters": parameters, "dataset": dataset, "results": results}, fh,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            env = {FIGURES_ENV: str(figures), SESSION_ENV: str(session)}
+            jobs = [Job(nb, staging / nb.name, parameters, env, staging / f"{nb.stem}.html")
+                    for nb in nbs]
+            execute_jobs(jobs, workers)
+        from .report import write_year_index
+
+        write_year_index(staging, params.year, [staging / nb.name for nb in nbs])
+
+    final = out / str(params.year)
+    print(f"{params.year}: running {len(nbs)} notebook(s) into {final}", file=sys.stderr, flush=True)
+    build_into(final, build)
+    return final
+
+
+def run_research(notebook: Path, folder: str, out: Path, data_dir: str, years: Sequence[int],
+                 workers: int | None = None) -> Path:
+    """Run a research notebook (trends, hypotheses) into ``<out>/<folder>/`` with its HTML, figures
+    and index. It receives ``data_dir`` and ``years`` when its parameters cell declares them."""
+    from .report import write_folder_index
+
+    declared = notebook_parameters(notebook)
+    given = {"data_dir": data_dir, "years": list(years)}
+    parameters = {k: v for k, v in given.items() if k in declared} or None
+
+    def build(staging: Path) -> None:
+        figures = staging / "figures"
+        figures.mkdir()
+        job = Job(notebook, staging / notebook.name, parameters, {FIGURES_ENV: str(figures)},
+                  staging / f"{notebook.stem}.html")
+        execute_jobs([job], workers)
+        write_folder_index(staging, f"Social Clause Audit — {folder}", [staging / notebook.name])
+
+    final = out / folder
+    print(f"{folder}: running {notebook.name} into {final}", file=sys.stderr, flush=True)
+    build_into(final, build)
+    return final
+
+
+# ---------------------------------------------------------------------------------------------------
+# command line
+# ---------------------------------------------------------------------------------------------------
+
+def _common_arguments(ap: argparse.ArgumentParser) -> None:
+    ap.add_argument("--data-dir", help="data directory laid out as DESIGN §4 (default: data/demo, "
+                                       "or the YAML file's data_dir)")
+    ap.add_argument("--params", type=Path, help="YAML file of parameters (DESIGN §4 names)")
+    ap.add_argument("--out", type=Path, default=None,
+                    help=f"output folder (default: {config.REPORTS_DIR.name}/)")
+    ap.add_argument("--on-invalid", choices=ON_INVALID, default="strict",
+                    help="strict (default): any invalid row stops the run; quarantine: set invalid "
+                         "rows aside in <out>/<year>/rejected/ and continue")
+    ap.add_argument("--notebooks", type=Path, default=None,
+                    help="folder of the per-year notebooks (default: notebooks/)")
+    ap.add_argument("--jobs", type=int, default=None,
+                    help="notebooks executed in parallel (default: number of cores)")
+
+
+def _fail(exc: BaseException, code: int) -> int:
+    print(f"error: {exc}", file=sys.stderr)
+    return code
+
+
+def _notebooks_from(arg: Path | None) -> list[Path]:
+    folder = config.resolve_path(arg) if arg else config.NOTEBOOKS_DIR
+    nbs = year_notebooks(folder)
+    if not nbs:
+        raise ParameterError(f"no notebook found in {folder}")
+    return nbs
+
+
+def main_run(argv: Sequence[str] | None = None) -> int:
+    """``python -m helpers run --year 2024 [--buyer SIRET ...] [--data-dir DIR] [--params FILE]
+    [--out DIR] [--on-invalid strict|quarantine]``."""
+    ap = argparse.ArgumentParser(prog="python -m helpers run", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--year", type=int, help="year of notification audited (default: the YAML "
+                                             "file's year, else 2024)")
+    ap.add_argument("--buyer", action="append", dest="buyers", metavar="SIRET",
+                    help="buyer SIRET (repeat for several; default: all buyers)")
+    _common_arguments(ap)
+    args = ap.parse_args(list(argv or []))
+    out = config.resolve_path(args.out) if args.out else config.REPORTS_DIR
+    try:
+        params = load_params(args.params, year=args.year, buyers=args.buyers,
+                             data_dir=args.data_dir)
+        nbs = _notebooks_from(args.notebooks)
+        run_year(params, out, on_invalid=args.on_invalid, notebooks=nbs, workers=args.jobs)
+    except (InputError, ParameterError) as exc:
+        return _fail(exc, EXIT_INPUT_ERROR)
+    except RunError as exc:
+        return _fail(exc, EXIT_FAILURE)
+    from .report import write_root_index
+
+    write_root_index(out)
+    print(f"done: {out / str(params.year) / 'index.html'}", file=sys.stderr)
+    return 0
+
+
+def main_run_all(argv: Sequence[str] | None = None) -> int:
+    """``python -m helpers run-all --years 2022 2023 2024 2025``: every year, then the research
+    notebooks (when present) and ``<out>/index.html``. The data is loaded once for all years."""
+    ap = argparse.ArgumentParser(prog="python -m helpers run-all")
+    ap.add_argument("--years", type=int, nargs="+", required=True, help="years to run")
+    _common_arguments(ap)
+    args = ap.parse_args(list(argv or []))
+    out = config.resolve_path(args.out) if args.out else config.REPORTS_DIR
+    try:
+        base = load_params(args.params, data_dir=args.data_dir)
+        nbs = _notebooks_from(args.notebooks)
+        dataset = load_dataset(base.data_dir, on_invalid=args.on_invalid)
+        for year in args.years:
+            params = load_params(args.params, year=year, data_dir=args.data_dir)
+            run_year(params, out, on_invalid=args.on_invalid, notebooks=nbs, dataset=dataset,
+                     workers=args.jobs)
+        folder = config.resolve_path(args.notebooks) if args.notebooks else config.NOTEBOOKS_DIR
+        for name, sub in RESEARCH_NOTEBOOKS.items():
+            if (folder / name).is_file():
+                run_research(folder / name, sub, out, base.data_dir, args.years, args.jobs)
+    except (InputError, ParameterError) as exc:
+        return _fail(exc, EXIT_INPUT_ERROR)
+    except RunError as exc:
+        return _fail(exc, EXIT_FAILURE)
+    from .report import write_root_index
+
+    index = write_root_index(out)
+    print(f"done: {index}", file=sys.stderr)
+    return 0
+
+
+def refresh_notebooks(notebooks: Sequence[Path], workers: int | None = None) -> None:
+    """Re-execute ``notebooks`` in place on their own default parameters (the demo data), with
+    volatile metadata stripped, so the committed outputs are what nbval compares against."""
+    with tempfile.TemporaryDirectory(prefix="sca-refresh-") as tmp:
+        env = {FIGURES_ENV: str(Path(tmp) / "figures")}
+        os.environ.pop(SESSION_ENV, None)
+        jobs = [Job(nb, Path(tmp) / nb.name, None, env) for nb in notebooks]
+        execute_jobs(jobs, workers)
+        for job, nb in zip(jobs, notebooks):
+            os.replace(job.output, nb)
+
+
+def main_refresh_notebooks(argv: Sequence[str] | None = None) -> int:
+    """``python -m helpers refresh-notebooks [NOTEBOOK ...]``: re-execute notebooks/*.ipynb in place."""
+    ap = argparse.ArgumentParser(prog="python -m helpers refresh-notebooks")
+    ap.add_argument("notebooks", nargs="*", type=Path, help="default: every notebooks/*.ipynb")
+    ap.add_argument("--jobs", type=int, default=None)
+    args = ap.parse_args(list(argv or []))
+    nbs = ([config.resolve_path(p) for p in args.notebooks] if args.notebooks
+           else sorted(config.NOTEBOOKS_DIR.glob("*.ipynb")))
+    try:
+        refresh_notebooks(nbs, args.jobs)
+    except RunError as exc:
+        return _fail(exc, EXIT_FAILURE)
+    print(f"refreshed {len(nbs)} notebook(s)", file=sys.stderr)
+    return 0
+
+
+__all__ = [
+    "PARAM_NAMES", "Job", "RunError", "build_into", "check_notebook_parameters", "execute_jobs",
+    "load_dataset", "main_refresh_notebooks", "main_run", "main_run_all", "notebook_parameters",
+    "refresh_notebooks", "run_research", "run_year", "strip_volatile", "swap_in", "write_rejected",
+    "year_notebooks",
+]
