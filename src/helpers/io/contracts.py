@@ -1,0 +1,585 @@
+"""Contract files of every supported format -> the canonical ``contracts`` table (DESIGN §1-§2).
+
+Three encodings of the DECP are read (see the format modules):
+
+- ``decp_json``    DECP JSON 2022 (``.json``, ``.json.gz``), streamed with ijson  -> :mod:`.decp_json`
+- ``decp_tabular`` decp.info consolidated file (CSV or Parquet)                  -> :mod:`.decp_tabular`
+- ``decp_flat``    Ministry flat CSV ("DECP augmentées", ``;``, Python lists)     -> :mod:`.decp_flat`
+
+Every format module turns its file into the same *raw* frame (one row per contract record, values
+still as written, see :data:`RAW_COLUMNS`) and hands it to :func:`normalise_contracts`, which applies
+the checks common to all formats, vectorised, and lists every problem:
+
+- ``buyer_siret`` must be 14 digits; ``contract_id`` must be present;
+- ``notification_date`` must be a real calendar date between 1990-01-01 and 2099-12-31 (anything else
+  is "impossible"); a ``publication_date`` that is given must be a real date too; a publication
+  earlier than the notification is only a warning;
+- ``amount`` must be present, a number, > 0 and ≤ :data:`MAX_PLAUSIBLE_AMOUNT` (1e10 €: larger
+  values such as the 1e17 of the decp-processing fixtures are placeholders, not amounts); the check
+  applies to the initial amount and to the amount after modifications;
+- ``cpv``: the check digit (``-7``) is removed; what is left must be 8 digits; a missing CPV is a
+  warning (the contract category is then "unknown", see :mod:`helpers.reference`);
+- ``duration_months``: a non-numeric value ("NC") becomes missing with a warning; negative is a problem;
+- ``social_considerations``: a record without the field is a problem (DESIGN §2: the declared side is
+  never guessed); every value must be one of :data:`helpers.schemas.SOCIAL_CONSIDERATIONS`;
+- ``holders``: titulaire identifiers of type SIRET that are not 14 digits are dropped with a warning.
+
+A file in which *no* record gives the social-considerations field (field or column absent, or
+present but empty everywhere, as in older extracts) is refused as a whole with an
+:class:`InputError` naming ``considerationsSociales`` (DESIGN §2).
+
+``on_invalid="strict"`` raises one :class:`InputError` listing every problem (file, rows, column);
+``"quarantine"`` sets the bad records aside in the *rejected* table (``file, row, column, reason``;
+one line per problem) and keeps the others. File-level problems (unreadable, truncated, empty, wrong
+shape, field missing from the whole file) raise in both modes: partial files are never analysed.
+
+Row numbers: for CSV, the spreadsheet row (header = 1, first data row = 2); for JSON and Parquet,
+the 0-based record index in the file (JSON: in the ``marche`` list).
+
+:func:`read_contracts` reads several files and keeps **one row per uid** (uid = buyer SIRET +
+contract id): the row with the latest ``publication_date`` wins; ties go to the later file (files are
+taken in sorted path order) and, within a file, to the later record. ``publication_date`` is the
+latest publication of the record *including its modifications* (the decp.info convention: the
+publication date of the current data), so a republished, modified contract supersedes the original.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .. import schemas
+from ..errors import InputError, Problem
+from . import tabular
+
+OnInvalid = Literal["strict", "quarantine"]
+
+READER_VERSION = "1"
+"""Bumped whenever a contract reader changes what it produces (used in cache keys, issue 6)."""
+
+TABLE = "contracts"
+CONSIDERATIONS_FIELD = "considerationsSociales"
+MAX_PLAUSIBLE_AMOUNT = 1e10
+MIN_DATE = pd.Timestamp("1990-01-01")
+MAX_DATE = pd.Timestamp("2099-12-31")
+REJECTED_COLUMNS = ["file", "row", "column", "reason"]
+
+RAW_COLUMNS = [
+    "row",                      # row number used in messages (see module docstring)
+    "buyer_siret", "contract_id",
+    "notification_date", "publication_date", "modification_publication_date",
+    "amount", "initial_amount",  # amount after modifications, and as first published
+    "cpv", "procedure", "duration_months",
+    "social_considerations",    # list[str], or None when the record lacks the field
+    "holders",                  # list[str] of titulaire ids of type SIRET (raw)
+    "subject",
+]
+"""Columns of the raw frame a format module hands to :func:`normalise_contracts`."""
+
+FORMATS = ("decp_json", "decp_tabular", "decp_flat")
+
+
+def empty_rejected() -> pd.DataFrame:
+    """An empty rejected-rows table (``file, row, column, reason``)."""
+    return pd.DataFrame({"file": pd.Series(dtype=object), "row": pd.Series(dtype="int64"),
+                         "column": pd.Series(dtype=object), "reason": pd.Series(dtype=object)})
+
+
+# ---------------------------------------------------------------------------------------------
+# Value parsing shared by the format modules
+
+
+def strip_text(values: pd.Series) -> pd.Series:
+    """Values as stripped text (object dtype), empty or missing -> ``pd.NA``. Numbers are written
+    without a trailing ``.0`` when integral (a JSON ``12`` gives ``"12"``)."""
+    def one(v: object) -> object:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+            return pd.NA
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        text = str(v).strip()
+        return text if text else pd.NA
+
+    return pd.Series([one(v) for v in values], index=values.index, dtype=object)
+
+
+def pad_numeric_siret(values: pd.Series) -> pd.Series:
+    """Zero-pad identifiers that a tool stored as *numbers* (Parquet ``int64``, JSON number), so
+    ``5650171100115`` becomes ``"05650171100115"``.
+
+    Only purely numeric values shorter than 14 digits that came as numbers are padded; text is never
+    padded (a 13-character text SIRET is an error to report, not to repair)."""
+    def one(v: object) -> object:
+        if isinstance(v, bool) or v is None:
+            return v
+        if isinstance(v, (int, np.integer)) or (isinstance(v, float) and not np.isnan(v)
+                                               and float(v).is_integer()):
+            text = str(int(v))
+            return text.zfill(14) if len(text) < 14 else text
+        return v
+
+    return pd.Series([one(v) for v in values], index=values.index, dtype=object)
+
+
+def _to_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers from JSON numbers or text (decimal commas accepted). Returns (floats, invalid mask)."""
+    obj = values.astype(object).where(values.notna(), None)
+    is_text = obj.map(lambda v: isinstance(v, str))
+    numeric = pd.to_numeric(obj.where(~is_text, None), errors="coerce").astype("float64")
+    invalid = np.zeros(len(values), dtype=bool)
+    if is_text.any():
+        parsed, bad = tabular.parse_decimal(obj[is_text].astype("string").str.strip()
+                                            .replace("", pd.NA))
+        numeric[is_text] = parsed
+        invalid[is_text.to_numpy(dtype=bool)] = bad.to_numpy(dtype=bool)
+    return numeric, pd.Series(invalid, index=values.index)
+
+
+def _to_date(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates from ISO text (time and timezone suffixes ignored) or French ``dd/mm/yyyy``.
+    Returns (datetime64[ns], invalid mask). Fast path for plain ISO dates."""
+    text = values.astype("string").str.strip().replace("", pd.NA)
+    fast = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    plain = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)
+    result = fast.where(plain).astype("datetime64[ns]")
+    rest = text.notna() & ~(plain & fast.notna())
+    invalid = np.zeros(len(values), dtype=bool)
+    if rest.any():
+        parsed, bad = tabular.parse_date(text[rest])
+        result[rest] = parsed
+        invalid[rest.to_numpy(dtype=bool)] = bad.to_numpy(dtype=bool)
+    invalid |= (plain & fast.isna()).to_numpy(dtype=bool)
+    return result, pd.Series(invalid, index=values.index)
+
+
+def _mask(mask: pd.Series) -> pd.Series:
+    """A boolean mask with missing values read as False."""
+    return mask.astype("boolean").fillna(False).astype(bool)
+
+
+def _str_col(values: pd.Series) -> pd.Series:
+    """Object column of str with ``np.nan`` for missing (what the pandera ``str`` columns accept)."""
+    return values.astype(object).where(values.notna(), np.nan)
+
+
+# ---------------------------------------------------------------------------------------------
+# Problem bookkeeping
+
+
+class _Issues:
+    """Per-row problems (``row``, ``column``, ``reason``) and warnings of one file."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.rows: list[pd.DataFrame] = []
+        self.warnings: list[dict[str, Any]] = []
+
+    def add(self, raw: pd.DataFrame, mask: pd.Series, column: str, reason: str | pd.Series) -> None:
+        mask = _mask(mask)
+        if not mask.any():
+            return
+        part = pd.DataFrame({"pos": np.flatnonzero(mask.to_numpy()),
+                             "row": raw.loc[mask, "row"].to_numpy(dtype="int64"),
+                             "column": column})
+        part["reason"] = reason[mask].to_numpy() if isinstance(reason, pd.Series) else reason
+        self.rows.append(part)
+
+    def warn(self, raw: pd.DataFrame, mask: pd.Series, column: str, message: str) -> None:
+        mask = _mask(mask)
+        if mask.any():
+            self.warnings.append({"table": TABLE, "file": self.file, "column": column,
+                                  "rows": [int(r) for r in raw.loc[mask, "row"]],
+                                  "message": message})
+
+    def table(self) -> pd.DataFrame:
+        if not self.rows:
+            return pd.DataFrame({"pos": pd.Series(dtype="int64"), "row": pd.Series(dtype="int64"),
+                                 "column": pd.Series(dtype=object),
+                                 "reason": pd.Series(dtype=object)})
+        return pd.concat(self.rows, ignore_index=True)
+
+
+def problems_from_rejected(rejected: pd.DataFrame) -> list[Problem]:
+    """Group rejected lines into :class:`Problem` objects: one per (file, column, reason), naming
+    every row. Order: file, column, first row."""
+    if rejected.empty:
+        return []
+    out: list[tuple[str, str, int, Problem]] = []
+    for (file, column, reason), grp in rejected.groupby(["file", "column", "reason"], sort=False,
+                                                        dropna=False):
+        rows = tuple(sorted(int(r) for r in grp["row"].unique()))
+        col = None if pd.isna(column) or column == "" else str(column)
+        out.append((str(file), col or "", rows[0] if rows else -1,
+                    Problem(str(file), col, str(reason), rows)))
+    out.sort(key=lambda t: (t[0], t[2], t[1]))
+    return [p for *_, p in out]
+
+
+def _quote(values: Iterable[object], limit: int = 5) -> str:
+    vals = list(dict.fromkeys(str(v) for v in values))
+    shown = ", ".join(repr(v) for v in vals[:limit])
+    return shown + (f" (+{len(vals) - limit} more)" if len(vals) > limit else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# The common checks
+
+
+def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_columns: dict[str, str],
+                        on_invalid: OnInvalid = "strict", quality: dict[str, Any] | None = None,
+                        extra_rejected: pd.DataFrame | None = None,
+                        has_considerations_field: bool = True,
+                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Check a raw frame (:data:`RAW_COLUMNS`) and build the canonical contract rows.
+
+    ``source_columns`` maps canonical names to the names the user's file uses (for messages).
+    ``extra_rejected`` holds problems a format module found itself (``row, column, reason`` and
+    ``pos``, the record position in ``raw``, or -1 for rows absent from ``raw``).
+    Returns ``(valid, rejected)`` as described in the module docstring; ``valid`` keeps the file's
+    record order and is not de-duplicated.
+    """
+    if on_invalid not in ("strict", "quarantine"):
+        raise ValueError(f"on_invalid must be 'strict' or 'quarantine', not {on_invalid!r}")
+    if not has_considerations_field and len(raw):
+        raise InputError([Problem(file, CONSIDERATIONS_FIELD,
+                                  f"no record gives the social-considerations field "
+                                  f"'{CONSIDERATIONS_FIELD}': the declared side is the point of "
+                                  f"the audit and is never guessed; export the file with this "
+                                  f"field (DESIGN §2)")])
+    raw = raw.reset_index(drop=True)
+    col = {c: source_columns.get(c, c) for c in RAW_COLUMNS}
+    issues = _Issues(file)
+
+    # -- identifiers
+    siret = raw["buyer_siret"].astype("string").str.strip()
+    issues.add(raw, siret.isna() | (siret == ""), col["buyer_siret"], "buyer SIRET is missing")
+    bad = siret.notna() & (siret != "") & ~siret.str.fullmatch(schemas.SIRET_REGEX).fillna(False)
+    issues.add(raw, bad, col["buyer_siret"],
+               "buyer SIRET " + siret.fillna("").map(repr) + " is not 14 digits")
+    cid = raw["contract_id"].astype("string").str.strip().replace("", pd.NA)
+    issues.add(raw, cid.isna(), col["contract_id"], "contract id is missing")
+
+    # -- dates
+    notif, notif_bad = _to_date(raw["notification_date"])
+    issues.add(raw, raw["notification_date"].isna() & ~notif_bad, col["notification_date"],
+               "notification date is missing")
+    issues.add(raw, notif_bad, col["notification_date"],
+               "notification date " + raw["notification_date"].astype(str).map(repr)
+               + " is not a valid calendar date")
+    out_of_range = notif.notna() & ((notif < MIN_DATE) | (notif > MAX_DATE))
+    issues.add(raw, out_of_range, col["notification_date"],
+               "notification date " + notif.dt.strftime("%Y-%m-%d").fillna("").map(repr)
+               + f" is impossible (outside {MIN_DATE:%Y-%m-%d}..{MAX_DATE:%Y-%m-%d})")
+    pub, pub_bad = _to_date(raw["publication_date"])
+    issues.add(raw, pub_bad, col["publication_date"],
+               "publication date " + raw["publication_date"].astype(str).map(repr)
+               + " is not a valid calendar date")
+    mpub, mpub_bad = _to_date(raw["modification_publication_date"])
+    issues.add(raw, mpub_bad, col["modification_publication_date"],
+               "modification publication date "
+               + raw["modification_publication_date"].astype(str).map(repr)
+               + " is not a valid calendar date")
+    published = pd.concat([pub, mpub], axis=1).max(axis=1).astype("datetime64[ns]")
+    issues.warn(raw, pub.notna() & notif.notna() & (pub < notif), col["publication_date"],
+                "publication date earlier than the notification date (kept as written)")
+
+    # -- amounts
+    amount, amount_bad = _to_number(raw["amount"])
+    initial, initial_bad = _to_number(raw["initial_amount"])
+    issues.add(raw, raw["amount"].isna(), col["amount"], "amount is missing")
+    # The initial amount is checked too, where it differs from the final one: a placeholder such
+    # as 1e17 later "corrected" by a modification still marks an unreliable record.
+    same = (initial == amount) | (initial.isna() & amount.isna())
+    differs = raw["initial_amount"].notna() & ~same
+    for values, bad_mask, source, what in (
+            (amount, amount_bad, "amount", "amount"),
+            (initial.where(differs), initial_bad & differs, "initial_amount", "initial amount")):
+        shown = raw[source].astype(str).map(repr)
+        issues.add(raw, bad_mask, col["amount"], f"{what} " + shown + " is not a number")
+        issues.add(raw, values <= 0, col["amount"], f"{what} " + shown + " is not > 0")
+        issues.add(raw, values > MAX_PLAUSIBLE_AMOUNT, col["amount"],
+                   f"{what} " + shown + f" is implausibly large (> {MAX_PLAUSIBLE_AMOUNT:.0e} €): "
+                   "a placeholder, not an amount")
+
+    # -- CPV: 8 digits, the check digit ("-7") removed
+    cpv_text = raw["cpv"].astype("string").str.strip().replace("", pd.NA)
+    cpv = cpv_text.str.extract(r"^(\d{8})(?:-\d)?$")[0]
+    issues.add(raw, cpv_text.notna() & cpv.isna(), col["cpv"],
+               "CPV code " + cpv_text.fillna("").map(repr)
+               + " is not 8 digits (optionally followed by '-' and a check digit)")
+    issues.warn(raw, cpv_text.isna(), col["cpv"],
+                "CPV code missing: the contract category is 'unknown'")
+
+    # -- duration
+    duration, duration_bad = _to_number(raw["duration_months"])
+    issues.warn(raw, duration_bad, col["duration_months"],
+                "duration is not a number (e.g. 'NC'): read as missing")
+    issues.add(raw, duration < 0, col["duration_months"],
+               "duration " + raw["duration_months"].astype(str).map(repr) + " is negative")
+
+    # -- social considerations
+    cons = raw["social_considerations"]
+    missing = cons.map(lambda v: not isinstance(v, list))
+    issues.add(raw, missing, col["social_considerations"],
+               "the social-considerations field is missing for this record")
+    cons = cons.map(lambda v: [str(x).strip() for x in v] if isinstance(v, list) else [])
+    exploded = cons.explode()
+    unknown = exploded[exploded.notna() & ~exploded.isin(schemas.SOCIAL_CONSIDERATIONS)]
+    if len(unknown):
+        listed = unknown.groupby(level=0).agg(lambda s: _quote(s))
+        mask = pd.Series(raw.index.isin(listed.index), index=raw.index)
+        reason = pd.Series("", index=raw.index, dtype=object)
+        reason[listed.index] = ("unknown social consideration value(s) " + listed
+                                + "; expected among " + _quote(schemas.SOCIAL_CONSIDERATIONS))
+        issues.add(raw, mask, col["social_considerations"], reason)
+
+    # -- holders: keep 14-digit SIRETs, warn about the others
+    holders = raw["holders"].map(lambda v: [str(x).strip() for x in v] if isinstance(v, list)
+                                 else [])
+    flat = holders.explode()
+    bad_holder = flat.notna() & ~flat.astype("string").str.fullmatch(schemas.SIRET_REGEX).fillna(
+        False)
+    if bad_holder.any():
+        bad_pos = np.unique(flat.index[bad_holder.to_numpy()])
+        issues.warn(raw, pd.Series(raw.index.isin(bad_pos), index=raw.index), col["holders"],
+                    f"titulaire SIRET(s) not 14 digits ignored: {_quote(flat[bad_holder])}")
+        good = flat[~bad_holder & flat.notna()]
+        holders = good.groupby(level=0).agg(list).reindex(raw.index)
+        holders = holders.map(lambda v: v if isinstance(v, list) else [])
+
+    # -- assemble
+    found = issues.table()
+    if extra_rejected is not None and len(extra_rejected):
+        found = pd.concat([extra_rejected[["pos", "row", "column", "reason"]], found],
+                          ignore_index=True)
+    found.insert(0, "file", file)
+    rejected = found.sort_values(["row", "column", "reason"], kind="stable")[
+        REJECTED_COLUMNS].reset_index(drop=True)
+    rejected["row"] = rejected["row"].astype("int64")
+
+    if quality is not None:
+        quality.setdefault("files", []).append({"table": TABLE, "file": file, "format": fmt,
+                                                "rows_read": int(len(raw))})
+        quality.setdefault("warnings", []).extend(issues.warnings)
+
+    if on_invalid == "strict" and len(rejected):
+        raise InputError(problems_from_rejected(rejected))
+
+    keep = ~raw.index.isin(found["pos"].to_numpy())
+    contract_id = cid.astype(object)
+    valid = pd.DataFrame({
+        "uid": (siret + cid).astype(object),
+        "buyer_siret": siret.astype(object),
+        "contract_id": contract_id,
+        "notification_date": notif,
+        "publication_date": published,
+        "amount": amount.astype("float64"),
+        "cpv": _str_col(cpv),
+        "procedure": _str_col(raw["procedure"].astype("string").str.strip().replace("", pd.NA)),
+        "duration_months": duration.astype("float64"),
+        "social_considerations": cons,
+        "holders": holders,
+        "subject": _str_col(raw["subject"].astype("string").str.strip().replace("", pd.NA)),
+        "source_file": file,
+    })[schemas.CONTRACT_COLUMNS].loc[keep].reset_index(drop=True)
+    if quality is not None and on_invalid == "quarantine":
+        outside = found.loc[found["pos"] < 0, "row"].nunique()  # rows the format module dropped
+        n_bad = int((~keep).sum()) + int(outside)
+        rej = quality.setdefault("rejected", {})
+        rej[TABLE] = rej.get(TABLE, 0) + n_bad
+    return valid, rejected
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV text shared by the tabular and flat formats
+
+
+def read_csv_text(path: Path, columns: Sequence[str], placeholders: Sequence[str] = ()
+                  ) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
+    """Read a contract CSV as text: encoding (UTF-8 with or without BOM, cp1252) and separator
+    (``;``, ``,``, tab) are sniffed with :mod:`helpers.io.tabular`; only ``columns`` that exist in
+    the header are kept, every value is stripped text, empty cells and ``placeholders`` become
+    ``pd.NA``, and ``row`` holds the spreadsheet row number (header = 1).
+
+    Rows whose number of fields differs from the header's are *column-shifted* (an unquoted
+    separator inside a value, or a lost field): their values cannot be trusted, so they are left out
+    and returned as problems (``pos=-1, row, column=None, reason``) rather than silently read.
+    Returns ``(frame, header, shifted_rows)``. Raises :class:`InputError` for an empty file.
+    """
+    text, _encoding = tabular.decode_text(path)
+    if not text.strip():
+        raise InputError([Problem(path.name, None, "the file is empty (no header row)")])
+    sep = tabular.sniff_separator(text)
+    reader = csv.reader(io.StringIO(text), delimiter=sep, quotechar='"')
+    header = [h.strip() for h in next(reader)]
+    width = len(header)
+    wanted = [(c, header.index(c)) for c in columns if c in header]
+    data: dict[str, list[str]] = {c: [] for c, _ in wanted}
+    rows: list[int] = []
+    shifted_rows: list[int] = []
+    shifted_reasons: list[str] = []
+    for number, fields in enumerate(reader, start=2):
+        if not fields or not any(f.strip() for f in fields):
+            continue
+        if len(fields) != width:
+            shifted_rows.append(number)
+            shifted_reasons.append(f"the row has {len(fields)} fields where the header has "
+                                   f"{width} (column-shifted: an unquoted '{sep}' inside a value "
+                                   f"or a missing field); its values cannot be trusted")
+            continue
+        rows.append(number)
+        for c, i in wanted:
+            data[c].append(fields[i])
+    frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()})
+    frame = frame.apply(lambda s: s.str.strip()) if len(frame.columns) else frame
+    frame = frame.where(~frame.isin(["", *placeholders]), pd.NA)
+    frame["row"] = pd.Series(rows, dtype="int64")
+    shifted = pd.DataFrame({"pos": pd.Series(-1, index=range(len(shifted_rows)), dtype="int64"),
+                            "row": pd.Series(shifted_rows, dtype="int64"), "column": None,
+                            "reason": pd.Series(shifted_reasons, dtype=object)})
+    return frame, header, shifted
+
+
+def missing_columns_problem(path: Path, header: Sequence[str], required: dict[str, str],
+                            ) -> InputError | None:
+    """An :class:`InputError` naming every required column absent from ``header`` (the
+    social-considerations column gets the DESIGN §2 explanation); None when all are there."""
+    problems = []
+    for column, meaning in required.items():
+        if column in header:
+            continue
+        if column == CONSIDERATIONS_FIELD:
+            problems.append(Problem(path.name, column,
+                                    f"the file has no social-considerations column '{column}': "
+                                    "the declared side is the point of the audit and is never "
+                                    "guessed; export the file with this column (DESIGN §2)"))
+        else:
+            problems.append(Problem(path.name, column, f"required column '{column}' ({meaning}) "
+                                                       "is missing from the header"))
+    return InputError(problems) if problems else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Dispatch
+
+
+def _head_bytes(path: Path, n: int = 4096) -> bytes:
+    with open(path, "rb") as fh:
+        head = fh.read(n)
+    if head[:2] == b"\x1f\x8b":
+        try:
+            with gzip.open(path, "rb") as fh:
+                return fh.read(n)
+        except OSError:
+            return b""
+    return head
+
+
+def detect_format(path: str | Path) -> str:
+    """Which contract format a file holds: ``decp_json``, ``decp_tabular`` or ``decp_flat``.
+
+    By extension first (``.json``/``.json.gz`` -> JSON, ``.parquet``/``.pq`` -> tabular), then by
+    content: Parquet magic ``PAR1``, a text starting with ``{`` or ``[`` (JSON), or a CSV header —
+    ``acheteur.id`` / ``titulaire_id_1`` mean the Ministry flat CSV, ``acheteur_id`` /
+    ``titulaire_id`` / ``donneesActuelles`` the decp.info tabular file. Raises :class:`InputError`
+    when the format cannot be recognised.
+    """
+    path = Path(path)
+    name = path.name.lower()
+    if not path.is_file():
+        raise InputError([Problem(path.name, None, "contract file not found")])
+    if name.endswith((".json", ".json.gz")):
+        return "decp_json"
+    if name.endswith((".parquet", ".pq")):
+        return "decp_tabular"
+    with open(path, "rb") as fh:
+        magic = fh.read(4)
+    if magic == b"PAR1":
+        return "decp_tabular"
+    head = _head_bytes(path)
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if text.startswith(("{", "[")):
+        return "decp_json"
+    header = text.split("\n", 1)[0]
+    fields = {f.strip().strip('"') for f in header.replace(",", ";").replace("\t", ";").split(";")}
+    if {"acheteur.id", "titulaire_id_1"} & fields:
+        return "decp_flat"
+    if {"acheteur_id", "titulaire_id", "donneesActuelles"} & fields:
+        return "decp_tabular"
+    raise InputError([Problem(path.name, None,
+                              "unrecognised contract file: expected DECP JSON (.json, .json.gz), "
+                              "a decp.info tabular file (CSV/Parquet with 'acheteur_id') or the "
+                              "Ministry flat CSV (with 'acheteur.id')")])
+
+
+def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
+                        quality: dict[str, Any] | None = None
+                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read one contract file of any supported format (see :func:`detect_format`).
+
+    Returns ``(valid rows before de-duplication, rejected rows)``; see the module docstring."""
+    fmt = detect_format(path)
+    if fmt == "decp_json":
+        from .decp_json import read_contracts_file as reader
+    elif fmt == "decp_tabular":
+        from .decp_tabular import read_contracts_file as reader
+    else:
+        from .decp_flat import read_contracts_file as reader
+    return reader(path, on_invalid=on_invalid, quality=quality)
+
+
+def deduplicate(contracts: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """One row per uid (DESIGN §1): the latest ``publication_date`` wins (missing dates lose); ties
+    go to the later row of the input (the later file, then the later record). Returns the rows sorted
+    by uid and the number of rows dropped."""
+    order = contracts.assign(_pos=np.arange(len(contracts)))
+    order = order.sort_values(["publication_date", "_pos"], na_position="first", kind="stable")
+    kept = order.drop_duplicates("uid", keep="last")
+    dropped = len(contracts) - len(kept)
+    kept = kept.drop(columns="_pos").sort_values("uid", kind="stable").reset_index(drop=True)
+    return kept, dropped
+
+
+def read_contracts(paths: Sequence[str | Path] | str | Path, *, on_invalid: OnInvalid = "strict",
+                   quality: dict[str, Any] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read every contract file and return ``(contracts, rejected)``.
+
+    Files are read in sorted path order; in strict mode the problems of *all* files are gathered
+    before one :class:`InputError` is raised. The result has one row per uid (:func:`deduplicate`),
+    is sorted by uid and is validated with :data:`helpers.schemas.CONTRACTS_SCHEMA`.
+    ``quality["contracts_rows_read"]`` and ``quality["duplicates_dropped"]`` are incremented.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    files = sorted((Path(p) for p in paths), key=str)
+    valids: list[pd.DataFrame] = []
+    rejecteds: list[pd.DataFrame] = []
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            valid, rejected = read_contracts_file(path, on_invalid=on_invalid, quality=quality)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        valids.append(valid)
+        rejecteds.append(rejected)
+    if problems:
+        raise InputError(problems)
+    allrows = (pd.concat(valids, ignore_index=True) if valids else schemas.empty_contracts())
+    allrows = allrows.astype({"notification_date": "datetime64[ns]",
+                              "publication_date": "datetime64[ns]",
+                              "amount": "float64", "duration_months": "float64"})
+    contracts, dropped = deduplicate(allrows)
+    if quality is not None:
+        quality["contracts_rows_read"] = quality.get("contracts_rows_read", 0) + len(allrows)
+        quality["duplicates_dropped"] = quality.get("duplicates_dropped", 0) + dropped
+    contracts = schemas.CONTRACTS_SCHEMA.validate(contracts)
+    rejected = (pd.concat(rejecteds, ignore_index=True) if rejecteds else empty_rejected())
+    return contracts, rejected
