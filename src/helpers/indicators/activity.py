@@ -1,0 +1,237 @@
+"""Activity-year indicators (DESIGN §3): what evaluators report for the calendar year ``year``,
+over ALL contracts of the selected buyers (not only the scope of the declared-versus-real test).
+
+Key names are documented in docs/indicators.md (codes SCA-ACT-*, SCA-RES-*, SCA-ESS-*). Values here
+are raw; :func:`helpers.indicators.privacy.apply_privacy` applies the returned rules before anything
+is published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import schemas
+from ..dataset import Dataset
+from ..params import Params
+from .privacy import CellRule, count_rule, share_rule
+from .status import (annotate_contracts, consideration_flags, due_fraction, holders_in_registry,
+                     participation_intervals, prorated_hours)
+
+#: Profile keys (activity.profile.<key>_n / _share) and the public categories they cover.
+PUBLIC_KEYS: dict[str, str] = {c: f"public_{c.lower()}" for c in schemas.PUBLIC_CATEGORIES}
+PROFILE_KEYS: tuple[str, ...] = ("women", "under_26", "age_50_plus", "no_diploma",
+                                 *PUBLIC_KEYS.values())
+#: Exit keys (activity.exits.<key>_n / _share): each outcome, then the sorties dynamiques.
+EXIT_KEYS: tuple[str, ...] = (*schemas.EXIT_OUTCOMES, "sorties_dynamiques")
+
+
+@dataclass
+class Activity:
+    """Raw activity-year values, the privacy rules to apply to them, and per-row tables."""
+
+    values: dict[str, Any]           # {"activity": {...}, "reserved": {...}, "ess": {...}}
+    rules: list[CellRule]            # people counts and shares to check (DESIGN §3 Privacy)
+    hours_by_contract: pd.DataFrame  # one row per contract with hours, expected or planned hours
+    by_buyer: pd.DataFrame           # per buyer, raw (beneficiaries not yet suppressed)
+    extra_quality: dict[str, int] = field(default_factory=dict)
+
+
+def gini(values: object) -> float | None:
+    """Gini coefficient of non-negative values: Σᵢ Σⱼ |xᵢ − xⱼ| / (2 n² mean), computed as
+    2 Σ i·x₍ᵢ₎ / (n Σ x) − (n + 1) / n over the values sorted ascending (i = 1..n).
+    None when there is no value or their sum is 0."""
+    x = np.sort(np.asarray(values, dtype=float))
+    n = x.size
+    if n == 0 or x.sum() <= 0:
+        return None
+    i = np.arange(1, n + 1)
+    return float(2.0 * np.sum(i * x) / (n * x.sum()) - (n + 1) / n)
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return float(num / den) if den > 0 else None
+
+
+def _share_block(counts: dict[str, int], denominator: int, prefix: str
+                 ) -> tuple[dict[str, Any], list[CellRule]]:
+    block: dict[str, Any] = {}
+    rules: list[CellRule] = []
+    for key, k in counts.items():
+        block[f"{key}_n"] = int(k)
+        block[f"{key}_share"] = _ratio(k, denominator)
+        rules.append(share_rule(f"{prefix}.{key}_share", f"{prefix}.{key}_n", k, denominator))
+    return block, rules
+
+
+def activity_indicators(dataset: Dataset, params: Params,
+                        contracts: pd.DataFrame | None = None) -> Activity:
+    """Activity-year indicators for ``params.year`` over every contract of the selected buyers.
+
+    ``contracts``: the dataset's contracts annotated by :func:`annotate_contracts` (recomputed when
+    None). Windows: the year is [1 January, 31 December] (days, both ends included); a participation
+    row straddling it counts pro rata of its days; a row without an end date is spread from its start
+    to ``as_of`` (or over its start day if it starts after ``as_of``).
+    """
+    year = params.year
+    y_start, y_end = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
+    prev_end = pd.Timestamp(year - 1, 12, 31)
+    if contracts is None:
+        contracts = annotate_contracts(dataset.contracts, dataset.buyers)
+    parts = dataset.participations
+    clauses = dataset.clauses
+    if params.buyers:
+        contracts = contracts.loc[contracts["buyer_siret"].isin(params.buyers)]
+        parts = parts.loc[parts["buyer_siret"].isin(params.buyers)]
+        clauses = clauses.loc[clauses["buyer_siret"].isin(params.buyers)]
+
+    # --- hours in the year, per participation row -------------------------------------------------
+    row_hours = prorated_hours(parts, y_start, y_end, ongoing_end=params.as_of_date)
+    start, end = participation_intervals(parts, params.as_of_date)
+    in_year = (start <= y_end) & (end >= y_start)
+    hours = float(row_hours.sum())
+
+    # --- clause contracts: planned, expected in the year, amount in the year --------------------
+    cl = clauses.groupby("uid", as_index=False).agg(planned_hours=("planned_hours", "sum"),
+                                                     buyer_siret=("buyer_siret", "first"))
+    cl = cl.merge(contracts[["uid", "notification_date", "duration_months", "amount", "category"]],
+                  on="uid", how="left")
+    matched = cl["notification_date"].notna()
+    year_frac = (due_fraction(cl["notification_date"], cl["duration_months"], y_end)
+                 - due_fraction(cl["notification_date"], cl["duration_months"], prev_end))
+    year_frac = year_frac.where(matched, 0.0)
+    cl["expected_in_year"] = cl["planned_hours"] * year_frac
+    cl["amount_in_year"] = cl["amount"] * year_frac
+    expected = float(cl["expected_in_year"].sum())
+    planned = float(cl.loc[cl["notification_date"].dt.year.eq(year), "planned_hours"].sum())
+    clause_uids = set(cl["uid"])
+    on_clause = parts["uid"].isin(clause_uids)
+    hours_clause = float(row_hours[on_clause].sum())
+    amount_in_year = float(cl["amount_in_year"].sum(skipna=True))
+
+    # --- people ---------------------------------------------------------------------------------
+    people_rows = parts.loc[in_year].sort_values(["beneficiary_id", "start_date"], kind="stable")
+    people = people_rows.groupby("beneficiary_id").agg(
+        sex=("sex", "last"), birth_year=("birth_year", "last"), diploma=("diploma_level", "last"))
+    n_people = int(len(people))
+    age = year - people["birth_year"].astype("Float64")
+    cats = people_rows[["beneficiary_id", "public_categories"]].explode("public_categories")
+    cats = cats.dropna().drop_duplicates()
+    cat_counts = cats["public_categories"].value_counts()
+    profile_counts = {
+        "women": int(people["sex"].eq("F").sum()),
+        "under_26": int((age < 26).fillna(False).sum()),
+        "age_50_plus": int((age >= 50).fillna(False).sum()),
+        "no_diploma": int(people["diploma"].eq("infra_bac").sum()),
+        **{key: int(cat_counts.get(cat, 0)) for cat, key in PUBLIC_KEYS.items()},
+    }
+    profile, profile_rules = _share_block(profile_counts, n_people, "activity.profile")
+
+    # --- exits among missions ended in the year ---------------------------------------------------
+    ended = parts.loc[parts["end_date"].between(y_start, y_end)]
+    n_ended = int(len(ended))
+    outcome_counts = ended["exit_outcome"].value_counts()
+    exit_counts = {k: int(outcome_counts.get(k, 0)) for k in schemas.EXIT_OUTCOMES}
+    exit_counts["sorties_dynamiques"] = sum(exit_counts[k] for k in schemas.DYNAMIC_EXITS)
+    exits, exit_rules = _share_block(exit_counts, n_ended, "activity.exits")
+    exits["missions_ended"] = n_ended
+
+    # --- concentration over contracts with hours in the year ------------------------------------
+    by_contract = row_hours[in_year].groupby(parts.loc[in_year, "uid"]).sum()
+    by_contract = by_contract[by_contract > 0]
+    category = contracts.set_index("uid")["category"]
+    is_works = by_contract.index.to_series().map(category).eq("works").to_numpy(bool)
+    works_hours = float(by_contract[is_works].sum())
+    concentration = {
+        "contracts_with_hours": int(len(by_contract)),
+        "top5_share": _ratio(float(by_contract.nlargest(5).sum()), float(by_contract.sum())),
+        "gini": gini(by_contract.to_numpy()),
+        "works_share": _ratio(works_hours, float(by_contract.sum())),
+    }
+
+    activity = {
+        "hours": hours,
+        "hours_clause_contracts": hours_clause,
+        "planned_hours": planned,
+        "expected_hours": expected,
+        "achievement_ratio": _ratio(hours_clause, expected),
+        "beneficiaries": n_people,
+        "hours_per_beneficiary": _ratio(hours, n_people),
+        "etp": hours / params.etp_hours,
+        "clause_contracts_amount_in_year": amount_in_year,
+        "hours_per_1000_eur": _ratio(hours_clause, amount_in_year / 1000.0),
+        "profile": profile,
+        "exits": exits,
+        "concentration": concentration,
+    }
+    rules = [count_rule("activity.beneficiaries", n_people, "activity.hours_per_beneficiary"),
+             count_rule("activity.exits.missions_ended", n_ended), *profile_rules, *exit_rules]
+
+    # --- reserved contracts and ESS spend, contracts notified in the year -----------------------
+    year_c = contracts.loc[contracts["notification_date"].dt.year.eq(year)]
+    flags = consideration_flags(year_c["social_considerations"])
+    eligible = holders_in_registry(year_c["holders"], dataset.suppliers, schemas.ELIGIBLE_KINDS)
+    any_registry = holders_in_registry(year_c["holders"], dataset.suppliers)
+    amount = year_c["amount"].astype(float)
+    res_mask = flags["reserved"]
+    verified = res_mask & eligible
+    reserved = {
+        "n": int(res_mask.sum()),
+        "amount": float(amount[res_mask].sum()),
+        "verified_n": int(verified.sum()),
+        "verified_amount": float(amount[verified].sum()),
+        "verified_share": _ratio(float(verified.sum()), float(res_mask.sum())),
+        "unverified_n": int((res_mask & ~eligible).sum()),
+    }
+    holders = year_c["holders"].explode().dropna()
+    registry = dataset.suppliers
+    total_amount = float(amount.sum())
+    ess = {
+        "contracts_n": int(any_registry.sum()),
+        "amount": float(amount[any_registry].sum()),
+        "share_of_amount": _ratio(float(amount[any_registry].sum()), total_amount),
+        "structures": int(holders[holders.isin(set(registry["siret"]))].nunique()),
+        "insertion_contracts_n": int(eligible.sum()),
+        "insertion_amount": float(amount[eligible].sum()),
+        "insertion_structures": int(holders[holders.isin(set(
+            registry.loc[registry["kind"].isin(schemas.ELIGIBLE_KINDS), "siret"]))].nunique()),
+        "year_contracts_n": int(len(year_c)),
+        "year_contracts_amount": total_amount,
+    }
+
+    # --- tables -----------------------------------------------------------------------------------
+    hbc = cl[["uid", "buyer_siret", "planned_hours", "expected_in_year"]].merge(
+        by_contract.rename("hours_in_year").rename_axis("uid").reset_index(), on="uid", how="outer")
+    hbc["buyer_siret"] = hbc["buyer_siret"].fillna(hbc["uid"].map(
+        parts.drop_duplicates("uid").set_index("uid")["buyer_siret"]))
+    hbc["category"] = hbc["uid"].map(category).fillna("unknown")
+    hbc[["planned_hours", "expected_in_year", "hours_in_year"]] = hbc[
+        ["planned_hours", "expected_in_year", "hours_in_year"]].fillna(0.0)
+    hbc = hbc[["uid", "buyer_siret", "category", "planned_hours", "expected_in_year",
+               "hours_in_year"]].sort_values(["buyer_siret", "uid"], kind="stable")
+    hbc = hbc.reset_index(drop=True)
+
+    buyer_ids = sorted(set(contracts["buyer_siret"]) | set(parts["buyer_siret"])
+                       | set(params.buyers))
+    by_buyer = pd.DataFrame(index=pd.Index(buyer_ids, name="buyer_siret"))
+    by_buyer["hours"] = row_hours.groupby(parts["buyer_siret"]).sum()
+    by_buyer["hours_clause_contracts"] = row_hours[on_clause].groupby(
+        parts.loc[on_clause, "buyer_siret"]).sum()
+    by_buyer["expected_hours"] = cl.groupby("buyer_siret")["expected_in_year"].sum()
+    by_buyer = by_buyer.fillna(0.0)
+    by_buyer["achievement_ratio"] = (by_buyer["hours_clause_contracts"]
+                                     / by_buyer["expected_hours"].where(by_buyer["expected_hours"] > 0))
+    by_buyer["etp"] = by_buyer["hours"] / params.etp_hours
+    by_buyer["beneficiaries"] = parts.loc[in_year].groupby("buyer_siret")["beneficiary_id"].nunique()
+    by_buyer["beneficiaries"] = by_buyer["beneficiaries"].fillna(0).astype(float)
+    by_buyer["hours_per_beneficiary"] = by_buyer["hours"] / by_buyer["beneficiaries"].where(
+        by_buyer["beneficiaries"] > 0)
+
+    quality = {"clauses_without_contract": int((~matched).sum()),
+               "participations_without_contract": int((~parts["uid"].isin(
+                   set(dataset.contracts["uid"]))).sum())}
+    return Activity(values={"activity": activity, "reserved": reserved, "ess": ess}, rules=rules,
+                    hours_by_contract=hbc, by_buyer=by_buyer, extra_quality=quality)

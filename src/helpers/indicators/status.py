@@ -1,0 +1,265 @@
+"""Contract status at the cut-off date (DESIGN §3): scope, realized and expected hours, status rules.
+
+Everything here is vectorised over contracts (merges, ``explode`` + ``groupby``, ``numpy.select``):
+no Python loop runs per contract, so a national year (500 000 contracts) is handled in seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from .. import schemas
+from ..params import Params
+
+NOT_DUE = "NOT_DUE"
+VERIFIED = "VERIFIED"
+SHORTFALL = "SHORTFALL"
+NO_EVIDENCE = "NO_EVIDENCE"
+UNVERIFIABLE = "UNVERIFIABLE"
+UNDECLARED_DELIVERY = "UNDECLARED_DELIVERY"
+NOT_DECLARED = "NOT_DECLARED"
+#: The seven statuses of DESIGN §3, in the order of the rules.
+STATUSES: tuple[str, ...] = (VERIFIED, NOT_DUE, SHORTFALL, NO_EVIDENCE, UNVERIFIABLE,
+                             UNDECLARED_DELIVERY, NOT_DECLARED)
+#: ``effective(c)``: the statuses where something real was delivered (DESIGN §3).
+EFFECTIVE_STATUSES: tuple[str, ...] = (VERIFIED, UNDECLARED_DELIVERY)
+
+#: Months = days / (365.25 / 12) (DESIGN §3).
+DAYS_PER_MONTH = 365.25 / 12
+#: Relative tolerance of the ``realized ≥ ratio × expected`` comparison, so that a delivery exactly at
+#: the ratio is not turned into a shortfall by binary rounding (0.7 × 10 = 7.000000000000001).
+RATIO_TOLERANCE = 1e-9
+
+
+def _ts(date: dt.date | pd.Timestamp | str) -> pd.Timestamp:
+    return pd.Timestamp(date).normalize()
+
+
+def contract_category(cpv: pd.Series) -> pd.Series:
+    """CPV category ("works"/"supplies"/"services"/"unknown") from :mod:`helpers.reference`."""
+    from ..reference import contract_category as _category  # lazy: written by another module
+
+    return _category(cpv)
+
+
+def buyer_types(buyer_siret: pd.Series, buyers: pd.DataFrame) -> pd.Series:
+    """Buyer type of each SIRET from the buyers table; ``collectivite`` when the buyer is absent
+    (DESIGN §2, ``schemas.DEFAULT_BUYER_TYPE``)."""
+    mapping = buyers.drop_duplicates("siret").set_index("siret")["buyer_type"]
+    return buyer_siret.map(mapping).fillna(schemas.DEFAULT_BUYER_TYPE).astype(str)
+
+
+def buyer_names(buyer_siret: pd.Series, buyers: pd.DataFrame) -> pd.Series:
+    """Buyer name of each SIRET from the buyers table (NA when unknown)."""
+    mapping = buyers.drop_duplicates("siret").set_index("siret")["name"]
+    return buyer_siret.map(mapping).astype(object)
+
+
+def annotate_contracts(contracts: pd.DataFrame, buyers: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``contracts`` with ``buyer_type``, ``buyer_name`` and ``category`` (CPV) added."""
+    out = contracts.copy()
+    out["buyer_type"] = buyer_types(out["buyer_siret"], buyers)
+    out["buyer_name"] = buyer_names(out["buyer_siret"], buyers)
+    out["category"] = contract_category(out["cpv"]).to_numpy() if len(out) else pd.Series(
+        [], dtype=object)
+    return out
+
+
+def scope_masks(contracts: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """Boolean masks of the scope rule (DESIGN §3) for annotated contracts.
+
+    Columns: ``in_year`` (notified in ``params.year``), ``of_buyers`` (buyer listed in ``params.buyers``,
+    or every buyer when the list is empty), ``above_threshold`` (amount ≥ the EU threshold in force at
+    notification for the buyer type and the CPV category, :func:`helpers.reference.above_eu_threshold`;
+    all True when ``params.scope == "all"``) and ``in_scope`` (all three).
+    """
+    in_year = contracts["notification_date"].dt.year.eq(params.year).fillna(False).astype(bool)
+    if params.buyers:
+        of_buyers = contracts["buyer_siret"].isin(params.buyers)
+    else:
+        of_buyers = pd.Series(True, index=contracts.index)
+    if params.scope == "all" or contracts.empty:
+        above = pd.Series(True, index=contracts.index)
+    else:
+        from ..reference import above_eu_threshold  # lazy: written by another module
+
+        above = pd.Series(np.asarray(above_eu_threshold(contracts, contracts["buyer_type"]),
+                                     dtype=bool), index=contracts.index)
+    masks = pd.DataFrame({"in_year": in_year.to_numpy(bool), "of_buyers": of_buyers.to_numpy(bool),
+                          "above_threshold": above.to_numpy(bool)}, index=contracts.index)
+    masks["in_scope"] = masks["in_year"] & masks["of_buyers"] & masks["above_threshold"]
+    return masks
+
+
+def select_scope(contracts: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """The contracts of a run (DESIGN §3): notified in ``year``, of the listed buyers, and above the EU
+    threshold unless ``scope == "all"``. ``contracts`` must be annotated (:func:`annotate_contracts`)."""
+    return contracts.loc[scope_masks(contracts, params)["in_scope"]].copy()
+
+
+def scope_counts(contracts: pd.DataFrame, params: Params) -> dict[str, int]:
+    """How many contracts each scope filter keeps, for ``data_quality["scope"]``."""
+    m = scope_masks(contracts, params)
+    year_buyers = m["in_year"] & m["of_buyers"]
+    return {
+        "contracts_total": int(len(m)),
+        "notified_in_year": int(m["in_year"].sum()),
+        "notified_in_year_of_buyers": int(year_buyers.sum()),
+        "below_eu_threshold": int((year_buyers & ~m["above_threshold"]).sum()),
+        "in_scope": int(m["in_scope"].sum()),
+        "in_scope_missing_amount": int((m["in_scope"] & contracts["amount"].isna()).sum()),
+        "in_scope_missing_duration": int(
+            (m["in_scope"] & ~(contracts["duration_months"] > 0)).sum()),
+        "in_scope_unknown_category": int((m["in_scope"] & contracts["category"].eq("unknown")).sum()),
+    }
+
+
+def participation_intervals(participations: pd.DataFrame,
+                            ongoing_end: pd.Timestamp | dt.date | None = None
+                            ) -> tuple[pd.Series, pd.Series]:
+    """(start, end) day of each participation row, both ends included (DESIGN §3).
+
+    A row without an end date ends at ``ongoing_end`` when given (its hours are spread from its start
+    to that date, or over its start day if it starts later), otherwise it is a one-day interval at its
+    start (it "counts fully" as soon as it has started). An end before the start is read as the start.
+    """
+    start = participations["start_date"].dt.normalize()
+    end = participations["end_date"].dt.normalize()
+    if ongoing_end is None:
+        end = end.fillna(start)
+    else:
+        end = end.fillna(start.clip(lower=_ts(ongoing_end)))
+    return start, end.where(end >= start, start)
+
+
+def prorated_hours(participations: pd.DataFrame, window_start: pd.Timestamp | None,
+                   window_end: pd.Timestamp, ongoing_end: pd.Timestamp | dt.date | None = None
+                   ) -> pd.Series:
+    """Hours of each participation row falling in the window [window_start, window_end] (days, both
+    ends included), pro rata of the row's days (DESIGN §3): hours × overlap days / row days.
+    Rows are read by :func:`participation_intervals`; ``window_start=None`` means no lower bound.
+    """
+    if participations.empty:
+        return pd.Series(np.zeros(0), index=participations.index, dtype=float)
+    start, end = participation_intervals(participations, ongoing_end)
+    days = (end - start).dt.days.to_numpy(float) + 1.0
+    lo = start if window_start is None else start.clip(lower=_ts(window_start))
+    hi = end.clip(upper=_ts(window_end))
+    overlap = np.clip((hi - lo).dt.days.to_numpy(float) + 1.0, 0.0, None)
+    hours = participations["hours"].to_numpy(float) * overlap / days
+    return pd.Series(hours, index=participations.index)
+
+
+def realized_hours(participations: pd.DataFrame, as_of: dt.date) -> pd.Series:
+    """``realized(c)``: participation hours worked up to ``as_of``, summed per uid (DESIGN §3).
+
+    A row straddling ``as_of`` counts pro rata of its days (both ends included); a row without an
+    end date counts fully once started; a row starting after ``as_of`` counts 0.
+    """
+    row_hours = prorated_hours(participations, None, _ts(as_of))
+    return row_hours.groupby(participations["uid"]).sum()
+
+
+def months_between(start: pd.Series, end: pd.Timestamp) -> pd.Series:
+    """Months from each ``start`` to ``end``: whole days between the two dates / (365.25 / 12)."""
+    return (_ts(end) - start.dt.normalize()).dt.days / DAYS_PER_MONTH
+
+
+def due_fraction(notification_date: pd.Series, duration_months: pd.Series,
+                 at: dt.date | pd.Timestamp) -> pd.Series:
+    """Share of the planned hours due at date ``at``: clamp(months elapsed / duration_months, 0, 1).
+
+    Missing or zero duration (docs/assumptions.md, A-DURATION): everything is due once the contract is
+    notified (1 when months elapsed ≥ 0, else 0).
+    """
+    months = months_between(notification_date, _ts(at))
+    duration = duration_months.astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.clip(months.to_numpy(float) / duration.to_numpy(float), 0.0, 1.0)
+    fully = (months.to_numpy(float) >= 0).astype(float)
+    has_duration = (duration > 0).to_numpy(bool)
+    return pd.Series(np.where(has_duration, frac, fully), index=notification_date.index)
+
+
+def consideration_flags(considerations: pd.Series) -> pd.DataFrame:
+    """Per contract: ``clause``, ``criterion``, ``reserved`` (each declared consideration) and
+    ``declared`` (any of the three, DESIGN §3 ``declared(c)``). Vectorised with ``explode``."""
+    positions = pd.RangeIndex(len(considerations))
+    exploded = pd.Series(considerations.to_numpy(), index=positions).explode()
+    flags = pd.DataFrame({
+        "clause": exploded.eq(schemas.CLAUSE),
+        "criterion": exploded.eq(schemas.CRITERION),
+        "reserved": exploded.eq(schemas.RESERVED),
+    }).groupby(level=0).any().reindex(positions, fill_value=False)
+    flags["declared"] = flags["clause"] | flags["criterion"] | flags["reserved"]
+    flags.index = considerations.index
+    return flags.astype(bool)
+
+
+def holders_in_registry(holders: pd.Series, suppliers: pd.DataFrame,
+                        kinds: tuple[str, ...] | None = None) -> pd.Series:
+    """True for each contract with at least one holder SIRET in ``suppliers`` (restricted to
+    ``kinds`` when given). Vectorised with ``explode`` + ``groupby``."""
+    registry = suppliers if kinds is None else suppliers.loc[suppliers["kind"].isin(kinds)]
+    positions = pd.RangeIndex(len(holders))
+    exploded = pd.Series(holders.to_numpy(), index=positions).explode()
+    hit = exploded.isin(set(registry["siret"])).groupby(level=0).any()
+    return pd.Series(hit.reindex(positions, fill_value=False).to_numpy(bool), index=holders.index)
+
+
+def contract_status(contracts: pd.DataFrame, clauses: pd.DataFrame, participations: pd.DataFrame,
+                    suppliers: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """Status of each contract at ``params.as_of_date`` and the numbers behind it (DESIGN §3).
+
+    Returns ``contracts`` (same index) with added columns: ``clause``, ``criterion``, ``reserved``,
+    ``declared``, ``reserved_verified``, ``months_elapsed``, ``planned_hours`` (0 without a clauses
+    row), ``expected_hours``, ``realized_hours``, ``delivery_ratio`` (realized / expected, NaN when
+    expected is 0), ``status``, ``effective``, ``assessable`` (status ≠ NOT_DUE).
+
+    Rules, first match (declared contracts): VERIFIED if reserved_verified, or Clause sociale with
+    realized > 0 and realized ≥ ratio × expected; NOT_DUE if Clause sociale, planned > 0 and less than
+    one month elapsed; SHORTFALL if Clause sociale and 0 < realized < ratio × expected; NO_EVIDENCE if
+    Clause sociale with realized = 0 or Marché réservé not verified; UNVERIFIABLE otherwise (only
+    Critère social). Not declared: UNDECLARED_DELIVERY if realized > 0, else NOT_DECLARED.
+    """
+    as_of = _ts(params.as_of_date)
+    out = contracts.copy()
+    flags = consideration_flags(out["social_considerations"])
+    out[list(flags.columns)] = flags
+    out["reserved_verified"] = out["reserved"] & holders_in_registry(
+        out["holders"], suppliers, schemas.ELIGIBLE_KINDS)
+
+    planned = clauses.groupby("uid")["planned_hours"].sum()
+    out["planned_hours"] = out["uid"].map(planned).fillna(0.0).astype(float)
+    out["months_elapsed"] = months_between(out["notification_date"], as_of).astype(float)
+    out["expected_hours"] = out["planned_hours"] * due_fraction(
+        out["notification_date"], out["duration_months"], as_of)
+    realized = realized_hours(participations, params.as_of_date)
+    out["realized_hours"] = out["uid"].map(realized).fillna(0.0).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["delivery_ratio"] = np.where(out["expected_hours"] > 0,
+                                         out["realized_hours"] / out["expected_hours"], np.nan)
+
+    threshold = params.min_delivery_ratio * out["expected_hours"]
+    realized_h = out["realized_hours"]
+    meets = realized_h >= threshold - RATIO_TOLERANCE * np.maximum(threshold, 1.0)
+    positive = realized_h > 0
+    clause = out["clause"]
+    conditions = [
+        out["declared"] & (out["reserved_verified"] | (clause & positive & meets)),
+        out["declared"] & clause & (out["planned_hours"] > 0) & (out["months_elapsed"] < 1.0),
+        out["declared"] & clause & positive & ~meets,
+        out["declared"] & ((clause & ~positive) | (out["reserved"] & ~out["reserved_verified"])),
+        out["declared"],
+        positive,
+    ]
+    choices = [VERIFIED, NOT_DUE, SHORTFALL, NO_EVIDENCE, UNVERIFIABLE, UNDECLARED_DELIVERY]
+    out["status"] = np.select(conditions, choices, default=NOT_DECLARED) if len(out) else pd.Series(
+        [], dtype=object)
+    out["status"] = out["status"].astype(object)
+    out["effective"] = out["status"].isin(EFFECTIVE_STATUSES)
+    out["assessable"] = out["status"].ne(NOT_DUE)
+    return out
