@@ -278,16 +278,21 @@ def parse_date(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values, invalid.astype(bool)
 
 
+def as_mask(mask: pd.Series) -> pd.Series:
+    """A boolean mask with missing values read as False."""
+    return mask.astype("boolean").fillna(False).astype(bool)
+
+
 def rows_where(df: pd.DataFrame, mask: pd.Series) -> list[int]:
     """Spreadsheet row numbers (``_row``) of the rows selected by ``mask``, sorted."""
-    return sorted(int(r) for r in df.loc[mask.fillna(False).astype(bool), ROW])
+    return sorted(int(r) for r in df.loc[as_mask(mask), ROW])
 
 
 def value_problem(file: str, column: str, df: pd.DataFrame, mask: pd.Series,
                   message: str) -> Problem | None:
     """A :class:`Problem` naming ``file``, ``column`` and the rows selected by ``mask``, with up to
     five of the offending values quoted; ``None`` when no row is selected."""
-    mask = mask.fillna(False).astype(bool)
+    mask = as_mask(mask)
     if not mask.any():
         return None
     examples = df.loc[mask, column].dropna().astype(str).unique()[:5] if column in df else []
