@@ -128,7 +128,7 @@ def pad_numeric_siret(values: pd.Series) -> pd.Series:
     return pd.Series([one(v) for v in values], index=values.index, dtype=object)
 
 
-def _to_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+def to_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numbers from JSON numbers or text (decimal commas accepted). Returns (floats, invalid mask)."""
     obj = values.astype(object).where(values.notna(), None)
     is_text = obj.map(lambda v: isinstance(v, str))
@@ -142,7 +142,7 @@ def _to_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return numeric, pd.Series(invalid, index=values.index)
 
 
-def _to_date(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+def to_date(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Dates from ISO text (time and timezone suffixes ignored) or French ``dd/mm/yyyy``.
     Returns (datetime64[ns], invalid mask). Fast path for plain ISO dates."""
     text = values.astype("string").str.strip().replace("", pd.NA)
@@ -235,13 +235,15 @@ def _quote(values: Iterable[object], limit: int = 5) -> str:
 def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_columns: dict[str, str],
                         on_invalid: OnInvalid = "strict", quality: dict[str, Any] | None = None,
                         extra_rejected: pd.DataFrame | None = None,
-                        has_considerations_field: bool = True,
+                        has_considerations_field: bool = True, rows_read: int | None = None,
                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Check a raw frame (:data:`RAW_COLUMNS`) and build the canonical contract rows.
 
     ``source_columns`` maps canonical names to the names the user's file uses (for messages).
     ``extra_rejected`` holds problems a format module found itself (``row, column, reason`` and
-    ``pos``, the record position in ``raw``, or -1 for rows absent from ``raw``).
+    ``pos``, the record position in ``raw``, or -1 for rows absent from ``raw``). ``rows_read`` is
+    the number of rows of the file when it differs from ``len(raw)`` (tabular: one row per
+    titulaire and modification).
     Returns ``(valid, rejected)`` as described in the module docstring; ``valid`` keeps the file's
     record order and is not de-duplicated.
     """
@@ -267,7 +269,7 @@ def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_column
     issues.add(raw, cid.isna(), col["contract_id"], "contract id is missing")
 
     # -- dates
-    notif, notif_bad = _to_date(raw["notification_date"])
+    notif, notif_bad = to_date(raw["notification_date"])
     issues.add(raw, raw["notification_date"].isna() & ~notif_bad, col["notification_date"],
                "notification date is missing")
     issues.add(raw, notif_bad, col["notification_date"],
@@ -277,11 +279,11 @@ def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_column
     issues.add(raw, out_of_range, col["notification_date"],
                "notification date " + notif.dt.strftime("%Y-%m-%d").fillna("").map(repr)
                + f" is impossible (outside {MIN_DATE:%Y-%m-%d}..{MAX_DATE:%Y-%m-%d})")
-    pub, pub_bad = _to_date(raw["publication_date"])
+    pub, pub_bad = to_date(raw["publication_date"])
     issues.add(raw, pub_bad, col["publication_date"],
                "publication date " + raw["publication_date"].astype(str).map(repr)
                + " is not a valid calendar date")
-    mpub, mpub_bad = _to_date(raw["modification_publication_date"])
+    mpub, mpub_bad = to_date(raw["modification_publication_date"])
     issues.add(raw, mpub_bad, col["modification_publication_date"],
                "modification publication date "
                + raw["modification_publication_date"].astype(str).map(repr)
@@ -291,8 +293,8 @@ def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_column
                 "publication date earlier than the notification date (kept as written)")
 
     # -- amounts
-    amount, amount_bad = _to_number(raw["amount"])
-    initial, initial_bad = _to_number(raw["initial_amount"])
+    amount, amount_bad = to_number(raw["amount"])
+    initial, initial_bad = to_number(raw["initial_amount"])
     issues.add(raw, raw["amount"].isna(), col["amount"], "amount is missing")
     # The initial amount is checked too, where it differs from the final one: a placeholder such
     # as 1e17 later "corrected" by a modification still marks an unreliable record.
@@ -318,7 +320,7 @@ def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_column
                 "CPV code missing: the contract category is 'unknown'")
 
     # -- duration
-    duration, duration_bad = _to_number(raw["duration_months"])
+    duration, duration_bad = to_number(raw["duration_months"])
     issues.warn(raw, duration_bad, col["duration_months"],
                 "duration is not a number (e.g. 'NC'): read as missing")
     issues.add(raw, duration < 0, col["duration_months"],
@@ -366,7 +368,8 @@ def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_column
 
     if quality is not None:
         quality.setdefault("files", []).append({"table": TABLE, "file": file, "format": fmt,
-                                                "rows_read": int(len(raw))})
+                                                "rows_read": int(len(raw) if rows_read is None
+                                                                 else rows_read)})
         quality.setdefault("warnings", []).extend(issues.warnings)
 
     if on_invalid == "strict" and len(rejected):

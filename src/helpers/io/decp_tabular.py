@@ -1,0 +1,183 @@
+"""decp.info consolidated tabular DECP (CSV or Parquet) -> canonical contracts (DESIGN §1-§2).
+
+Columns as in decp-processing's ``schema_base.json``: ``acheteur_id``, ``id``, ``titulaire_id``,
+``titulaire_typeIdentifiant``, ``montant``, ``codeCPV``, ``procedure``, ``dureeMois``,
+``dateNotification``, ``datePublicationDonnees``, ``considerationsSociales``, ``objet``,
+``modification_id``, ``donneesActuelles``. The file has one row per titulaire and per modification;
+this reader folds them back into one record per contract (buyer SIRET + ``id``):
+
+- the *current* rows are those with ``donneesActuelles`` true; without that column, the rows of the
+  highest ``modification_id``; without either, every row. A contract none of whose rows is marked
+  current keeps all its rows (with a warning) rather than disappearing;
+- ``holders`` = every ``titulaire_id`` of type SIRET among the current rows (first-seen order);
+- the other fields come from the current row with the latest ``datePublicationDonnees`` (ties: the
+  later row); ``notification_date`` is the earliest ``dateNotification`` among *all* the rows of the
+  contract (a modification row may carry the modification's notification date);
+- ``considerationsSociales`` holds the values joined with ``", "`` ("Clause sociale, Critère
+  social"); ``"Sans objet"`` means none and becomes ``["Pas de considération sociale"]``, so that a
+  contract read from the tabular file equals the same contract read from DECP JSON.
+
+Parquet stores ``acheteur_id`` and ``titulaire_id`` as integers (schema type ``integer``), which
+drops the leading zero of SIRETs such as ``05650171100115``: a *numeric* identifier shorter than 14
+digits is zero-padded to 14 digits; identifiers stored as text are never padded (a short text SIRET
+is reported). Parquet is read with pyarrow, only the columns above.
+
+Row numbers in messages: the spreadsheet row (CSV, header = 1) or the 0-based row index (Parquet) of
+the row the contract's fields were taken from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ..errors import InputError, Problem
+from ..schemas import NONE_DECLARED
+from .contracts import (CONSIDERATIONS_FIELD, TABLE, OnInvalid, missing_columns_problem,
+                        normalise_contracts, read_csv_text, to_date)
+
+FORMAT = "decp_tabular"
+NONE_VALUE = "Sans objet"
+REQUIRED = {
+    "acheteur_id": "buyer SIRET", "id": "contract id", "dateNotification": "notification date",
+    "montant": "amount", CONSIDERATIONS_FIELD: "social considerations",
+}
+COLUMNS = [
+    *REQUIRED, "datePublicationDonnees", "codeCPV", "procedure", "dureeMois", "objet",
+    "titulaire_id", "titulaire_typeIdentifiant", "modification_id", "donneesActuelles",
+]
+SOURCE_COLUMNS = {
+    "buyer_siret": "acheteur_id", "contract_id": "id", "notification_date": "dateNotification",
+    "publication_date": "datePublicationDonnees",
+    "modification_publication_date": "datePublicationDonnees", "amount": "montant",
+    "initial_amount": "montant", "cpv": "codeCPV", "procedure": "procedure",
+    "duration_months": "dureeMois", "social_considerations": CONSIDERATIONS_FIELD,
+    "holders": "titulaire_id", "subject": "objet",
+}
+_IDENTIFIERS = ("acheteur_id", "titulaire_id", "id", "codeCPV")
+_TRUE = {"true", "1", "oui", "vrai", "yes", "t"}
+
+
+def _arrow_column_as_text(column: pa.ChunkedArray, name: str) -> pd.Series:
+    """One Parquet column as object values: numeric identifiers as zero-padded text (see module
+    docstring), dates as ISO text, booleans and numbers kept as such."""
+    typ = column.type
+    if name in _IDENTIFIERS and (pa.types.is_integer(typ) or pa.types.is_floating(typ)):
+        if pa.types.is_floating(typ):
+            column = pc.cast(column, pa.int64(), safe=True)
+        text = pc.cast(column, pa.string()).to_pandas().astype(object)
+        padded = text.where(text.isna(), text.str.zfill(14)) if name.endswith("_id") else text
+        return padded.astype(object)
+    if pa.types.is_date(typ) or pa.types.is_timestamp(typ):
+        values = pd.Series(column.to_pandas(), dtype="datetime64[ns]")
+        return values.dt.strftime("%Y-%m-%d").astype(object).where(values.notna(), pd.NA)
+    return pd.Series(column.to_pandas(), dtype=object)
+
+
+def _read_parquet(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    try:
+        pfile = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError([Problem(path.name, None, f"cannot read the file as Parquet ({exc})")]
+                         ) from None
+    header = list(pfile.schema_arrow.names)
+    table = pfile.read(columns=[c for c in COLUMNS if c in header])
+    df = pd.DataFrame({name: _arrow_column_as_text(table.column(name), name)
+                       for name in table.column_names})
+    df["row"] = np.arange(len(df), dtype="int64")
+    return df, header
+
+
+def _considerations(text: Any) -> list[str] | None:
+    if text is None or text is pd.NA or (isinstance(text, float) and np.isnan(text)):
+        return None
+    values = [v.strip() for v in str(text).split(",") if v.strip()]
+    if not values:
+        return None
+    return [NONE_DECLARED if v == NONE_VALUE else v for v in values]
+
+
+def _text(values: pd.Series) -> pd.Series:
+    return values.astype("string").str.strip().replace("", pd.NA)
+
+
+def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
+                        quality: dict[str, Any] | None = None
+                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read one decp.info tabular file (``.parquet``/``.pq`` or CSV). Returns
+    ``(valid rows, rejected rows)``, one row per contract record (see the module docstring)."""
+    path = Path(path)
+    if path.suffix.lower() in (".parquet", ".pq") or path.read_bytes()[:4] == b"PAR1":
+        df, header = _read_parquet(path)
+        shifted = None
+    else:
+        df, header, shifted = read_csv_text(path, COLUMNS)
+    error = missing_columns_problem(path, header, REQUIRED)
+    if error is not None:
+        raise error
+    n_rows = len(df) + (0 if shifted is None else len(shifted))
+    buyer, cid = _text(df["acheteur_id"]), _text(df["id"])
+    key = (buyer.fillna("") + "\x1f" + cid.fillna("")).astype(object)
+
+    if "donneesActuelles" in df:
+        flag = df["donneesActuelles"].map(
+            lambda v: v if isinstance(v, (bool, np.bool_)) else str(v).strip().lower() in _TRUE)
+        current = flag.astype(bool)
+    elif "modification_id" in df:
+        mod = pd.to_numeric(df["modification_id"], errors="coerce").fillna(0)
+        current = mod == mod.groupby(key).transform("max")
+    else:
+        current = pd.Series(True, index=df.index)
+    orphan = ~current.groupby(key).transform("any").astype(bool)
+    current = current | orphan
+
+    notif, notif_bad = to_date(df["dateNotification"])
+    first_notif = notif.groupby(key).transform("min")
+    pub, _ = to_date(df["datePublicationDonnees"]) if "datePublicationDonnees" in df else (
+        pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]"), None)
+
+    cur = df.assign(_key=key, _pub=pub, _first=first_notif, _bad=notif_bad)[current.to_numpy()]
+    kind = (_text(cur["titulaire_typeIdentifiant"]).str.upper() if "titulaire_typeIdentifiant" in cur
+            else pd.Series(pd.NA, index=cur.index, dtype="string"))
+    holder_rows = cur.assign(_holder=_text(cur["titulaire_id"]) if "titulaire_id" in cur else pd.NA)
+    holder_rows = holder_rows[holder_rows["_holder"].notna() & (kind.isna() | (kind == "SIRET"))]
+    holders = (holder_rows.drop_duplicates(["_key", "_holder"])
+               .groupby("_key", sort=False)["_holder"].agg(list))
+    chosen = (cur.sort_values(["_pub", "row"], na_position="first", kind="stable")
+              .drop_duplicates("_key", keep="last").sort_values("row", kind="stable"))
+
+    # notification: the earliest valid date of the contract; an invalid text is kept to be reported
+    notif_text = chosen["_first"].dt.strftime("%Y-%m-%d").astype(object)
+    notif_text = notif_text.where(chosen["_first"].notna() & ~chosen["_bad"],
+                                  chosen["dateNotification"])
+    raw = pd.DataFrame({
+        "row": chosen["row"].astype("int64"),
+        "buyer_siret": chosen["acheteur_id"],
+        "contract_id": chosen["id"],
+        "notification_date": notif_text,
+        "publication_date": chosen.get("datePublicationDonnees", pd.NA),
+        "modification_publication_date": pd.NA,
+        "amount": chosen["montant"],
+        "initial_amount": pd.NA,
+        "cpv": chosen.get("codeCPV", pd.NA),
+        "procedure": chosen.get("procedure", pd.NA),
+        "duration_months": chosen.get("dureeMois", pd.NA),
+        "social_considerations": chosen[CONSIDERATIONS_FIELD].map(_considerations),
+        "holders": chosen["_key"].map(holders).map(lambda v: v if isinstance(v, list) else []),
+        "subject": chosen.get("objet", pd.NA),
+    }).reset_index(drop=True)
+    if quality is not None and orphan.any():
+        quality.setdefault("warnings", []).append({
+            "table": TABLE, "file": path.name, "column": "donneesActuelles",
+            "rows": [int(r) for r in df.loc[orphan, "row"]],
+            "message": "no row of these contracts is marked current: all their rows were used"})
+    has_field = bool(df[CONSIDERATIONS_FIELD].notna().any())
+    return normalise_contracts(raw, file=path.name, fmt=FORMAT, source_columns=SOURCE_COLUMNS,
+                               on_invalid=on_invalid, quality=quality, extra_rejected=shifted,
+                               has_considerations_field=has_field, rows_read=n_rows)
