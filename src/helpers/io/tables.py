@@ -44,8 +44,8 @@ import pandas as pd
 from .. import schemas as S
 from ..dataset import new_quality
 from ..errors import InputError, Problem
-from .tabular import (ROW, normalize_name, normalize_values, parse_date, parse_decimal, parse_int,
-                      read_table_file, rows_where)
+from .tabular import (ROW, as_mask, normalize_name, normalize_values, parse_date, parse_decimal,
+                      parse_int, read_table_file, rows_where)
 
 OnInvalid = Literal["strict", "quarantine"]
 ON_INVALID = ("strict", "quarantine")
@@ -53,7 +53,7 @@ REJECTED_COLUMNS = ["file", "row", "column", "reason"]
 MAX_WARNING_ROWS = 20
 
 #: Dates outside this range are treated as typos (a mission in 1024 or 2204), not as data.
-PLAUSIBLE_DATES = (pd.Timestamp("1980-01-01"), pd.Timestamp("2099-12-31"))
+PLAUSIBLE_DATES = (pd.Timestamp("1990-01-01"), pd.Timestamp("2099-12-31"))  # as contracts
 #: Age at mission start (start year − birth year) outside this range is a warning (DESIGN §2 / issue 7).
 PLAUSIBLE_AGE = (16, 70)
 #: Average weekly hours above this are legal to record but suspicious (French weekly maximum).
@@ -201,7 +201,7 @@ class _FileChecks:
     def error(self, column: str, mask: pd.Series, message: str, *, quote: bool = True) -> None:
         """Row-level error on the rows selected by ``mask`` (quoting up to five values unless
         ``quote`` is false, e.g. for beneficiary ids)."""
-        mask = mask.reindex(self.df.index, fill_value=False).fillna(False).astype(bool)
+        mask = as_mask(mask.reindex(self.df.index, fill_value=False))
         if mask.any():
             self.row_errors.append((column, mask, message if not quote else
                                     message + self._examples(column, mask)))
@@ -213,7 +213,7 @@ class _FileChecks:
         return f" (e.g. {', '.join(repr(v) for v in vals)})" if len(vals) else ""
 
     def warn(self, column: str | None, mask: pd.Series, message: str) -> None:
-        mask = mask.reindex(self.df.index, fill_value=False).fillna(False).astype(bool)
+        mask = as_mask(mask.reindex(self.df.index, fill_value=False))
         if mask.any():
             rows = rows_where(self.df, mask)
             _warn(self.quality, self.table, self.file, column, rows,
