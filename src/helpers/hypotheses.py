@@ -18,10 +18,10 @@ H1  logit P(reached) ~ sector (services = reference; a supplies dummy keeps supp
     does not vary carry no within-buyer information under fixed effects and are dropped (counted).
 H2  logit P(emploi_durable | ended mission) ~ via insertion structure + sex + age band + diploma;
     cluster-robust by contract (CR1, t on G − 1 df).
-H3  binomial GLM (logit link) of "hour worked by a woman" on sector: person-mission rows, outcome
-    female, hours as variance weights (the weighted estimating equation reproduces each sector's
-    women's share of hours), cluster-robust by contract (the sandwich is invariant to the weights'
-    scale, so hours need not be counts).
+H3  binomial GLM (logit link) on hours: one row per contract, response (women's hours, men's hours),
+    regressor sector; each sector's fitted share is its women's share of insertion hours (the
+    estimating equations are those of person-mission rows weighted by hours); cluster-robust by
+    contract with t inference (hours are not counts: only the score and the sandwich are used).
 H4  Gamma GLM with log link of planned hours on sector with offset log(amount / 1 000): exp(the
     sector coefficient) is the sector's mean of planned hours per 1 000 € over contracts (the Gamma
     score equation with a log link and a categorical regressor solves to that mean); robust (HC1)
@@ -273,28 +273,36 @@ def fit_h2(table: pd.DataFrame, alpha: float = 0.05) -> HypothesisResult:
 
 
 def fit_h3(table: pd.DataFrame, alpha: float = 0.05) -> HypothesisResult:
-    """H3 on a person-mission table with columns uid, sector, female (0/1), hours (> 0)."""
+    """H3 on a person-mission table with columns uid, sector, female (0/1), hours (> 0).
+
+    Binomial GLM on hours: rows are contracts, the response is (women's hours, men's hours), so the
+    fitted share of each sector is its women's share of insertion hours; cluster-robust by contract
+    (one row per contract, CR1) with t inference. Hours need not be integers: the quasi-binomial
+    score and the sandwich do not use the count interpretation."""
     _require(table, ["uid", "sector", "female", "hours"], "H3")
-    d = table.dropna(subset=["sector", "female", "hours"]).copy()
+    d = table.dropna(subset=["sector", "female", "hours"])
     d = d[d["hours"] > 0]
-    n_missing = len(table) - len(d)
+    n_dropped = len(table) - len(d)
     _require_levels(d["sector"], ("services", "works"), "H3", "person-mission with hours")
-    d["female"] = d["female"].astype(float)
-    w = d["hours"] / d["hours"].mean()  # scale-free: the sandwich does not depend on it
-    model = smf.glm("female ~ C(sector, Treatment('services'))", data=d,
-                    family=sm.families.Binomial(), var_weights=w)
-    res = _cluster_fit(model, d["uid"])
+    women = d["hours"].where(d["female"].astype(int) == 1, 0.0)
+    agg = (pd.DataFrame({"uid": d["uid"], "sector": d["sector"], "women_hours": women,
+                         "men_hours": d["hours"] - women})
+           .groupby(["uid", "sector"], as_index=False, sort=True)[["women_hours", "men_hours"]].sum())
+    model = smf.glm("women_hours + men_hours ~ C(sector, Treatment('services'))", data=agg,
+                    family=sm.families.Binomial())
+    res = _cluster_fit(model, agg["uid"])
     est, lo, hi, p = _coef(res, "C(sector, Treatment('services'))[T.works]")
-    hours = d.groupby("sector")["hours"].sum()
-    women = d.loc[d["female"] == 1].groupby("sector")["hours"].sum().reindex(hours.index, fill_value=0)
+    by = agg.groupby("sector")[["women_hours", "men_hours"]].sum().sort_index()
+    shares = by["women_hours"] / (by["women_hours"] + by["men_hours"])
     return HypothesisResult(
         id="H3", question=QUESTIONS["H3"], effect=EFFECTS["H3"],
-        model="binomial GLM (logit) female ~ sector on person-mission rows weighted by hours; "
+        model="binomial GLM (logit) on hours: (women's hours, men's hours) per contract ~ sector; "
               "cluster-robust SE by contract (CR1), t with G-1 df",
-        estimate=est, ci95=(lo, hi), p_value=p, n=int(res.nobs),
-        n_clusters=int(d["uid"].nunique()), conclusion=_conclusion("H3", est, lo, hi, p, alpha),
-        extra={"rows_dropped_missing_or_zero_hours": int(n_missing),
-               "women_hours_share_by_sector": {k: float(women[k] / hours[k]) for k in hours.index}},
+        estimate=est, ci95=(lo, hi), p_value=p, n=int(len(d)),
+        n_clusters=int(agg["uid"].nunique()), conclusion=_conclusion("H3", est, lo, hi, p, alpha),
+        extra={"rows_dropped_missing_or_zero_hours": int(n_dropped),
+               "contracts": int(len(agg)), "hours": float(d["hours"].sum()),
+               "women_hours_share_by_sector": {k: float(v) for k, v in shares.items()}},
     )
 
 

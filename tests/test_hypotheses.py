@@ -1,0 +1,236 @@
+"""Hypotheses H1-H4 (issue 5): analysis tables, statsmodels fits, JSON.
+
+Fits are checked two ways: on tiny frames whose estimate has a closed form (computed by hand in the
+comments), and on frames simulated HERE with a planted effect (the 95 % interval must cover it).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.special import expit
+
+from helpers import hypotheses as hyp
+
+
+def logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+# --------------------------------------------------------------------------------------------------
+# building blocks
+# --------------------------------------------------------------------------------------------------
+
+def test_cpv_sector_follows_design_divisions() -> None:
+    cpv = pd.Series(["45200000", "03100000", "44100000", "48000000", "72000000", "02000000", None])
+    assert hyp.cpv_sector(cpv).tolist() == ["works", "supplies", "supplies", "supplies", "services",
+                                            "services", pd.NA]
+
+
+def test_age_band_at_mission_start() -> None:
+    start = pd.to_datetime(pd.Series(["2024-03-01", "2024-03-01", "2024-03-01", "2024-03-01"]))
+    born = pd.Series([1999, 1998, 1975, None], dtype="Int64")
+    # ages at the 2024 start: 25 -> <26, 26 -> 26-49, 49 -> 26-49; unknown birth year -> inconnu
+    assert hyp.age_band(start, born).tolist() == ["<26", "26-49", "26-49", "inconnu"]
+    assert hyp.age_band(start.iloc[:1], pd.Series([1974], dtype="Int64")).tolist() == ["50+"]
+
+
+def test_h1_table_keeps_due_clause_contracts_and_applies_the_ratio() -> None:
+    status = pd.DataFrame({
+        "uid": ["u1", "u2", "u3", "u4", "u5"],
+        "buyer_siret": ["1" * 14] * 5,
+        "sector": ["works", "works", "services", "services", "works"],
+        "amount": [1e5] * 5, "duration_months": [12.0] * 5,
+        "clause": [True, True, True, False, True],
+        "planned_hours": [100.0, 100.0, 0.0, 100.0, 100.0],
+        "months_elapsed": [12.0, 12.0, 12.0, 12.0, 0.5],
+        "expected_hours": [100.0, 100.0, 0.0, 100.0, 4.1],
+        "realized_hours": [80.0, 79.0, 10.0, 100.0, 0.0],
+    })
+    t = hyp.h1_table(status, 0.8)
+    # u3 has no planned hours, u4 no clause, u5 less than one month elapsed -> out
+    assert t["uid"].tolist() == ["u1", "u2"]
+    # 80 >= 0.8 × 100 -> reached; 79 < 80 -> not reached
+    assert t["reached"].tolist() == [1, 0]
+
+
+def _participations() -> pd.DataFrame:
+    return pd.DataFrame({
+        "uid": ["c1", "c1", "c2", "c2", "c3", "cX"],
+        "sex": ["F", "M", "F", None, "M", "F"],
+        "birth_year": pd.Series([2000, 1980, 1970, 1990, 1990, 1990], dtype="Int64"),
+        "diploma_level": ["bac"] * 6,
+        "hours": [100.0, 0.0, 50.0, 20.0, 30.0, 10.0],
+        "start_date": pd.to_datetime(["2024-01-01"] * 6),
+        "modality": ["embauche_directe", "mise_a_disposition", "sous_traitance_siae", "autre",
+                     "embauche_directe", "embauche_directe"],
+        "exit_outcome": ["emploi_durable", "formation", "emploi_durable", "emploi_durable", "en_cours",
+                         "emploi_durable"],
+    })
+
+
+def test_h2_and_h3_tables_select_rows_by_the_registry_rules() -> None:
+    contracts = pd.DataFrame({"uid": ["c1", "c2", "c3"], "sector": ["works", "services", "works"]})
+    h2 = hyp.h2_table(_participations(), contracts)
+    # cX is not a selected contract; c2's "autre" modality and c3's en_cours mission are left out
+    assert h2["durable"].tolist() == [1, 0, 1]
+    assert h2["via_structure"].tolist() == [0, 1, 1]
+    assert h2["age_band"].tolist() == ["<26", "26-49", "50+"]  # 24, 44, 54 at the 2024 start
+    h3 = hyp.h3_table(_participations(), contracts)
+    # hours > 0 and a known sex: c1/F 100 h, c2/F 50 h, c3/M 30 h
+    assert list(zip(h3["uid"], h3["female"], h3["hours"])) == [("c1", 1, 100.0), ("c2", 1, 50.0),
+                                                              ("c3", 0, 30.0)]
+    assert h3["sector"].tolist() == ["works", "services", "works"]
+
+
+def test_h4_table_keeps_planned_hours_of_contracts_with_an_amount() -> None:
+    contracts = pd.DataFrame({"uid": ["a", "b", "c"], "buyer_siret": ["1" * 14] * 3,
+                              "sector": ["works", "services", "works"], "amount": [1e5, 0.0, 2e5]})
+    clauses = pd.DataFrame({"uid": ["a", "b", "c"], "planned_hours": [100.0, 50.0, 0.0]})
+    assert hyp.h4_table(contracts, clauses)["uid"].tolist() == ["a"]
+
+
+# --------------------------------------------------------------------------------------------------
+# fits with a closed form
+# --------------------------------------------------------------------------------------------------
+
+def test_h3_estimate_is_the_log_odds_ratio_of_hours_weighted_shares() -> None:
+    t = pd.DataFrame({
+        "uid": ["w1", "w1", "w2", "s1", "s1", "s2", "p1"],
+        "sector": ["works", "works", "works", "services", "services", "services", "supplies"],
+        "female": [1, 0, 0, 1, 0, 1, 1],
+        "hours": [10.0, 30.0, 10.0, 20.0, 20.0, 10.0, 5.0],
+    })
+    r = hyp.fit_h3(t)
+    # works: women 10 h of 50 -> 0.2; services: 30 h of 50 -> 0.6
+    # log OR = logit(0.2) − logit(0.6) = ln(0.25) − ln(1.5) = ln(1/6) = −1.791759
+    assert r.estimate == pytest.approx(math.log(1 / 6), abs=1e-6)
+    assert r.extra["women_hours_share_by_sector"]["works"] == pytest.approx(0.2)
+    assert r.n == 7 and r.n_clusters == 5
+
+
+def test_h4_estimate_is_the_log_ratio_of_mean_hours_per_keur() -> None:
+    t = pd.DataFrame({
+        "sector": ["services", "services", "works", "works", "supplies", "supplies"],
+        "amount": [100_000.0, 200_000.0, 100_000.0, 50_000.0, 100_000.0, 200_000.0],
+        "planned_hours": [100.0, 300.0, 300.0, 50.0, 125.0, 250.0],
+    })
+    r = hyp.fit_h4(t)
+    # hours per k€: services 1.0 and 1.5 (mean 1.25); works 3.0 and 1.0 (mean 2.0)
+    # log ratio = ln(2.0 / 1.25) = 0.470004
+    assert r.estimate == pytest.approx(math.log(2.0 / 1.25), abs=1e-6)
+    assert r.extra["mean_hours_per_kEUR_by_sector"] == pytest.approx(
+        {"services": 1.25, "supplies": 1.25, "works": 2.0})
+    assert r.ratio == pytest.approx(1.6, abs=1e-6)
+
+
+def test_fit_refuses_a_table_without_works() -> None:
+    t = pd.DataFrame({"uid": ["a", "b"], "sector": ["services", "services"], "female": [1, 0],
+                      "hours": [1.0, 2.0]})
+    with pytest.raises(hyp.HypothesisDataError, match="H3.*works"):
+        hyp.fit_h3(t)
+    with pytest.raises(hyp.HypothesisDataError, match="H1.*lacks column.*reached"):
+        hyp.fit_h1(t)
+
+
+# --------------------------------------------------------------------------------------------------
+# fits on simulated frames with a planted effect
+# --------------------------------------------------------------------------------------------------
+
+SECT = np.array(["services", "works", "supplies"])
+
+
+def test_h1_recovers_planted_log_odds_ratio_with_buyer_intercepts() -> None:
+    rng = np.random.default_rng(11)
+    intercepts = np.array([0.5, 0.5, 0.3, 0.0, -0.5, -2.0, 0.5, 0.2, -1.0, 0.8])
+    b = np.repeat(np.arange(10), 80)
+    sector = rng.choice(SECT, len(b), p=[0.45, 0.35, 0.2])
+    reached = rng.binomial(1, expit(intercepts[b] + 1.0 * (sector == "works")))
+    t = pd.DataFrame({"buyer_siret": [f"{i:014d}" for i in b], "sector": sector, "reached": reached,
+                      "amount": np.exp(rng.normal(12, 1, len(b))),
+                      "duration_months": rng.integers(6, 48, len(b)).astype(float)})
+    # a buyer whose contracts never reach: no within-buyer information, dropped
+    extra = pd.DataFrame({"buyer_siret": ["99999999999999"] * 4, "sector": ["works", "services"] * 2,
+                          "reached": 0, "amount": 1e5, "duration_months": 12.0})
+    r = hyp.fit_h1(pd.concat([t, extra], ignore_index=True))
+    assert r.extra["buyers_dropped_no_variation"] == 1
+    assert r.n == 800 and r.n_clusters == 10
+    assert r.covers(1.0) and r.ci95[0] > 0
+    assert r.p_value < 0.05
+
+
+def test_h2_recovers_planted_log_odds_ratio() -> None:
+    rng = np.random.default_rng(12)
+    n = 1200
+    via = rng.binomial(1, 0.5, n)
+    sex = rng.choice(["F", "M"], n)
+    band = rng.choice(["<26", "26-49", "50+"], n)
+    dipl = rng.choice(["infra_bac", "bac", "superieur", "inconnu"], n)
+    eta = -0.8 + 0.7 * via + 0.2 * (sex == "F") - 0.3 * (band == "50+") - 0.3 * (dipl == "infra_bac")
+    t = pd.DataFrame({"uid": [f"c{i // 6}" for i in range(n)], "durable": rng.binomial(1, expit(eta)),
+                      "via_structure": via, "sex": sex, "age_band": band, "diploma_level": dipl})
+    r = hyp.fit_h2(t)
+    assert r.covers(0.7) and r.ci95[0] > 0
+    assert r.n_clusters == 200
+
+
+def test_h3_recovers_planted_log_odds_ratio() -> None:
+    rng = np.random.default_rng(13)
+    sector_c = rng.choice(SECT, 200, p=[0.45, 0.35, 0.2])
+    uid = np.repeat(np.arange(200), 6)
+    p = pd.Series(sector_c[uid]).map({"works": 0.15, "services": 0.45, "supplies": 0.35})
+    t = pd.DataFrame({"uid": uid, "sector": sector_c[uid], "female": rng.binomial(1, p),
+                      "hours": rng.gamma(2.0, 150.0, len(uid))})
+    r = hyp.fit_h3(t)
+    planted = logit(0.15) - logit(0.45)  # = −1.534
+    assert planted == pytest.approx(-1.5339, abs=1e-4)
+    assert r.covers(planted) and r.ci95[1] < 0
+
+
+def test_h4_does_not_reject_when_no_effect_is_planted() -> None:
+    rng = np.random.default_rng(14)
+    n = 300
+    amount = np.exp(rng.normal(12.5, 1.0, n))
+    t = pd.DataFrame({"sector": rng.choice(SECT, n), "amount": amount,
+                      "planned_hours": amount / 1000 * np.exp(rng.normal(0.2, 0.5, n))})
+    r = hyp.fit_h4(t)
+    assert r.p_value >= 0.05 and r.covers(0.0)
+    assert "supplies_vs_services" in r.extra
+
+
+# --------------------------------------------------------------------------------------------------
+# outputs
+# --------------------------------------------------------------------------------------------------
+
+def _small_results() -> dict[str, hyp.HypothesisResult]:
+    t = pd.DataFrame({
+        "sector": ["services", "services", "works", "works", "supplies", "supplies"],
+        "amount": [100_000.0, 200_000.0, 100_000.0, 50_000.0, 100_000.0, 200_000.0],
+        "planned_hours": [100.0, 300.0, 300.0, 50.0, 125.0, 250.0],
+    })
+    return hyp.run_hypotheses({"H4": t}, "H4")
+
+
+def test_json_is_rounded_and_deterministic(tmp_path) -> None:
+    res = _small_results()
+    p1 = hyp.write_json(res, tmp_path / "a.json")
+    p2 = hyp.write_json(_small_results(), tmp_path / "b.json")
+    assert p1.read_bytes() == p2.read_bytes()
+    h4 = json.loads(p1.read_text())["hypotheses"]["H4"]
+    assert h4["estimate"] == round(math.log(1.6), 4) == 0.47
+    assert set(h4) >= {"estimate", "ci95", "p_value", "n", "conclusion", "ratio", "ratio_ci95"}
+    assert h4["conclusion"].startswith(("Supported", "Not supported"))
+
+
+def test_run_hypotheses_rejects_unknown_names_and_forest_plot_draws_each() -> None:
+    with pytest.raises(ValueError, match="H9"):
+        hyp.run_hypotheses({}, "H9")
+    fig = hyp.forest_plot(_small_results(), planted={"H4": 0.0})
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(labels) == 1 and labels[0].startswith("H4")
+    plt.close(fig)
