@@ -251,13 +251,20 @@ def plot_share_by_amount(buyers: pd.DataFrame, target: float, *, max_buyers: int
     return fig
 
 
-def plot_by_consideration(counts: Mapping[str, int], assessable: int) -> Figure:
+CONSIDERATION_LABELS = {"clause_sociale": "Clause sociale", "critere_social": "Critère social",
+                        "marche_reserve": "Marché réservé"}
+
+
+def plot_by_consideration(counts: Mapping[str, int | Mapping[str, int]], assessable: int) -> Figure:
     """Number of assessable contracts declaring each social consideration (a contract may declare
-    several), with its share of the assessable set on each bar."""
+    several), with its share of the assessable set on each bar. ``counts`` maps a key of
+    ``indicators.declared.by_consideration`` to its count or to its block (``{"n": ...}``)."""
     title = "Social considerations declared in assessable contracts"
     if assessable <= 0:
         return _empty_figure(title, "No assessable contract in scope.")
-    s = pd.Series(dict(counts), dtype=float).sort_index()
+    flat = {CONSIDERATION_LABELS.get(k, k): (v["n"] if isinstance(v, Mapping) else v)
+            for k, v in counts.items()}
+    s = pd.Series(flat, dtype=float)
     fig, ax = plt.subplots(figsize=FIGSIZE)
     ax.barh(s.index, s.to_numpy(), color=DECLARED_COLOR)
     for i, v in enumerate(s.to_numpy()):

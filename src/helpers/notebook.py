@@ -99,3 +99,254 @@ def mapping_table(values: Mapping[str, Any], key: str = "indicator", value: str 
     """A two-column table from a flat mapping (nested values are shown as text)."""
     rows = [(k, round(v, digits) if isinstance(v, float) else v) for k, v in values.items()]
     return pd.DataFrame(rows, columns=[key, value])
+
+
+# ---------------------------------------------------------------------------------------------------
+# shaping results for display (no computation of indicators here: those come from helpers.indicators)
+# ---------------------------------------------------------------------------------------------------
+
+def _file_label(path: Any, data_dir: Path) -> str:
+    """A file as shown in a report: relative to the data directory, never an absolute path."""
+    p = Path(str(path))
+    try:
+        return p.resolve().relative_to(data_dir.resolve()).as_posix()
+    except ValueError:
+        return p.name
+
+
+def files_read(dataset: Dataset, params: Params) -> pd.DataFrame:
+    """Every input file read (data-quality log ``files``): table, file, format, rows read."""
+    files = pd.DataFrame(dataset.quality.get("files", []),
+                         columns=["table", "file", "format", "rows_read"])
+    if files.empty:
+        return files
+    files["file"] = files["file"].map(lambda f: _file_label(f, params.data_path))
+    return files.sort_values(["table", "file"], kind="stable").reset_index(drop=True)
+
+
+def quality_summary(dataset: Dataset, results: Any) -> pd.DataFrame:
+    """Headline data-quality counts: rows read, duplicates dropped, rows rejected per table,
+    warnings, and the scope funnel of the run (``indicators.data_quality.scope``)."""
+    q = results.indicators.get("data_quality", {})
+    rows: list[tuple[str, Any]] = [
+        ("contract rows read", q.get("contracts_rows_read", 0)),
+        ("duplicate contract rows dropped (one row per uid)", q.get("duplicates_dropped", 0)),
+        ("contracts after de-duplication", len(dataset.contracts)),
+        ("clause rows", len(dataset.clauses)),
+        ("participation rows", len(dataset.participations)),
+        ("registry structures (suppliers)", len(dataset.suppliers)),
+    ]
+    for table_name, n in sorted((q.get("rejected") or {}).items()):
+        rows.append((f"{table_name} rows rejected (quarantine)", n))
+    rows.append(("warnings (legal but suspicious values)", len(q.get("warnings", []))))
+    for key, n in (q.get("scope") or {}).items():
+        rows.append((f"scope: {key.replace('_', ' ')}", n))
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def quality_warnings(dataset: Dataset, params: Params, max_rows: int = MAX_ROWS) -> pd.DataFrame:
+    """Warnings of the data-quality log: table, file, column, number of rows, message (bounded)."""
+    w = pd.DataFrame(dataset.quality.get("warnings", []),
+                     columns=["table", "file", "column", "rows", "message"])
+    if w.empty:
+        return w
+    w["file"] = w["file"].map(lambda f: _file_label(f, params.data_path))
+    w["rows"] = w["rows"].map(lambda r: len(r) if isinstance(r, (list, tuple)) else r)
+    return table(w.rename(columns={"rows": "n_rows"}), max_rows)
+
+
+def rejected_summary(dataset: Dataset, max_rows: int = MAX_ROWS) -> pd.DataFrame:
+    """Rows set aside in quarantine mode, counted per table and reason (the rows themselves are in
+    ``rejected/<table>.csv``)."""
+    frames = [pd.DataFrame({"table": name, "reason": df["reason"].astype(str)})
+              for name, df in sorted(dataset.rejected.items())
+              if df is not None and not df.empty and "reason" in df.columns]
+    if not frames:
+        return pd.DataFrame(columns=["table", "reason", "rows"])
+    counts = (pd.concat(frames).groupby(["table", "reason"]).size().rename("rows").reset_index()
+              .sort_values(["table", "rows", "reason"], ascending=[True, False, True]))
+    return table(counts, max_rows)
+
+
+def coverage_by_buyer(dataset: Dataset, results: Any, params: Params) -> pd.DataFrame:
+    """Per buyer, contracts notified in ``year``, how many have a clauses row and how many have
+    participation rows, and how many are in the run's scope. Sorted by contracts, then SIRET."""
+    c = dataset.contracts
+    year_c = c.loc[c["notification_date"].dt.year.eq(params.year), ["uid", "buyer_siret"]]
+    if params.buyers:
+        year_c = year_c.loc[year_c["buyer_siret"].isin(params.buyers)]
+    year_c = year_c.assign(with_clause=year_c["uid"].isin(set(dataset.clauses["uid"])),
+                           with_participations=year_c["uid"].isin(
+                               set(dataset.participations["uid"])))
+    cov = year_c.groupby("buyer_siret").agg(contracts=("uid", "size"),
+                                            with_clause=("with_clause", "sum"),
+                                            with_participations=("with_participations", "sum"))
+    in_scope = results.contracts.groupby("buyer_siret").size().rename("in_scope")
+    cov = cov.join(in_scope, how="left").fillna({"in_scope": 0}).astype(int).reset_index()
+    names = results.buyers.set_index("buyer_siret")["buyer_name"]
+    if not dataset.buyers.empty:
+        names = dataset.buyers.drop_duplicates("siret").set_index("siret")["name"]
+    cov.insert(1, "buyer_name", cov["buyer_siret"].map(names))
+    return cov.sort_values(["contracts", "buyer_siret"], ascending=[False, True],
+                           kind="stable").reset_index(drop=True)
+
+
+def value(results: Any, path: str, kind: str = "num", digits: int = 0) -> str:
+    """An indicator by dotted path (``"activity.beneficiaries"``) formatted for prose: ``kind`` is
+    ``num`` or ``pct``; a value suppressed for privacy reads "suppressed (< N people)"."""
+    if path in results.indicators.get("suppressed", []):
+        n = results.indicators.get("parameters", {}).get("min_cell_size", 11)
+        return f"suppressed (< {n} people)"
+    node: Any = results.indicators
+    for key in path.split("."):
+        node = node.get(key) if isinstance(node, dict) else None
+    return pct(node, digits or 1) if kind == "pct" else num(node, digits)
+
+
+def block_table(results: Any, section: str, keys: Mapping[str, tuple[str, str]]) -> pd.DataFrame:
+    """A two-column table of indicators ``section.<key>`` with a label and a format (``num``,
+    ``num1`` = one decimal, ``pct``) each; suppressed values read "suppressed (< N people)"."""
+    rows = []
+    for key, (label, kind) in keys.items():
+        digits = 1 if kind in ("num1", "pct") else (2 if kind == "num2" else 0)
+        rows.append((label, value(results, f"{section}.{key}", "pct" if kind == "pct" else "num",
+                                  digits)))
+    return pd.DataFrame(rows, columns=["indicator", "value"])
+
+
+def shares_table(frame: pd.DataFrame, results: Any, section: str, labels: Mapping[str, str]
+                 ) -> pd.DataFrame:
+    """Profile or exit table (``key``, ``n``, ``share``) with readable labels; suppressed cells read
+    "suppressed (< N people)"."""
+    n_min = results.indicators.get("parameters", {}).get("min_cell_size", 11)
+    sup = set(results.indicators.get("suppressed", []))
+    rows = []
+    for _, r in frame.iterrows():  # one row per profile/exit key (a dozen at most)
+        hidden = f"{section}.{r['key']}_share" in sup
+        rows.append({
+            "group": labels.get(r["key"], r["key"]),
+            "people": f"suppressed (< {n_min} people)" if hidden or pd.isna(r["n"]) else num(r["n"]),
+            "share": f"suppressed (< {n_min} people)" if hidden or pd.isna(r["share"])
+            else pct(r["share"]),
+        })
+    return pd.DataFrame(rows)
+
+
+def funnel(results: Any) -> dict[str, int]:
+    """Status funnel over the assessable contracts (DESIGN §3 statuses):
+    declared → followed (a clauses row with planned hours, some hours recorded, or a verified reserved
+    holder: someone tracks the clause) → delivered (status ``VERIFIED``)."""
+    c = results.contracts
+    a = c.loc[c["assessable"].astype(bool) & c["declared"].astype(bool)]
+    followed = (a["planned_hours"].fillna(0) > 0) | (a["realized_hours"].fillna(0) > 0) \
+        | a["reserved_verified"].astype(bool)
+    return {"declared": int(len(a)), "followed": int(followed.sum()),
+            "delivered": int(a["status"].eq("VERIFIED").sum())}
+
+
+VERDICT_ORDER = {"social_washing": 0, "below_target": 1, "compliant": 2, "insufficient_data": 3}
+
+
+def verdict_table(results: Any, max_rows: int = MAX_ROWS) -> pd.DataFrame:
+    """``buyers.csv`` for display: flagged buyers first (social washing, below target, compliant,
+    insufficient data), then by assessable contracts; shares in %, gap in points; bounded."""
+    b = results.buyers.copy()
+    b["_order"] = b["verdict"].map(VERDICT_ORDER).fillna(9)
+    b = b.sort_values(["_order", "assessable_contracts", "buyer_siret"],
+                      ascending=[True, False, True], kind="stable").drop(columns="_order")
+    for col in ("declared_share", "effective_share"):
+        b[col] = (b[col] * 100).round(1)
+    b = b.rename(columns={"declared_share": "declared_%", "effective_share": "effective_%"})
+    b["gap_points"] = b["gap_points"].round(1)
+    b["mcnemar_p"] = b["mcnemar_p"].round(4)
+    return table(b, max_rows)
+
+
+FLAG_COLUMNS = ["uid", "buyer_name", "notification_date", "amount", "considerations",
+                "planned_hours", "expected_hours", "realized_hours", "status"]
+
+
+def flagged_contracts(results: Any, verdicts: tuple[str, ...] = ("social_washing",),
+                      max_rows: int = MAX_ROWS) -> tuple[pd.DataFrame, int]:
+    """The contracts behind the flags: assessable contracts of the buyers whose verdict is in
+    ``verdicts``, declared but not effective (status SHORTFALL, NO_EVIDENCE or UNVERIFIABLE), largest
+    amounts first. Returns the first ``max_rows`` and the total number (all are in contracts.csv)."""
+    flagged = results.buyers.loc[results.buyers["verdict"].isin(verdicts), "buyer_siret"]
+    c = results.contracts
+    rows = c.loc[c["buyer_siret"].isin(set(flagged)) & c["assessable"].astype(bool)
+                 & c["declared"].astype(bool) & ~c["effective"].astype(bool)]
+    rows = rows.sort_values(["amount", "uid"], ascending=[False, True], kind="stable")
+    shown = rows[FLAG_COLUMNS].copy()
+    shown["notification_date"] = pd.to_datetime(shown["notification_date"]).dt.strftime("%Y-%m-%d")
+    for col in ("amount", "planned_hours", "expected_hours", "realized_hours"):
+        shown[col] = shown[col].astype(float).round(0)
+    return table(shown, max_rows), int(len(rows))
+
+
+def official_shares() -> pd.DataFrame:
+    """Official national shares of contracts with a social consideration
+    (``data/reference/official_shares.csv``: year, share, series, scope, source)."""
+    from .config import REFERENCE_DIR
+
+    path = REFERENCE_DIR / "official_shares.csv"
+    if not path.is_file():
+        return pd.DataFrame(columns=["year", "share", "series", "scope", "source"])
+    return pd.read_csv(path, dtype={"year": int, "share": float})
+
+
+def declared_by_buyer(results: Any, max_rows: int = MAX_ROWS) -> pd.DataFrame:
+    """Per buyer: assessable contracts, declared count, declared share by number with its 95 % Wilson
+    interval, and by amount (all in %), largest buyers first; bounded (full table in buyers.csv)."""
+    d = results.tables["buyers_detail"]
+    out = pd.DataFrame({
+        "buyer_siret": d["buyer_siret"], "buyer_name": d["buyer_name"],
+        "assessable": d["assessable_contracts"], "declared_n": d["declared_n"],
+        "declared_%": (d["declared_share"] * 100).round(1),
+        "ci95_low_%": (d["declared_ci_low"] * 100).round(1),
+        "ci95_high_%": (d["declared_ci_high"] * 100).round(1),
+        "declared_by_amount_%": (d["declared_share_by_amount"] * 100).round(1),
+    })
+    out = out.sort_values(["assessable", "buyer_siret"], ascending=[False, True], kind="stable")
+    return table(out, max_rows)
+
+
+PROFILE_LABELS: dict[str, str] = {
+    "women": "Women", "under_26": "Under 26", "age_50_plus": "50 and over",
+    "no_diploma": "No diploma (infra bac)", "public_deld": "Long-term unemployed (DELD)",
+    "public_rsa": "RSA recipients", "public_rqth": "Disabled workers (RQTH)",
+    "public_jeune_moins_26": "Young people (< 26, public category)",
+    "public_senior_50": "Seniors (50+, public category)", "public_qpv": "Residents of QPV",
+    "public_siae": "Employees of SIAE", "public_autre": "Other public",
+}
+EXIT_LABELS: dict[str, str] = {
+    "emploi_durable": "Lasting job", "emploi_transition": "Transition job",
+    "formation": "Qualifying training", "autre": "Other", "inconnu": "Unknown",
+    "en_cours": "Still in progress", "sorties_dynamiques": "Sorties dynamiques (first three)",
+}
+
+
+def labelled_shares(frame: pd.DataFrame, labels: Mapping[str, str]) -> dict[str, float | None]:
+    """``key``/``share`` table → {label: share or None (suppressed)} for :func:`figures.plot_shares`."""
+    shares = frame["share"].astype(float)
+    return {labels.get(k, k): (None if pd.isna(s) else float(s))
+            for k, s in zip(frame["key"], shares)}
+
+
+def activity_by_buyer(results: Any, max_rows: int = MAX_ROWS) -> pd.DataFrame:
+    """Activity-year indicators per buyer, most hours first, rounded; people counts below the cell
+    size read "suppressed (< N)"; bounded."""
+    n_min = results.indicators.get("parameters", {}).get("min_cell_size", 11)
+    a = results.tables["activity_by_buyer"].copy()
+    names = results.buyers.set_index("buyer_siret")["buyer_name"]
+    a.insert(1, "buyer_name", a["buyer_siret"].map(names))
+    a = a.sort_values(["hours", "buyer_siret"], ascending=[False, True], kind="stable")
+    for col in ("hours", "hours_clause_contracts", "expected_hours", "hours_per_beneficiary"):
+        a[col] = a[col].round(0)
+    a["etp"] = a["etp"].round(1)
+    a["achievement_ratio"] = a["achievement_ratio"].round(2)
+    hidden = a["beneficiaries"].isna()
+    a["beneficiaries"] = a["beneficiaries"].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    a.loc[hidden, "beneficiaries"] = f"suppressed (< {n_min})"
+    a["hours_per_beneficiary"] = a["hours_per_beneficiary"].astype(object).where(
+        ~hidden, f"suppressed (< {n_min})")
+    return table(a, max_rows)
