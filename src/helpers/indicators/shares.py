@@ -6,9 +6,9 @@ vectorised with numpy / scipy / statsmodels, so 3 000 buyers cost one call each,
 Methods
 -------
 - Wilson 95 % interval of a share: ``statsmodels.stats.proportion.proportion_confint(method="wilson")``.
-- Paired gap declared − effective: Newcombe's hybrid score interval for paired proportions (method 10
-  of Newcombe, *Statistics in Medicine* 17:2635-2650, 1998), built from the two Wilson intervals and
-  the phi correlation of the paired 2 × 2 table.
+- Paired gap declared − effective: Newcombe's square-and-add (hybrid score) interval for paired
+  proportions (method 10 of Newcombe, *Statistics in Medicine* 17:2635-2650, 1998), built from the two
+  Wilson intervals and the (continuity-corrected) phi correlation of the paired 2 × 2 table.
 - McNemar exact p-value: two-sided binomial test on the discordant pairs,
   min(1, 2 · Binom(min(b, c); b + c, ½)), the formula of
   ``statsmodels.stats.contingency_tables.mcnemar(exact=True)`` (equivalence is tested).
@@ -59,7 +59,10 @@ def paired_gap_interval(a: object, b: object, c: object, d: object,
     Paired table over the assessable contracts: ``a`` declared & effective, ``b`` declared & not
     effective, ``c`` effective & not declared, ``d`` neither; p1 = (a+b)/n (declared share),
     p2 = (a+c)/n (effective share), difference = (b − c)/n. With (l1, u1), (l2, u2) the Wilson
-    intervals of p1 and p2 and φ = (ad − bc) / √((a+b)(c+d)(a+c)(b+d)) (0 when a margin is 0):
+    intervals of p1 and p2 and φ = C / √((a+b)(c+d)(a+c)(b+d)) (0 when a margin is 0), where
+    C = ad − bc − n/2 if ad − bc > n/2, 0 if 0 ≤ ad − bc ≤ n/2, ad − bc if negative (Newcombe's
+    continuity-corrected φ, as in Altman et al., *Statistics with confidence*, 2000, p. 52, and
+    Fagerland, Lydersen & Laake, *Statistical analysis of contingency tables*, 2017, ch. 8):
     lower = Δ − √((p1−l1)² − 2φ(p1−l1)(u2−p2) + (u2−p2)²),
     upper = Δ + √((u1−p1)² − 2φ(u1−p1)(p2−l2) + (p2−l2)²), clipped to [−1, 1]. NaN where n = 0.
     Returns (difference, lower, upper) as shares (multiply by 100 for percentage points).
@@ -72,7 +75,9 @@ def paired_gap_interval(a: object, b: object, c: object, d: object,
         l1, u1 = wilson_interval(a + b, n, alpha)
         l2, u2 = wilson_interval(a + c, n, alpha)
         margins = (a + b) * (c + d) * (a + c) * (b + d)
-        phi = np.where(margins > 0, (a * d - b * c) / np.sqrt(margins), 0.0)
+        cross = a * d - b * c
+        corrected = np.where(cross > n / 2, cross - n / 2, np.where(cross >= 0, 0.0, cross))
+        phi = np.where(margins > 0, corrected / np.sqrt(margins), 0.0)
         diff = p1 - p2
         delta = np.sqrt(np.maximum((p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2, 0))
         eps = np.sqrt(np.maximum((u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2, 0))

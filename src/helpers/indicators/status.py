@@ -74,20 +74,22 @@ def scope_masks(contracts: pd.DataFrame, params: Params) -> pd.DataFrame:
     Columns: ``in_year`` (notified in ``params.year``), ``of_buyers`` (buyer listed in ``params.buyers``,
     or every buyer when the list is empty), ``above_threshold`` (amount ≥ the EU threshold in force at
     notification for the buyer type and the CPV category, :func:`helpers.reference.above_eu_threshold`;
-    all True when ``params.scope == "all"``) and ``in_scope`` (all three).
+    all True when ``params.scope == "all"``; only evaluated for the year's contracts of the buyers)
+    and ``in_scope`` (all three).
     """
     in_year = contracts["notification_date"].dt.year.eq(params.year).fillna(False).astype(bool)
     if params.buyers:
         of_buyers = contracts["buyer_siret"].isin(params.buyers)
     else:
         of_buyers = pd.Series(True, index=contracts.index)
-    if params.scope == "all" or contracts.empty:
-        above = pd.Series(True, index=contracts.index)
-    else:
+    above = pd.Series(True, index=contracts.index)
+    candidates = in_year.to_numpy(bool) & of_buyers.to_numpy(bool)
+    if params.scope != "all" and candidates.any():
         from ..reference import above_eu_threshold  # lazy: written by another module
 
-        above = pd.Series(np.asarray(above_eu_threshold(contracts, contracts["buyer_type"]),
-                                     dtype=bool), index=contracts.index)
+        # only the year's contracts: thresholds are dated, other years may fall outside the table
+        cand = contracts.loc[candidates]
+        above.loc[candidates] = np.asarray(above_eu_threshold(cand, cand["buyer_type"]), dtype=bool)
     masks = pd.DataFrame({"in_year": in_year.to_numpy(bool), "of_buyers": of_buyers.to_numpy(bool),
                           "above_threshold": above.to_numpy(bool)}, index=contracts.index)
     masks["in_scope"] = masks["in_year"] & masks["of_buyers"] & masks["above_threshold"]
