@@ -156,10 +156,11 @@ def compute_results(dataset: Dataset, params: Params) -> Results:
     contracts_out = contracts_out[CONTRACT_COLUMNS].sort_values(["buyer_siret", "uid"], kind="stable")
     contracts_out = contracts_out.reset_index(drop=True)
 
-    status_by_buyer = pd.crosstab(st["buyer_siret"], pd.Categorical(st["status"], STATUSES),
-                                  dropna=False).reindex(buyer_ids, fill_value=0)
-    status_by_buyer.columns = list(STATUSES)
-    status_by_buyer = status_by_buyer.rename_axis("buyer_siret").reset_index()
+    status_by_buyer = (st.groupby(["buyer_siret", "status"]).size().unstack(fill_value=0)
+                       .reindex(index=pd.Index(buyer_ids, name="buyer_siret"),
+                                columns=list(STATUSES), fill_value=0).astype(int))
+    status_by_buyer.columns.name = None
+    status_by_buyer = status_by_buyer.reset_index()
     status_by_buyer["total"] = status_by_buyer[list(STATUSES)].sum(axis=1)
 
     funnel = quality["scope"]
