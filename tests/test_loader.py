@@ -227,6 +227,7 @@ def test_raw_files_are_not_modified(tmp_path: Path, fake_contracts: None) -> Non
     assert snapshot() == before   # same files (none added), same bytes, same mtimes
 
 
+@pytest.mark.real_data
 def test_real_contract_reader_on_a_real_decp_file(tmp_path: Path, real_dir: Path) -> None:
     pytest.importorskip("helpers.io.decp_json")
     root = tmp_path / "data"

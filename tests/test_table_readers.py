@@ -148,6 +148,7 @@ def test_suppliers_same_siret_keeps_eligible_kind(tmp_path: Path) -> None:
     assert quality["warnings"][0]["rows"] == [2]
 
 
+@pytest.mark.real_data
 def test_suppliers_lemarche_fixture(real_dir: Path) -> None:
     quality = new_quality()
     valid, _ = read_suppliers(real_dir / "siae-lemarche-fixtures" / "01_siaes.json",
@@ -173,6 +174,7 @@ def test_suppliers_lemarche_fixture(real_dir: Path) -> None:
     assert "12 rows repeat a SIRET" in quality["warnings"][0]["message"]
 
 
+@pytest.mark.real_data
 def test_suppliers_esat_list(real_dir: Path) -> None:
     quality = new_quality()
     path = real_dir / "esat-iae-reference-pilotage" / "seed_esat__liste_officielle.csv"

@@ -279,7 +279,9 @@ class _FileChecks:
             return pd.Series(default if default else pd.NA, index=self.df.index, dtype=object)
         lookup = {normalize_name(a): a for a in allowed}
         raw = self.df[col]
-        canon = normalize_values(raw).map(lookup).astype(object)
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        mapped = normalize_values(pd.Series(uniques, dtype=object)).map(lookup).tolist() + [pd.NA]
+        canon = pd.Series(np.array(mapped, dtype=object)[codes], index=raw.index, dtype=object)
         self.error(col, raw.notna() & canon.isna(),
                    f"unknown value (allowed: {', '.join(allowed)})")
         if default is not None:
@@ -291,25 +293,26 @@ class _FileChecks:
 
     def enum_list(self, col: str, allowed: tuple[str, ...]) -> pd.Series:
         """A ``;``- (or ``,``-) separated list of enum values -> list[str] in the canonical order of
-        ``allowed``, without repeats; empty -> []."""
-        empty = pd.Series([[] for _ in range(len(self.df))], index=self.df.index, dtype=object)
+        ``allowed``, without repeats; empty -> []. Parsed once per distinct cell text."""
         if not self.has(col):
-            return empty
+            return pd.Series([[] for _ in range(len(self.df))], index=self.df.index, dtype=object)
         lookup = {normalize_name(a): a for a in allowed}
-        items = self.df[col].astype("string").str.split(r"[;,]", regex=True).explode()
-        items = items[items.notna() & (items.str.strip() != "")]
-        canon = normalize_values(items).map(lookup)
-        bad = canon.isna().groupby(level=0).any().reindex(self.df.index, fill_value=False)
+        order = {a: i for i, a in enumerate(allowed)}
+
+        def one(text: object) -> tuple[list[str], bool]:
+            if not isinstance(text, str):
+                return [], False
+            items = [normalize_name(t) for t in re.split(r"[;,]", text) if t.strip()]
+            found = {lookup[t] for t in items if t in lookup}
+            return sorted(found, key=order.__getitem__), len(found) < len({*items})
+
+        codes, uniques = pd.factorize(self.df[col], use_na_sentinel=True)
+        parsed = [one(u) for u in uniques] + [([], False)]  # last: missing cell (code -1)
+        lists = pd.Series([list(parsed[c][0]) for c in codes], index=self.df.index, dtype=object)
+        bad = pd.Series([parsed[c][1] for c in codes], index=self.df.index, dtype=bool)
         self.error(col, bad, f"unknown value in the list (allowed: {', '.join(allowed)}, "
                              "separated by ';')")
-        order = {a: i for i, a in enumerate(allowed)}
-        good = canon.dropna()
-        frame = pd.DataFrame({"idx": good.index, "v": good.to_numpy()}).drop_duplicates()
-        frame["o"] = frame["v"].map(order)
-        lists = frame.sort_values(["idx", "o"]).groupby("idx")["v"].agg(list)
-        out = empty.copy()
-        out.loc[lists.index] = lists
-        return out
+        return lists
 
     # ---- duplicates -----------------------------------------------------------------------------
     def drop_exact_duplicates(self) -> None:

@@ -21,7 +21,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -216,6 +216,20 @@ def normalize_values(series: pd.Series) -> pd.Series:
 _SPACES = r"[\s\u00a0\u202f']"
 
 
+def by_unique(series: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, pd.Series]]
+              ) -> tuple[pd.Series, pd.Series]:
+    """Apply a ``(values, invalid)`` parser to the distinct values of ``series`` only and spread
+    the result back (columns of dates, hours or categories repeat a few values many times)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    values, invalid = parse(pd.Series(uniques, dtype=object))
+    na = np.array([np.datetime64("NaT") if values.dtype.kind == "M" else np.nan],
+                  dtype=values.dtype)
+    spread = np.concatenate([values.to_numpy(), na])[codes]   # code -1 (missing) -> last = NA
+    bad = np.concatenate([invalid.to_numpy(dtype=bool), [False]])[codes]
+    return (pd.Series(spread, index=series.index, name=series.name),
+            pd.Series(bad, index=series.index, name=series.name))
+
+
 def parse_decimal(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse decimal numbers written the French or the English way.
 
@@ -226,6 +240,10 @@ def parse_decimal(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     Returns ``(values, invalid)``: floats (NaN where empty or invalid) and a boolean mask of the cells
     that hold text but are not a finite number.
     """
+    return by_unique(series, _parse_decimal)
+
+
+def _parse_decimal(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = series.astype("string").str.replace(_SPACES, "", regex=True)
     has_comma = text.str.contains(",", regex=False).fillna(False)
     has_dot = text.str.contains(".", regex=False).fillna(False)
@@ -267,6 +285,10 @@ def parse_date(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     Two-digit years and impossible dates (``2024-02-30``) are invalid. Returns
     ``(datetime64[ns] values, invalid mask)``.
     """
+    return by_unique(series, _parse_date)
+
+
+def _parse_date(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = series.astype("string")
     iso = text.str.extract(_ISO)[0]
     dmy = text.str.extract(_DMY)
