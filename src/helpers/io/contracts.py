@@ -174,21 +174,25 @@ def _str_col(values: pd.Series) -> pd.Series:
 
 
 class _Issues:
-    """Per-row problems (``row``, ``column``, ``reason``) and warnings of one file."""
+    """Per-row problems (``pos``, ``row``, ``column``, ``kind``, ``value``) and warnings of one file.
+
+    ``kind`` is the generic message ("buyer SIRET is not 14 digits"), ``value`` the offending value
+    as written; a rejected line's ``reason`` is ``kind: 'value'``."""
 
     def __init__(self, file: str) -> None:
         self.file = file
         self.rows: list[pd.DataFrame] = []
         self.warnings: list[dict[str, Any]] = []
 
-    def add(self, raw: pd.DataFrame, mask: pd.Series, column: str, reason: str | pd.Series) -> None:
+    def add(self, raw: pd.DataFrame, mask: pd.Series, column: str, kind: str,
+            values: pd.Series | None = None) -> None:
         mask = _mask(mask)
         if not mask.any():
             return
         part = pd.DataFrame({"pos": np.flatnonzero(mask.to_numpy()),
                              "row": raw.loc[mask, "row"].to_numpy(dtype="int64"),
-                             "column": column})
-        part["reason"] = reason[mask].to_numpy() if isinstance(reason, pd.Series) else reason
+                             "column": column, "kind": kind})
+        part["value"] = (values[mask].astype(str).to_numpy() if values is not None else None)
         self.rows.append(part)
 
     def warn(self, raw: pd.DataFrame, mask: pd.Series, column: str, message: str) -> None:
@@ -202,23 +206,28 @@ class _Issues:
         if not self.rows:
             return pd.DataFrame({"pos": pd.Series(dtype="int64"), "row": pd.Series(dtype="int64"),
                                  "column": pd.Series(dtype=object),
-                                 "reason": pd.Series(dtype=object)})
+                                 "kind": pd.Series(dtype=object), "value": pd.Series(dtype=object)})
         return pd.concat(self.rows, ignore_index=True)
 
 
-def problems_from_rejected(rejected: pd.DataFrame) -> list[Problem]:
-    """Group rejected lines into :class:`Problem` objects: one per (file, column, reason), naming
-    every row. Order: file, column, first row."""
-    if rejected.empty:
-        return []
-    out: list[tuple[str, str, int, Problem]] = []
-    for (file, column, reason), grp in rejected.groupby(["file", "column", "reason"], sort=False,
-                                                        dropna=False):
+def _reasons(found: pd.DataFrame) -> pd.Series:
+    """``kind``, followed by ``: 'value'`` when there is a value."""
+    value = found["value"]
+    with_value = found["kind"] + ": " + value.map(repr)
+    return with_value.where(value.notna(), found["kind"]).astype(object)
+
+
+def _problems(file: str, found: pd.DataFrame) -> list[Problem]:
+    """One :class:`Problem` per (column, kind), naming every row and quoting up to five of the
+    offending values; ordered by first row."""
+    out: list[tuple[int, str, Problem]] = []
+    for (column, kind), grp in found.groupby(["column", "kind"], sort=False, dropna=False):
         rows = tuple(sorted(int(r) for r in grp["row"].unique()))
         col = None if pd.isna(column) or column == "" else str(column)
-        out.append((str(file), col or "", rows[0] if rows else -1,
-                    Problem(str(file), col, str(reason), rows)))
-    out.sort(key=lambda t: (t[0], t[2], t[1]))
+        values = grp["value"].dropna()
+        message = str(kind) + (f" ({_quote(values)})" if len(values) else "")
+        out.append((rows[0], col or "", Problem(file, col, message, rows)))
+    out.sort(key=lambda t: (t[0], t[1]))
     return [p for *_, p in out]
 
 
@@ -240,8 +249,8 @@ def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_column
     """Check a raw frame (:data:`RAW_COLUMNS`) and build the canonical contract rows.
 
     ``source_columns`` maps canonical names to the names the user's file uses (for messages).
-    ``extra_rejected`` holds problems a format module found itself (``row, column, reason`` and
-    ``pos``, the record position in ``raw``, or -1 for rows absent from ``raw``). ``rows_read`` is
+    ``extra_rejected`` holds problems a format module found itself (``row, column, kind, value``
+    and ``pos``, the record position in ``raw``, or -1 for rows absent from ``raw``). ``rows_read`` is
     the number of rows of the file when it differs from ``len(raw)`` (tabular: one row per
     titulaire and modification).
     Returns ``(valid, rejected)`` as described in the module docstring; ``valid`` keeps the file's
@@ -263,8 +272,7 @@ def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_column
     siret = raw["buyer_siret"].astype("string").str.strip()
     issues.add(raw, siret.isna() | (siret == ""), col["buyer_siret"], "buyer SIRET is missing")
     bad = siret.notna() & (siret != "") & ~siret.str.fullmatch(schemas.SIRET_REGEX).fillna(False)
-    issues.add(raw, bad, col["buyer_siret"],
-               "buyer SIRET " + siret.fillna("").map(repr) + " is not 14 digits")
+    issues.add(raw, bad, col["buyer_siret"], "buyer SIRET is not 14 digits", siret)
     cid = raw["contract_id"].astype("string").str.strip().replace("", pd.NA)
     issues.add(raw, cid.isna(), col["contract_id"], "contract id is missing")
 
@@ -273,21 +281,18 @@ def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_column
     issues.add(raw, raw["notification_date"].isna() & ~notif_bad, col["notification_date"],
                "notification date is missing")
     issues.add(raw, notif_bad, col["notification_date"],
-               "notification date " + raw["notification_date"].astype(str).map(repr)
-               + " is not a valid calendar date")
+               "notification date is not a valid calendar date", raw["notification_date"])
     out_of_range = notif.notna() & ((notif < MIN_DATE) | (notif > MAX_DATE))
     issues.add(raw, out_of_range, col["notification_date"],
-               "notification date " + notif.dt.strftime("%Y-%m-%d").fillna("").map(repr)
-               + f" is impossible (outside {MIN_DATE:%Y-%m-%d}..{MAX_DATE:%Y-%m-%d})")
+               f"notification date is impossible (outside {MIN_DATE:%Y-%m-%d}.."
+               f"{MAX_DATE:%Y-%m-%d})", notif.dt.strftime("%Y-%m-%d"))
     pub, pub_bad = to_date(raw["publication_date"])
     issues.add(raw, pub_bad, col["publication_date"],
-               "publication date " + raw["publication_date"].astype(str).map(repr)
-               + " is not a valid calendar date")
+               "publication date is not a valid calendar date", raw["publication_date"])
     mpub, mpub_bad = to_date(raw["modification_publication_date"])
     issues.add(raw, mpub_bad, col["modification_publication_date"],
-               "modification publication date "
-               + raw["modification_publication_date"].astype(str).map(repr)
-               + " is not a valid calendar date")
+               "modification publication date is not a valid calendar date",
+               raw["modification_publication_date"])
     published = pd.concat([pub, mpub], axis=1).max(axis=1).astype("datetime64[ns]")
     issues.warn(raw, pub.notna() & notif.notna() & (pub < notif), col["publication_date"],
                 "publication date earlier than the notification date (kept as written)")
@@ -303,19 +308,18 @@ def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_column
     for values, bad_mask, source, what in (
             (amount, amount_bad, "amount", "amount"),
             (initial.where(differs), initial_bad & differs, "initial_amount", "initial amount")):
-        shown = raw[source].astype(str).map(repr)
-        issues.add(raw, bad_mask, col["amount"], f"{what} " + shown + " is not a number")
-        issues.add(raw, values <= 0, col["amount"], f"{what} " + shown + " is not > 0")
+        shown = raw[source]
+        issues.add(raw, bad_mask, col["amount"], f"{what} is not a number", shown)
+        issues.add(raw, values <= 0, col["amount"], f"{what} is not > 0", shown)
         issues.add(raw, values > MAX_PLAUSIBLE_AMOUNT, col["amount"],
-                   f"{what} " + shown + f" is implausibly large (> {MAX_PLAUSIBLE_AMOUNT:.0e} €): "
-                   "a placeholder, not an amount")
+                   f"{what} is implausibly large (> {MAX_PLAUSIBLE_AMOUNT:.0e} €): a placeholder, "
+                   "not an amount", shown)
 
     # -- CPV: 8 digits, the check digit ("-7") removed
     cpv_text = raw["cpv"].astype("string").str.strip().replace("", pd.NA)
     cpv = cpv_text.str.extract(r"^(\d{8})(?:-\d)?$")[0]
     issues.add(raw, cpv_text.notna() & cpv.isna(), col["cpv"],
-               "CPV code " + cpv_text.fillna("").map(repr)
-               + " is not 8 digits (optionally followed by '-' and a check digit)")
+               "CPV code is not 8 digits (optionally followed by '-' and a check digit)", cpv_text)
     issues.warn(raw, cpv_text.isna(), col["cpv"],
                 "CPV code missing: the contract category is 'unknown'")
 
@@ -323,8 +327,8 @@ def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_column
     duration, duration_bad = to_number(raw["duration_months"])
     issues.warn(raw, duration_bad, col["duration_months"],
                 "duration is not a number (e.g. 'NC'): read as missing")
-    issues.add(raw, duration < 0, col["duration_months"],
-               "duration " + raw["duration_months"].astype(str).map(repr) + " is negative")
+    issues.add(raw, duration < 0, col["duration_months"], "duration is negative",
+               raw["duration_months"])
 
     # -- social considerations
     cons = raw["social_considerations"]
@@ -335,12 +339,10 @@ def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_column
     exploded = cons.explode()
     unknown = exploded[exploded.notna() & ~exploded.isin(schemas.SOCIAL_CONSIDERATIONS)]
     if len(unknown):
-        listed = unknown.groupby(level=0).agg(lambda s: _quote(s))
-        mask = pd.Series(raw.index.isin(listed.index), index=raw.index)
-        reason = pd.Series("", index=raw.index, dtype=object)
-        reason[listed.index] = ("unknown social consideration value(s) " + listed
-                                + "; expected among " + _quote(schemas.SOCIAL_CONSIDERATIONS))
-        issues.add(raw, mask, col["social_considerations"], reason)
+        listed = unknown.groupby(level=0).agg(lambda s: ", ".join(s)).reindex(raw.index)
+        issues.add(raw, listed.notna(), col["social_considerations"],
+                   "unknown social consideration value; expected among "
+                   + _quote(schemas.SOCIAL_CONSIDERATIONS), listed)
 
     # -- holders: keep 14-digit SIRETs, warn about the others
     holders = raw["holders"].map(lambda v: [str(x).strip() for x in v] if isinstance(v, list)
@@ -359,12 +361,12 @@ def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_column
     # -- assemble
     found = issues.table()
     if extra_rejected is not None and len(extra_rejected):
-        found = pd.concat([extra_rejected[["pos", "row", "column", "reason"]], found],
+        found = pd.concat([extra_rejected[["pos", "row", "column", "kind", "value"]], found],
                           ignore_index=True)
-    found.insert(0, "file", file)
-    rejected = found.sort_values(["row", "column", "reason"], kind="stable")[
-        REJECTED_COLUMNS].reset_index(drop=True)
-    rejected["row"] = rejected["row"].astype("int64")
+    found = found.sort_values(["row", "column", "kind"], kind="stable").reset_index(drop=True)
+    rejected = pd.DataFrame({"file": file, "row": found["row"].astype("int64"),
+                             "column": found["column"], "reason": _reasons(found)},
+                            columns=REJECTED_COLUMNS)
 
     if quality is not None:
         quality.setdefault("files", []).append({"table": TABLE, "file": file, "format": fmt,
@@ -373,7 +375,7 @@ def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_column
         quality.setdefault("warnings", []).extend(issues.warnings)
 
     if on_invalid == "strict" and len(rejected):
-        raise InputError(problems_from_rejected(rejected))
+        raise InputError(_problems(file, found))
 
     keep = ~raw.index.isin(found["pos"].to_numpy())
     contract_id = cid.astype(object)
@@ -413,7 +415,7 @@ def read_csv_text(path: Path, columns: Sequence[str], placeholders: Sequence[str
 
     Rows whose number of fields differs from the header's are *column-shifted* (an unquoted
     separator inside a value, or a lost field): their values cannot be trusted, so they are left out
-    and returned as problems (``pos=-1, row, column=None, reason``) rather than silently read.
+    and returned as problems (``pos=-1, row, column=None, kind, value``) rather than silently read.
     Returns ``(frame, header, shifted_rows)``. Raises :class:`InputError` for an empty file.
     """
     text, _encoding = tabular.decode_text(path)
@@ -427,15 +429,13 @@ def read_csv_text(path: Path, columns: Sequence[str], placeholders: Sequence[str
     data: dict[str, list[str]] = {c: [] for c, _ in wanted}
     rows: list[int] = []
     shifted_rows: list[int] = []
-    shifted_reasons: list[str] = []
+    shifted_counts: list[str] = []
     for number, fields in enumerate(reader, start=2):
         if not fields or not any(f.strip() for f in fields):
             continue
         if len(fields) != width:
             shifted_rows.append(number)
-            shifted_reasons.append(f"the row has {len(fields)} fields where the header has "
-                                   f"{width} (column-shifted: an unquoted '{sep}' inside a value "
-                                   f"or a missing field); its values cannot be trusted")
+            shifted_counts.append(f"{len(fields)} fields")
             continue
         rows.append(number)
         for c, i in wanted:
@@ -446,7 +446,10 @@ def read_csv_text(path: Path, columns: Sequence[str], placeholders: Sequence[str
     frame["row"] = pd.Series(rows, dtype="int64")
     shifted = pd.DataFrame({"pos": pd.Series(-1, index=range(len(shifted_rows)), dtype="int64"),
                             "row": pd.Series(shifted_rows, dtype="int64"), "column": None,
-                            "reason": pd.Series(shifted_reasons, dtype=object)})
+                            "kind": f"the number of fields differs from the header's {width} "
+                                    f"(column-shifted: an unquoted '{sep}' inside a value or a "
+                                    "lost field); the row's values cannot be trusted",
+                            "value": pd.Series(shifted_counts, dtype=object)})
     return frame, header, shifted
 
 
@@ -498,6 +501,8 @@ def detect_format(path: str | Path) -> str:
     name = path.name.lower()
     if not path.is_file():
         raise InputError([Problem(path.name, None, "contract file not found")])
+    if path.stat().st_size == 0:
+        raise InputError([Problem(path.name, None, "the file is empty")])
     if name.endswith((".json", ".json.gz")):
         return "decp_json"
     if name.endswith((".parquet", ".pq")):

@@ -269,7 +269,7 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
     extra = None
     if not_objects:
         extra = pd.DataFrame({"pos": -1, "row": not_objects, "column": "marche",
-                              "reason": "the record is not a JSON object"})
+                              "kind": "the record is not a JSON object", "value": None})
     return normalise_contracts(raw, file=path.name, fmt=FORMAT, source_columns=SOURCE_COLUMNS,
                                on_invalid=on_invalid, quality=quality, extra_rejected=extra,
                                has_considerations_field=has_field or (not cols["row"]))
