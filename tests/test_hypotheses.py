@@ -234,3 +234,27 @@ def test_run_hypotheses_rejects_unknown_names_and_forest_plot_draws_each() -> No
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert len(labels) == 1 and labels[0].startswith("H4")
     plt.close(fig)
+
+
+def test_tables_respect_the_cut_off_date() -> None:
+    contracts = pd.DataFrame({"uid": ["c1", "c2", "c3"], "sector": ["works", "services", "works"]})
+    p = _participations()
+    p["end_date"] = pd.to_datetime(["2024-06-30", "2025-03-01", "2024-02-01", None, None, None])
+    as_of = pd.Timestamp("2024-12-31")
+    # c1's second mission ends after the cut-off: not yet an exit at as_of
+    assert hyp.h2_table(p, contracts, as_of)["durable"].tolist() == [1, 1]
+    p.loc[4, "start_date"] = pd.Timestamp("2025-01-02")  # c3's mission starts after the cut-off
+    assert hyp.h3_table(p, contracts, as_of)["uid"].tolist() == ["c1", "c2"]
+
+
+def test_pooled_years_default_and_refusal() -> None:
+    from helpers.dataset import Dataset
+    from helpers.params import make_params
+
+    ds = Dataset()
+    ds.contracts = pd.DataFrame({"notification_date": pd.to_datetime(
+        ["2022-05-01", "2023-05-01", "2025-01-10"])})
+    assert hyp.pooled_years(ds, make_params({"year": 2024})) == [2022, 2023]
+    assert hyp.pooled_years(ds, make_params({"year": 2025}), [2025, 2023]) == [2023, 2025]
+    with pytest.raises(ValueError, match=r"years \[2025\] are after year 2024"):
+        hyp.pooled_years(ds, make_params({"year": 2024}), [2024, 2025])

@@ -359,24 +359,37 @@ FITTERS = {"H1": fit_h1, "H2": fit_h2, "H3": fit_h3, "H4": fit_h4}
 # --------------------------------------------------------------------------------------------------
 
 def cpv_sector(cpv: pd.Series) -> pd.Series:
-    """DESIGN §1: works = CPV division 45; supplies = divisions 03-44 and 48; services = the rest.
-    Missing CPV gives NA."""
-    div = pd.to_numeric(cpv.astype("string").str[:2], errors="coerce")
-    out = pd.Series(pd.NA, index=cpv.index, dtype="object")
-    out[div.notna()] = "services"
-    out[(div >= 3) & (div <= 44) | (div == 48)] = "supplies"
-    out[div == 45] = "works"
-    return out
+    """Sector of each contract (DESIGN §1: works = CPV division 45; supplies = 03-44 and 48; services
+    = the rest) from :func:`helpers.reference.contract_category`; an unknown CPV gives NA (left out
+    of the models)."""
+    from .reference import contract_category
+
+    cat = contract_category(cpv)
+    return cat.where(cat.ne("unknown"), pd.NA)
+
+
+def pooled_years(dataset: Dataset, params: Params, years: list[int] | None = None) -> list[int]:
+    """The notification years the hypotheses pool: ``years`` when given (each must be ≤
+    ``params.year``, the year whose 31 December is the default ``as_of``), else every year present
+    in the contracts up to ``params.year``."""
+    if years:
+        late = sorted(y for y in years if y > params.year)
+        if late:
+            raise ValueError(f"years {late} are after year {params.year}: the cut-off date as_of "
+                             f"({params.as_of_date.isoformat()}) would precede their contracts; "
+                             "set year to the last year pooled")
+        return sorted(set(int(y) for y in years))
+    present = dataset.contracts["notification_date"].dt.year.dropna().astype(int).unique()
+    return sorted(int(y) for y in present if y <= params.year)
 
 
 def select_contracts(dataset: Dataset, params: Params, years: list[int] | None = None) -> pd.DataFrame:
-    """Contracts the hypotheses pool: notified in ``years`` (default: every year up to
-    ``params.year``) and, when ``params.buyers`` is not empty, of those buyers. The EU-threshold
-    ``scope`` is not applied: it defines the 30 % audit, not the research population (documented in
-    docs/hypotheses.md). Adds ``sector``."""
+    """Contracts the hypotheses pool: notified in :func:`pooled_years` and, when ``params.buyers``
+    is not empty, of those buyers. The EU-threshold ``scope`` is not applied: it defines the 30 %
+    audit, not the research population (works contracts are almost all below the 5.4 M€ works
+    threshold; docs/hypotheses.md). Adds ``sector`` (NA for an unknown CPV)."""
     c = dataset.contracts
-    yr = c["notification_date"].dt.year
-    keep = yr.isin(years) if years else (yr <= params.year)
+    keep = c["notification_date"].dt.year.isin(pooled_years(dataset, params, years))
     if params.buyers:
         keep &= c["buyer_siret"].isin(params.buyers)
     out = c.loc[keep].copy()
@@ -414,13 +427,18 @@ def age_band(start_date: pd.Series, birth_year: pd.Series) -> pd.Series:
     return band
 
 
-def h2_table(participations: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:
-    """Ended missions (exit_outcome ≠ en_cours) of the selected contracts, hired directly or through
-    an insertion structure (``autre`` modality left out); ``durable`` = exit to emploi_durable.
-    Rows without sex are left out by the fitter."""
+def h2_table(participations: pd.DataFrame, contracts: pd.DataFrame,
+             as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Ended missions of the selected contracts — exit_outcome ≠ en_cours and, when ``as_of`` is
+    given, an end date on or before it — hired directly or through an insertion structure (the
+    ``autre`` modality is left out); ``durable`` = exit to emploi_durable. Rows without sex are left
+    out by the fitter."""
     p = participations[participations["uid"].isin(contracts["uid"])]
-    p = p[(p["exit_outcome"] != "en_cours")
-          & p["modality"].isin(("embauche_directe", *STRUCTURE_MODALITIES))]
+    keep = (p["exit_outcome"] != "en_cours") & p["modality"].isin(
+        ("embauche_directe", *STRUCTURE_MODALITIES))
+    if as_of is not None:
+        keep &= ~(p["end_date"] > as_of)
+    p = p[keep]
     out = pd.DataFrame({
         "uid": p["uid"],
         "durable": (p["exit_outcome"] == "emploi_durable").astype(int),
@@ -432,11 +450,15 @@ def h2_table(participations: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFr
     return out.sort_values(["uid"], kind="stable").reset_index(drop=True)
 
 
-def h3_table(participations: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:
-    """Person-mission rows with hours > 0 and a known sex on the selected contracts, with the
-    contract's sector."""
+def h3_table(participations: pd.DataFrame, contracts: pd.DataFrame,
+             as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Person-mission rows with hours > 0 and a known sex on the selected contracts with a known
+    sector, started on or before ``as_of`` when given, with the contract's sector."""
     p = participations.merge(contracts[["uid", "sector"]], on="uid", how="inner")
-    p = p[(p["hours"] > 0) & p["sex"].notna() & p["sector"].notna()]
+    keep = (p["hours"] > 0) & p["sex"].notna() & p["sector"].notna()
+    if as_of is not None:
+        keep &= p["start_date"] <= as_of
+    p = p[keep]
     out = pd.DataFrame({"uid": p["uid"], "sector": p["sector"],
                         "female": (p["sex"] == "F").astype(int), "hours": p["hours"]})
     return out.sort_values(["uid"], kind="stable").reset_index(drop=True)
@@ -451,16 +473,19 @@ def h4_table(contracts: pd.DataFrame, clauses: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_tables(dataset: Dataset, params: Params, years: list[int] | None = None) -> dict[str, pd.DataFrame]:
-    """The four analysis tables for ``dataset`` under ``params`` (see :func:`select_contracts`)."""
+    """The four analysis tables for ``dataset`` under ``params``: contracts of
+    :func:`select_contracts`, their status at ``params.as_of_date`` (H1), missions ended and hours
+    started by then (H2, H3), planned hours (H4)."""
     from .indicators.status import contract_status
 
     contracts = select_contracts(dataset, params, years)
     status = contract_status(contracts, dataset.clauses, dataset.participations, dataset.suppliers,
                              params)
+    as_of = pd.Timestamp(params.as_of_date)
     return {
         "H1": h1_table(status, params.min_delivery_ratio),
-        "H2": h2_table(dataset.participations, contracts),
-        "H3": h3_table(dataset.participations, contracts),
+        "H2": h2_table(dataset.participations, contracts, as_of),
+        "H3": h3_table(dataset.participations, contracts, as_of),
         "H4": h4_table(contracts, dataset.clauses),
     }
 
