@@ -60,6 +60,16 @@ def test_row_numbers_count_blank_lines_as_a_spreadsheet_does(tmp_path: Path) -> 
     assert df[ROW].tolist() == [2, 4, 6]
 
 
+def test_short_rows_are_padded_with_missing_values(tmp_path: Path) -> None:
+    p = tmp_path / "s.csv"
+    p.write_text("a,b,c\n1\n2,3\n", encoding="utf-8")
+    df = read_table_file(p, table="t")
+    assert df["a"].tolist() == ["1", "2"]
+    # every missing cell is pd.NA (not None, NaN or the text "nan")
+    assert [v is pd.NA for v in df["b"]] == [True, False]
+    assert all(v is pd.NA for v in df["c"])
+
+
 def test_sniff_separator() -> None:
     assert sniff_separator("a;b;c\n1,5;2;3") == ";"
     assert sniff_separator("a,b,c\n1;2;3") == ","

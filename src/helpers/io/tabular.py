@@ -173,8 +173,8 @@ def read_table_file(path: str | Path, *, table: str, info: dict[str, str] | None
         info.update(meta)
 
     header = [unicodedata.normalize("NFC", str(h)).strip() for h in header]
-    body = body.apply(lambda s: s.astype(str).str.strip()) if len(body.columns) else body
-    body = body.where(body != "", pd.NA)
+    body = body.apply(lambda s: s.astype("string").str.strip()) if len(body.columns) else body
+    body = body.astype(object).where(body.notna() & (body != ""), pd.NA)  # missing -> pd.NA
     # Drop trailing unnamed columns that hold nothing (Excel often exports a few).
     keep = [i for i, h in enumerate(header) if h or body.iloc[:, i].notna().any()]
     problems: list[Problem] = []
