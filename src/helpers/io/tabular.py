@@ -308,15 +308,3 @@ def as_mask(mask: pd.Series) -> pd.Series:
 def rows_where(df: pd.DataFrame, mask: pd.Series) -> list[int]:
     """Spreadsheet row numbers (``_row``) of the rows selected by ``mask``, sorted."""
     return sorted(int(r) for r in df.loc[as_mask(mask), ROW])
-
-
-def value_problem(file: str, column: str, df: pd.DataFrame, mask: pd.Series,
-                  message: str) -> Problem | None:
-    """A :class:`Problem` naming ``file``, ``column`` and the rows selected by ``mask``, with up to
-    five of the offending values quoted; ``None`` when no row is selected."""
-    mask = as_mask(mask)
-    if not mask.any():
-        return None
-    examples = df.loc[mask, column].dropna().astype(str).unique()[:5] if column in df else []
-    shown = f" (e.g. {', '.join(repr(v) for v in examples)})" if len(examples) else ""
-    return Problem(file, column, message + shown, tuple(rows_where(df, mask)))
