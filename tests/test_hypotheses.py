@@ -255,6 +255,25 @@ def test_pooled_years_default_and_refusal() -> None:
     ds.contracts = pd.DataFrame({"notification_date": pd.to_datetime(
         ["2022-05-01", "2023-05-01", "2025-01-10"])})
     assert hyp.pooled_years(ds, make_params({"year": 2024})) == [2022, 2023]
-    assert hyp.pooled_years(ds, make_params({"year": 2025}), [2025, 2023]) == [2023, 2025]
+    assert hyp.pooled_years(ds, make_params({"year": 2025}), [2025, 2023, 2023]) == [2023, 2025]
     with pytest.raises(ValueError, match=r"years \[2025\] are after year 2024"):
         hyp.pooled_years(ds, make_params({"year": 2024}), [2024, 2025])
+
+
+def test_demo_planted_values_match_the_generator() -> None:
+    from helpers import demo
+
+    # H3: logit(0.15) − logit(0.45) = ln(0.15/0.85) − ln(0.45/0.55) = −1.734601 + 0.200671 = −1.533930
+    assert hyp.DEMO_PLANTED["H3"] == pytest.approx(-1.533930, abs=1e-6)
+    p = demo.H3_P_WOMAN
+    assert hyp.DEMO_PLANTED == pytest.approx({
+        "H1": demo.H1_WORKS_LOG_OR, "H2": demo.H2_VIA_STRUCTURE_LOG_OR,
+        "H3": logit(p["works"]) - logit(p["services"]), "H4": 0.0})
+
+
+def test_describe_reports_interval_p_n_and_conclusion() -> None:
+    text = hyp.describe(_small_results()["H4"])
+    # ln(1.6) = 0.470004 (see test_h4_estimate_is_the_log_ratio_of_mean_hours_per_keur)
+    assert "**0.470**" in text and "n = 6" in text
+    assert text.splitlines()[-1] == _small_results()["H4"].conclusion
+    assert "services 1.25" in text and "works 2.00" in text

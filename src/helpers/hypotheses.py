@@ -72,6 +72,15 @@ SECTORS = ("services", "works", "supplies")
 
 ROUND = 4  # decimals kept in hypotheses.json
 
+#: Effects planted in the demo data (data/demo/README.md, "Planted effects"; helpers.demo): H1 log OR
+#: 1.0, H2 log OR 0.7, H3 logit(0.15) − logit(0.45), H4 none.
+DEMO_PLANTED: dict[str, float] = {
+    "H1": 1.0,
+    "H2": 0.7,
+    "H3": math.log(0.15 / 0.85) - math.log(0.45 / 0.55),
+    "H4": 0.0,
+}
+
 
 class HypothesisDataError(ValueError):
     """An analysis table cannot support the model (empty, one sector only, ...)."""
@@ -369,18 +378,11 @@ def cpv_sector(cpv: pd.Series) -> pd.Series:
 
 
 def pooled_years(dataset: Dataset, params: Params, years: list[int] | None = None) -> list[int]:
-    """The notification years the hypotheses pool: ``years`` when given (each must be ≤
-    ``params.year``, the year whose 31 December is the default ``as_of``), else every year present
-    in the contracts up to ``params.year``."""
-    if years:
-        late = sorted(y for y in years if y > params.year)
-        if late:
-            raise ValueError(f"years {late} are after year {params.year}: the cut-off date as_of "
-                             f"({params.as_of_date.isoformat()}) would precede their contracts; "
-                             "set year to the last year pooled")
-        return sorted(set(int(y) for y in years))
-    present = dataset.contracts["notification_date"].dt.year.dropna().astype(int).unique()
-    return sorted(int(y) for y in present if y <= params.year)
+    """The notification years the hypotheses pool (:func:`helpers.trends.period_years`): ``years``
+    when given (each ≤ ``params.year``), else every year in the data up to ``params.year``."""
+    from .trends import period_years
+
+    return period_years(dataset, params, years)
 
 
 def select_contracts(dataset: Dataset, params: Params, years: list[int] | None = None) -> pd.DataFrame:
@@ -499,6 +501,34 @@ def run_hypotheses(tables: dict[str, pd.DataFrame], which: str | list[str] = "al
         raise ValueError(f"unknown hypothesis {', '.join(unknown)}; choose among all, "
                          + ", ".join(HYPOTHESES))
     return {h: FITTERS[h](tables[h], alpha=alpha) for h in ids}
+
+
+def describe(result: HypothesisResult) -> str:
+    """Markdown summary of one result: effect with its 95 % interval, p-value, n, clusters, the
+    descriptive shares or rates behind it, and the plain-language conclusion."""
+    lo, hi = result.ci95
+    clusters = f", {result.n_clusters} clusters" if result.n_clusters else ""
+    lines = [
+        f"**{result.id}.** {result.question}",
+        "",
+        f"- Effect: {result.effect} = **{result.estimate:.3f}** (95 % CI {lo:.3f} to {hi:.3f}); "
+        f"ratio {result.ratio:.2f} ({result.ratio_ci95[0]:.2f} to {result.ratio_ci95[1]:.2f})",
+        f"- p-value {_sig(result.p_value, 3)}; n = {result.n}{clusters}",
+        f"- Model: {result.model}",
+    ]
+    for key in ("reached_share_by_sector", "durable_share_by_group", "women_hours_share_by_sector"):
+        if key in result.extra:
+            shares = ", ".join(f"{k} {v:.1%}" for k, v in result.extra[key].items())
+            lines.append(f"- Observed ({key.replace('_', ' ')}): {shares}")
+    if "mean_hours_per_kEUR_by_sector" in result.extra:
+        rates = ", ".join(f"{k} {v:.2f}" for k, v in result.extra["mean_hours_per_kEUR_by_sector"].items())
+        lines.append(f"- Observed mean planned hours per 1 000 EUR: {rates}")
+    if "model_based" in result.extra:
+        mlo, mhi = result.extra["model_based"]["ci95"]
+        lines.append(f"- Sensitivity (model-based covariance of the same model): 95 % CI {mlo:.3f} "
+                     f"to {mhi:.3f}")
+    lines += ["", result.conclusion]
+    return "\n".join(lines)
 
 
 def results_frame(results: dict[str, HypothesisResult]) -> pd.DataFrame:

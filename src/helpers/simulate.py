@@ -40,12 +40,7 @@ from scipy.special import expit, logit
 
 from . import hypotheses as hyp
 
-PLANTED: dict[str, float] = {
-    "H1": 1.0,
-    "H2": 0.7,
-    "H3": float(logit(0.15) - logit(0.45)),
-    "H4": 0.0,
-}
+PLANTED: dict[str, float] = dict(hyp.DEMO_PLANTED)
 
 H1_BUYER_INTERCEPTS: tuple[float, ...] = (0.5, 0.5, 0.5, -2.0, 0.0)
 SECTOR_PROBS: tuple[float, float, float] = (0.45, 0.35, 0.20)  # services, works, supplies

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from .config import REFERENCE_DIR
 from .dataset import Dataset
 from .params import Params
 
+FIGURES_ENV = "SCA_FIGURES_DIR"  # set by helpers.run for a report folder
 ALL = "ALL"
 ALL_NAME = "Whole scope"
 SOCIAL_WASHING = "social_washing"
@@ -51,8 +53,40 @@ TIDY_COLUMNS = [
 
 
 # --------------------------------------------------------------------------------------------------
-# snapshots
+# period, snapshots, outputs
 # --------------------------------------------------------------------------------------------------
+
+def period_years(dataset: Dataset, params: Params, years: Iterable[int] | None = None) -> list[int]:
+    """The notification years studied: ``years`` when given (each must be ≤ ``params.year``, whose
+    31 December is the default ``as_of``), else every year present in the contracts up to
+    ``params.year``. Sorted, without duplicates."""
+    years = list(years or [])
+    if years:
+        late = sorted(y for y in years if y > params.year)
+        if late:
+            raise ValueError(f"years {late} are after year {params.year}: the cut-off date as_of "
+                             f"({params.as_of_date.isoformat()}) would precede their contracts; "
+                             "set year to the last year studied")
+        return sorted(set(int(y) for y in years))
+    present = dataset.contracts["notification_date"].dt.year.dropna().astype(int).unique()
+    return sorted(int(y) for y in present if y <= params.year)
+
+
+def report_dir() -> Path | None:
+    """The report folder of a run (``python -m helpers run-all`` sets ``$SCA_FIGURES_DIR`` to
+    ``<out>/<folder>/figures``: its parent), or None when the notebook is opened by hand."""
+    env = os.environ.get(FIGURES_ENV)
+    return Path(env).parent if env else None
+
+
+def write_tables(tidy: pd.DataFrame, changes: pd.DataFrame, folder: Path) -> list[Path]:
+    """``trends.csv`` (the tidy table, floats rounded to 4 decimals) and ``verdict_changes.csv``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = [folder / "trends.csv", folder / "verdict_changes.csv"]
+    tidy.round(4).to_csv(out[0], index=False)
+    changes.to_csv(out[1], index=False)
+    return out
+
 
 def snapshots_from_dataset(dataset: Dataset, params: Params, years: Iterable[int]) -> list[dict[str, Any]]:
     """Recompute each year with ``helpers.indicators.compute_results`` under ``params`` with ``year``
@@ -320,6 +354,6 @@ def buyers_trend_figure(tidy: pd.DataFrame, target: float = 0.30, max_buyers: in
 
 __all__ = [
     "ALL", "CHANGES", "TIDY_COLUMNS", "buyers_trend_figure", "change_summary", "load_milestones",
-    "load_official_shares", "snapshots_from_dataset", "snapshots_from_reports", "tidy_table",
-    "trend_figure", "verdict_changes",
+    "load_official_shares", "period_years", "report_dir", "snapshots_from_dataset",
+    "snapshots_from_reports", "tidy_table", "trend_figure", "verdict_changes", "write_tables",
 ]
