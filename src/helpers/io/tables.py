@@ -91,10 +91,6 @@ _ORG_TOKENS = {"acheteur", "buyer", "entreprise", "structure", "employeur", "emp
                "titulaire", "holder", "marche", "contrat", "contract", "operation", "siae",
                "organisme", "societe", "raison", "fichier", "file", "site", "chantier", "projet",
                "commune", "ville", "city"}
-_CONTACT_TOKENS = {"email", "mail", "courriel", "mel", "phone", "telephone", "tel", "mobile",
-                   "portable", "gsm", "adresse", "address", "addr", "nir", "nss", "ssn", "secu",
-                   "dob", "birthdate", "datenaissance", "birthday", "ddn", "datedenaissance",
-                   "numerosecu", "numsecu"}
 
 
 def _tokens(header: str) -> list[str]:
@@ -247,15 +243,15 @@ class _FileChecks:
             self.error(col, values.isna(), "value missing", quote=False)
         return values.astype(object)
 
-    def decimal(self, col: str, *, required: bool, min_value: float | None = 0.0) -> pd.Series:
+    def decimal(self, col: str, *, required: bool) -> pd.Series:
+        """A non-negative decimal (hours): French or English notation, see ``parse_decimal``."""
         if not self.has(col):
             return pd.Series(np.nan, index=self.df.index, dtype="float64")
         values, invalid = parse_decimal(self.df[col])
         self.error(col, invalid, "not a number (use 12,5 or 12.5)")
         if required:
             self.error(col, self.df[col].isna(), "value missing")
-        if min_value is not None:
-            self.error(col, values < min_value, f"negative value (must be ≥ {min_value:g})")
+        self.error(col, values < 0, "negative value (must be ≥ 0)")
         return values
 
     def date(self, col: str, *, required: bool) -> pd.Series:
