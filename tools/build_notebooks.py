@@ -18,17 +18,17 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 
 PARAMETERS = '''\
-year = 2024  # int: year of notification audited
-buyers = []  # list of buyer SIRET strings (14 digits, quoted); empty = every buyer
-data_dir = "data/demo"  # str: data directory (DESIGN §4 layout), relative to the project root
-scope = "above_eu_thresholds"  # str: "above_eu_thresholds" (contracts >= EU threshold) or "all"
-target = 0.30  # float: PNAD target share of contracts with a social consideration
-min_delivery_ratio = 0.8  # float: realized / expected hours needed for a clause to count as delivered
-as_of = ""  # str: ISO cut-off date; "" = 31 December of year
-min_contracts = 5  # int: fewer assessable contracts than this = insufficient_data
-alpha = 0.05  # float: level of the one-sided test "effective share below target"
-etp_hours = 1607.0  # float: hours in one full-time equivalent (ETP)
-min_cell_size = 11  # int: counts of people below this are never published
+year: int = 2024  # year of notification audited
+buyers: list[str] = []  # buyer SIRETs (14 digits, quoted); empty list means every buyer
+data_dir: str = "data/demo"  # data directory (DESIGN §4 layout), relative to the project root
+scope: str = "above_eu_thresholds"  # above_eu_thresholds (amount at least the EU threshold) or all
+target: float = 0.30  # PNAD target share of contracts with a social consideration
+min_delivery_ratio: float = 0.8  # realized / expected hours needed for a clause to count as delivered
+as_of: str = ""  # ISO cut-off date (YYYY-MM-DD); empty means 31 December of year
+min_contracts: int = 5  # below this many assessable contracts the verdict is insufficient_data
+alpha: float = 0.05  # level of the one-sided test that the effective share is below target
+etp_hours: float = 1607.0  # hours in one full-time equivalent (ETP)
+min_cell_size: int = 11  # counts of people below this are never published
 '''
 
 SETUP = '''\
@@ -98,14 +98,14 @@ and the column. With `--on-invalid quarantine`, invalid rows are set aside (belo
 and written with their reasons to `rejected/<table>.csv` in the report folder; the results then
 describe the remaining rows only.
 """),
-        code("nb.rejected_summary(data)"),
+        code('nb.shown(nb.rejected_summary(data), "No row was set aside.")'),
         md("""
 ## Warnings
 
 Values that are legal but suspicious (for example very large amounts or unusually many hours for one
 person) are kept and listed here, so that an evaluator can check them at the source.
 """),
-        code("nb.quality_warnings(data, params)"),
+        code('nb.shown(nb.quality_warnings(data, params), "No warning.")'),
         md("""
 ## Coverage per buyer
 
@@ -174,7 +174,7 @@ from the OECP census (contracts ≥ 90 k€ HT); from 2024 the source is DECP (c
 a **series break**: the two are not directly comparable, and neither is directly comparable with this
 scope (by default, contracts above the EU thresholds, where clauses are more frequent).
 """),
-        code('official = nb.official_shares()\nofficial[["year", "share", "series", "scope"]]'),
+        code('official = nb.official_shares()\nnb.table(official[["year", "share", "series", "scope"]])'),
         code('''
 figures.show(figures.plot_official_context(official, params.year, dec["share"]),
              "official_context")'''),
@@ -371,9 +371,7 @@ first. Hours are as of the cut-off date. The complete list, with every contract 
 status, is `contracts.csv`.
 """),
         code('''
-flagged, n_flagged = nb.flagged_contracts(res)
-nb.md(f"{n_flagged} contract(s) in all; the {len(flagged)} largest are shown.")
-flagged'''),
+nb.contracts_behind_flags(res)'''),
         md("""
 ## Caveats
 

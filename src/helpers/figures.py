@@ -82,8 +82,10 @@ def save_figure(fig: Figure, name: str) -> dict[str, Path]:
         raise ValueError(f"figure name {name!r} must be a lower-case slug (a-z, 0-9, '_', '-')")
     folder = figures_dir()
     paths = {"png": folder / f"{name}.png", "svg": folder / f"{name}.svg"}
-    fig.savefig(paths["png"], format="png", dpi=DPI, metadata={"Software": None})
-    fig.savefig(paths["svg"], format="svg", metadata={"Date": None, "Creator": None})
+    fig.savefig(paths["png"], format="png", dpi=DPI, metadata={"Software": None},
+                bbox_inches="tight")
+    fig.savefig(paths["svg"], format="svg", metadata={"Date": None, "Creator": None},
+                bbox_inches="tight")
     return paths
 
 
@@ -109,7 +111,7 @@ def show(fig: Figure, name: str) -> None:
 def png_bytes(fig: Figure) -> bytes:
     """The PNG bytes :func:`save_figure` would write (used by tests)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, bbox_inches="tight")
     return buf.getvalue()
 
 
@@ -134,7 +136,8 @@ def buyer_label(df: pd.DataFrame) -> pd.Series:
     siret = df["buyer_siret"].astype(str)
     if "buyer_name" not in df.columns:
         return siret
-    name = df["buyer_name"].astype("string").fillna("").str.slice(0, 40)
+    full = df["buyer_name"].astype("string").fillna("")
+    name = full.where(full.str.len() <= 32, full.str.slice(0, 31) + "…")
     return pd.Series(np.where(name.str.len() > 0, name + " (" + siret + ")", siret), index=df.index)
 
 
@@ -172,19 +175,18 @@ def plot_shares_by_buyer(buyers: pd.DataFrame, target: float, *, effective: bool
     Over ``max_buyers`` buyers, the chart shows the largest ones and a second panel shows the
     distribution of the shares over all buyers.
     """
-    title = ("Declared vs effective share of assessable contracts, by buyer" if effective
-             else "Declared share of assessable contracts, by buyer")
+    title = "Declared vs effective share, by buyer" if effective else "Declared share, by buyer"
     data = buyers[buyers["assessable_contracts"] > 0]
     if data.empty:
         return _empty_figure(title, "No buyer has an assessable contract in scope.")
     shown = top_buyers(data, max_buyers).iloc[::-1]
     many = len(data) > max_buyers
-    height = max(3.0, 0.35 * len(shown) + 1.5)
+    height = max(3.5, 0.4 * len(shown) + 2.0)
     if many:
-        fig, (ax, ax2) = plt.subplots(1, 2, figsize=(FIGSIZE[0] + 4, height),
+        fig, (ax, ax2) = plt.subplots(1, 2, figsize=(FIGSIZE[0] + 5, height),
                                       gridspec_kw={"width_ratios": [3, 2]})
     else:
-        fig, ax = plt.subplots(figsize=(FIGSIZE[0], height))
+        fig, ax = plt.subplots(figsize=(FIGSIZE[0] + 2, height))
     y = np.arange(len(shown))
     labels = buyer_label(shown)
     series = [("declared", DECLARED_COLOR, "Declared")]
@@ -205,7 +207,7 @@ def plot_shares_by_buyer(buyers: pd.DataFrame, target: float, *, effective: bool
     ax.set_xlabel("Share of assessable contracts (%)")
     ax.set_ylabel("Buyer")
     ax.set_title(title if not many else f"{title} — {len(shown)} largest of {len(data)}")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     if many:
         bins = np.linspace(0, 1, 21)
         ax2.hist(data["declared_n"] / data["assessable_contracts"], bins=bins, alpha=0.6,
@@ -226,7 +228,7 @@ def plot_shares_by_buyer(buyers: pd.DataFrame, target: float, *, effective: bool
 def plot_share_by_amount(buyers: pd.DataFrame, target: float, *, max_buyers: int = MAX_BUYERS) -> Figure:
     """Declared and effective share *by amount* per buyer (columns ``declared_share_by_amount`` and
     ``effective_share_by_amount``), largest buyers first, target line."""
-    title = "Declared vs effective share of the amount of assessable contracts, by buyer"
+    title = "Declared vs effective share by amount (€ HT), by buyer"
     cols = [c for c in ("declared_share_by_amount", "effective_share_by_amount") if c in buyers.columns]
     data = buyers[buyers["assessable_contracts"] > 0]
     if not cols or data.empty:
@@ -246,7 +248,7 @@ def plot_share_by_amount(buyers: pd.DataFrame, target: float, *, max_buyers: int
     ax.set_ylabel("Buyer")
     suffix = f" — {len(shown)} largest of {len(data)}" if len(data) > max_buyers else ""
     ax.set_title(title + suffix)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
     return fig
 
@@ -364,7 +366,7 @@ def plot_coverage(coverage: pd.DataFrame, *, max_buyers: int = MAX_BUYERS) -> Fi
     ax.set_ylabel("Buyer")
     suffix = f" — {len(shown)} largest of {len(coverage)} buyers" if len(coverage) > max_buyers else ""
     ax.set_title(title + suffix)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
     return fig
 

@@ -98,7 +98,7 @@ def mapping_table(values: Mapping[str, Any], key: str = "indicator", value: str 
                   digits: int = 3) -> pd.DataFrame:
     """A two-column table from a flat mapping (nested values are shown as text)."""
     rows = [(k, round(v, digits) if isinstance(v, float) else v) for k, v in values.items()]
-    return pd.DataFrame(rows, columns=[key, value])
+    return table(pd.DataFrame(rows, columns=[key, value]), max_rows=100)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -121,7 +121,7 @@ def files_read(dataset: Dataset, params: Params) -> pd.DataFrame:
     if files.empty:
         return files
     files["file"] = files["file"].map(lambda f: _file_label(f, params.data_path))
-    return files.sort_values(["table", "file"], kind="stable").reset_index(drop=True)
+    return table(files.sort_values(["table", "file"], kind="stable"), max_rows=100)
 
 
 def quality_summary(dataset: Dataset, results: Any) -> pd.DataFrame:
@@ -136,12 +136,15 @@ def quality_summary(dataset: Dataset, results: Any) -> pd.DataFrame:
         ("participation rows", len(dataset.participations)),
         ("registry structures (suppliers)", len(dataset.suppliers)),
     ]
-    for table_name, n in sorted((q.get("rejected") or {}).items()):
-        rows.append((f"{table_name} rows rejected (quarantine)", n))
+    rejected = {k: v for k, v in sorted((q.get("rejected") or {}).items()) if v}
+    if not rejected:
+        rows.append(("rows rejected (quarantine mode)", 0))
+    for table_name, n in rejected.items():
+        rows.append((f"{table_name} rows rejected (quarantine mode)", n))
     rows.append(("warnings (legal but suspicious values)", len(q.get("warnings", []))))
     for key, n in (q.get("scope") or {}).items():
         rows.append((f"scope: {key.replace('_', ' ')}", n))
-    return pd.DataFrame(rows, columns=["item", "value"])
+    return table(pd.DataFrame(rows, columns=["item", "value"]), max_rows=100)
 
 
 def quality_warnings(dataset: Dataset, params: Params, max_rows: int = MAX_ROWS) -> pd.DataFrame:
@@ -211,7 +214,7 @@ def block_table(results: Any, section: str, keys: Mapping[str, tuple[str, str]])
         digits = 1 if kind in ("num1", "pct") else (2 if kind == "num2" else 0)
         rows.append((label, value(results, f"{section}.{key}", "pct" if kind == "pct" else "num",
                                   digits)))
-    return pd.DataFrame(rows, columns=["indicator", "value"])
+    return table(pd.DataFrame(rows, columns=["indicator", "value"]), max_rows=100)
 
 
 def shares_table(frame: pd.DataFrame, results: Any, section: str, labels: Mapping[str, str]
@@ -229,7 +232,7 @@ def shares_table(frame: pd.DataFrame, results: Any, section: str, labels: Mappin
             "share": f"suppressed (< {n_min} people)" if hidden or pd.isna(r["share"])
             else pct(r["share"]),
         })
-    return pd.DataFrame(rows)
+    return table(pd.DataFrame(rows), max_rows=100)
 
 
 def funnel(results: Any) -> dict[str, int]:
@@ -258,12 +261,32 @@ def verdict_table(results: Any, max_rows: int = MAX_ROWS) -> pd.DataFrame:
         b[col] = (b[col] * 100).round(1)
     b = b.rename(columns={"declared_share": "declared_%", "effective_share": "effective_%"})
     b["gap_points"] = b["gap_points"].round(1)
-    b["mcnemar_p"] = b["mcnemar_p"].round(4)
+    b["mcnemar_p"] = b["mcnemar_p"].map(lambda p: "" if pd.isna(p) else f"{p:.2g}")
     return table(b, max_rows)
 
 
 FLAG_COLUMNS = ["uid", "buyer_name", "notification_date", "amount", "considerations",
                 "planned_hours", "expected_hours", "realized_hours", "status"]
+
+
+def shown(df: pd.DataFrame, empty: str) -> pd.DataFrame | None:
+    """``df`` for display, or the sentence ``empty`` (as Markdown) when it has no row."""
+    if df.empty:
+        md(empty)
+        return None
+    return df
+
+
+def contracts_behind_flags(results: Any, max_rows: int = MAX_ROWS) -> pd.DataFrame | None:
+    """Display how many contracts are behind the social-washing flags and return the largest
+    ``max_rows`` of them (see :func:`flagged_contracts`); a sentence when there is none."""
+    rows, total = flagged_contracts(results, max_rows=max_rows)
+    if total == 0:
+        md("No contract is behind a social-washing flag in this scope.")
+        return None
+    shown_n = f"the {len(rows)} largest are shown" if total > len(rows) else "all are shown"
+    md(f"{total} declared but not effective contract(s) of flagged buyers; {shown_n}.")
+    return rows
 
 
 def flagged_contracts(results: Any, verdicts: tuple[str, ...] = ("social_washing",),
@@ -279,7 +302,7 @@ def flagged_contracts(results: Any, verdicts: tuple[str, ...] = ("social_washing
     shown = rows[FLAG_COLUMNS].copy()
     shown["notification_date"] = pd.to_datetime(shown["notification_date"]).dt.strftime("%Y-%m-%d")
     for col in ("amount", "planned_hours", "expected_hours", "realized_hours"):
-        shown[col] = shown[col].astype(float).round(0)
+        shown[col] = shown[col].astype(float).round(0).astype("Int64")
     return table(shown, max_rows), int(len(rows))
 
 
@@ -341,7 +364,7 @@ def activity_by_buyer(results: Any, max_rows: int = MAX_ROWS) -> pd.DataFrame:
     a.insert(1, "buyer_name", a["buyer_siret"].map(names))
     a = a.sort_values(["hours", "buyer_siret"], ascending=[False, True], kind="stable")
     for col in ("hours", "hours_clause_contracts", "expected_hours", "hours_per_beneficiary"):
-        a[col] = a[col].round(0)
+        a[col] = a[col].round(0).astype("Int64")
     a["etp"] = a["etp"].round(1)
     a["achievement_ratio"] = a["achievement_ratio"].round(2)
     hidden = a["beneficiaries"].isna()
