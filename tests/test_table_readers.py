@@ -204,6 +204,11 @@ def test_suppliers_unrecognised_files(tmp_path: Path) -> None:
     j.write_text('[{"model": "auth.user", "fields": {"siret": "x"}}]', encoding="utf-8")
     with pytest.raises(InputError, match="unrecognised supplier JSON"):
         read_suppliers(j)
+    # detected by content whatever the extension
+    k = tmp_path / "siaes.csv"
+    k.write_text('[{"model": "siaes.siae", "fields": {"siret": "12345678900012", "kind": "EI"}}]',
+                 encoding="utf-8")
+    assert read_suppliers(k)[0][["siret", "kind"]].values.tolist() == [["12345678900012", "EI"]]
     t = tmp_path / "t.json"
     t.write_text('[{"model": "siaes.siae", "fields": {"siret": "1234', encoding="utf-8")
     with pytest.raises(InputError, match="t.json: not valid JSON"):

@@ -589,11 +589,24 @@ def _read_esat(path: Path, raw: pd.DataFrame, quality: dict[str, Any]) -> pd.Dat
     return result
 
 
+def _looks_like_json(path: Path) -> bool:
+    """JSON by name (``.json``, ``.json.gz``) or by content (first non-blank byte ``[`` or ``{``)."""
+    if path.name.lower().endswith((".json", ".json.gz")):
+        if not path.is_file():
+            raise InputError([Problem(path.name, None, f"suppliers file not found: {path.name}")])
+        return True
+    if not path.is_file() or path.suffix.lower() in (".xlsx", ".xlsm"):
+        return False
+    with open(path, "rb") as fh:
+        head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head[:1] in (b"[", b"{")
+
+
 def read_suppliers(path: str | Path, *, on_invalid: OnInvalid = "strict",
                    quality: dict[str, Any] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Suppliers registry (DESIGN §2), the format detected from the content:
 
-    - JSON (``.json``/``.json.gz``): the le-marche SIAE fixture (SIRET + kind; fake contacts never
+    - JSON (``.json``/``.json.gz``, or any file starting with ``[``): the le-marche SIAE fixture (SIRET + kind; fake contacts never
       read). Records without a 14-digit SIRET or of an unknown kind are skipped with a warning.
     - CSV/XLSX with an ``ET-SIRET`` column: the FINESS ESAT list (kind ESAT); rows without a
       14-digit SIRET are skipped with a warning.
@@ -607,10 +620,7 @@ def read_suppliers(path: str | Path, *, on_invalid: OnInvalid = "strict",
         raise ValueError(f"on_invalid must be one of {ON_INVALID}, not {on_invalid!r}")
     path = Path(path)
     quality = new_quality() if quality is None else quality
-    name = path.name.lower()
-    if name.endswith((".json", ".json.gz")):
-        if not path.is_file():
-            raise InputError([Problem(path.name, None, f"suppliers file not found: {path.name}")])
+    if _looks_like_json(path):
         return S.SUPPLIERS_SCHEMA.validate(_read_lemarche(path, quality)), _empty_rejected()
     info: dict[str, str] = {}
     raw = read_table_file(path, table="suppliers", info=info)
