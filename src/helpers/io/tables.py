@@ -54,7 +54,7 @@ MAX_WARNING_ROWS = 20
 
 #: Dates outside this range are treated as typos (a mission in 1024 or 2204), not as data.
 PLAUSIBLE_DATES = (pd.Timestamp("1990-01-01"), pd.Timestamp("2099-12-31"))  # as contracts
-#: Age at mission start (start year − birth year) outside this range is a warning (DESIGN §2 / issue 7).
+#: Age at mission start (start year − birth year) outside this range is a warning (issue 7).
 PLAUSIBLE_AGE = (16, 70)
 #: Average weekly hours above this are legal to record but suspicious (French weekly maximum).
 MAX_WEEKLY_HOURS = 48.0
@@ -606,8 +606,8 @@ def read_suppliers(path: str | Path, *, on_invalid: OnInvalid = "strict",
                    quality: dict[str, Any] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Suppliers registry (DESIGN §2), the format detected from the content:
 
-    - JSON (``.json``/``.json.gz``, or any file starting with ``[``): the le-marche SIAE fixture (SIRET + kind; fake contacts never
-      read). Records without a 14-digit SIRET or of an unknown kind are skipped with a warning.
+    - JSON (``.json``/``.json.gz``, or any file starting with ``[``): the le-marche SIAE fixture
+      (SIRET + kind; fake contacts never read). Records without a 14-digit SIRET or of an unknown kind are skipped with a warning.
     - CSV/XLSX with an ``ET-SIRET`` column: the FINESS ESAT list (kind ESAT); rows without a
       14-digit SIRET are skipped with a warning.
     - CSV/XLSX with ``siret`` and ``kind`` (and optionally ``name``): the canonical table, checked
