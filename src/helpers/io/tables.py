@@ -607,7 +607,8 @@ def read_suppliers(path: str | Path, *, on_invalid: OnInvalid = "strict",
     """Suppliers registry (DESIGN §2), the format detected from the content:
 
     - JSON (``.json``/``.json.gz``, or any file starting with ``[``): the le-marche SIAE fixture
-      (SIRET + kind; fake contacts never read). Records without a 14-digit SIRET or of an unknown kind are skipped with a warning.
+      (SIRET + kind; fake contacts never read). Records without a 14-digit SIRET or of an
+      unknown kind are skipped with a warning.
     - CSV/XLSX with an ``ET-SIRET`` column: the FINESS ESAT list (kind ESAT); rows without a
       14-digit SIRET are skipped with a warning.
     - CSV/XLSX with ``siret`` and ``kind`` (and optionally ``name``): the canonical table, checked
