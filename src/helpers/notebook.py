@@ -307,14 +307,11 @@ def flagged_contracts(results: Any, verdicts: tuple[str, ...] = ("social_washing
 
 
 def official_shares() -> pd.DataFrame:
-    """Official national shares of contracts with a social consideration
-    (``data/reference/official_shares.csv``: year, share, series, scope, source)."""
-    from .config import REFERENCE_DIR
+    """Official national shares of contracts with a social consideration (year, share, series, scope,
+    source), from ``data/reference/official_shares.csv`` through :func:`helpers.trends.load_official_shares`."""
+    from .trends import load_official_shares
 
-    path = REFERENCE_DIR / "official_shares.csv"
-    if not path.is_file():
-        return pd.DataFrame(columns=["year", "share", "series", "scope", "source"])
-    return pd.read_csv(path, dtype={"year": int, "share": float})
+    return load_official_shares()
 
 
 def declared_by_buyer(results: Any, max_rows: int = MAX_ROWS) -> pd.DataFrame:

@@ -346,11 +346,12 @@ def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
 def run_research(notebook: Path, folder: str, out: Path, data_dir: str, years: Sequence[int],
                  workers: int | None = None) -> Path:
     """Run a research notebook (trends, hypotheses) into ``<out>/<folder>/`` with its HTML, figures
-    and index. It receives ``data_dir`` and ``years`` when its parameters cell declares them."""
+    and index. It receives ``data_dir``, ``years`` and ``year`` (the last of ``years``) when its
+    parameters cell declares them; its other parameters keep their defaults."""
     from .report import write_folder_index
 
     declared = notebook_parameters(notebook)
-    given = {"data_dir": data_dir, "years": list(years)}
+    given = {"data_dir": data_dir, "years": sorted(years), "year": max(years)}
     parameters = {k: v for k, v in given.items() if k in declared} or None
 
     def build(staging: Path) -> None:
