@@ -77,14 +77,11 @@ RAW_COLUMNS = [
     "notification_date", "publication_date", "modification_publication_date",
     "amount", "initial_amount",  # amount after modifications, and as first published
     "cpv", "procedure", "duration_months",
-    "social_considerations",    # list[str], or None when the record lacks the field
-    "holders",                  # list[str] of titulaire ids of type SIRET (raw)
+    "social_considerations",    # list of stripped str, or None when the record lacks the field
+    "holders",                  # list of stripped str: titulaire ids of type SIRET (raw)
     "subject",
 ]
 """Columns of the raw frame a format module hands to :func:`normalise_contracts`."""
-
-FORMATS = ("decp_json", "decp_tabular", "decp_flat")
-
 
 def empty_rejected() -> pd.DataFrame:
     """An empty rejected-rows table (``file, row, column, reason``)."""
@@ -95,37 +92,14 @@ def empty_rejected() -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # Value parsing shared by the format modules
 
-
-def strip_text(values: pd.Series) -> pd.Series:
-    """Values as stripped text (object dtype), empty or missing -> ``pd.NA``. Numbers are written
-    without a trailing ``.0`` when integral (a JSON ``12`` gives ``"12"``)."""
-    def one(v: object) -> object:
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
-            return pd.NA
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        text = str(v).strip()
-        return text if text else pd.NA
-
-    return pd.Series([one(v) for v in values], index=values.index, dtype=object)
+TEXT = "string[pyarrow]"
+"""Text dtype of the checks: Arrow-backed, so missing-value tests and regexes are vectorised."""
 
 
-def pad_numeric_siret(values: pd.Series) -> pd.Series:
-    """Zero-pad identifiers that a tool stored as *numbers* (Parquet ``int64``, JSON number), so
-    ``5650171100115`` becomes ``"05650171100115"``.
-
-    Only purely numeric values shorter than 14 digits that came as numbers are padded; text is never
-    padded (a 13-character text SIRET is an error to report, not to repair)."""
-    def one(v: object) -> object:
-        if isinstance(v, bool) or v is None:
-            return v
-        if isinstance(v, (int, np.integer)) or (isinstance(v, float) and not np.isnan(v)
-                                               and float(v).is_integer()):
-            text = str(int(v))
-            return text.zfill(14) if len(text) < 14 else text
-        return v
-
-    return pd.Series([one(v) for v in values], index=values.index, dtype=object)
+def text(values: pd.Series) -> pd.Series:
+    """Values as stripped Arrow-backed text, empty -> ``pd.NA`` (numbers are stringified)."""
+    out = values.astype(TEXT).str.strip()
+    return out.mask(out == "")
 
 
 def to_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -144,15 +118,25 @@ def to_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def to_date(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Dates from ISO text (time and timezone suffixes ignored) or French ``dd/mm/yyyy``.
-    Returns (datetime64[ns], invalid mask). Fast path for plain ISO dates."""
-    text = values.astype("string").str.strip().replace("", pd.NA)
-    fast = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-    plain = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)
+    Returns (datetime64[ns], invalid mask). Each distinct value is parsed once (dates repeat a lot
+    in a national file), with a fast path for plain ISO dates."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    parsed, bad = _to_date_unique(pd.Series(uniques, dtype=object))
+    spread = np.append(parsed.to_numpy(), np.datetime64("NaT", "ns"))[codes]
+    invalid = np.append(bad.to_numpy(dtype=bool), False)[codes]
+    return (pd.Series(spread, index=values.index, dtype="datetime64[ns]"),
+            pd.Series(invalid, index=values.index))
+
+
+def _to_date_unique(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    txt = values.astype("string").str.strip().replace("", pd.NA)
+    fast = pd.to_datetime(txt.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    plain = txt.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)
     result = fast.where(plain).astype("datetime64[ns]")
-    rest = text.notna() & ~(plain & fast.notna())
+    rest = txt.notna() & ~(plain & fast.notna())
     invalid = np.zeros(len(values), dtype=bool)
     if rest.any():
-        parsed, bad = tabular.parse_date(text[rest])
+        parsed, bad = tabular.parse_date(txt[rest])
         result[rest] = parsed
         invalid[rest.to_numpy(dtype=bool)] = bad.to_numpy(dtype=bool)
     invalid |= (plain & fast.isna()).to_numpy(dtype=bool)
@@ -269,11 +253,11 @@ def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_column
     issues = _Issues(file)
 
     # -- identifiers
-    siret = raw["buyer_siret"].astype("string").str.strip()
-    issues.add(raw, siret.isna() | (siret == ""), col["buyer_siret"], "buyer SIRET is missing")
-    bad = siret.notna() & (siret != "") & ~siret.str.fullmatch(schemas.SIRET_REGEX).fillna(False)
+    siret = text(raw["buyer_siret"])
+    issues.add(raw, siret.isna(), col["buyer_siret"], "buyer SIRET is missing")
+    bad = siret.notna() & ~siret.str.fullmatch(schemas.SIRET_REGEX).fillna(False)
     issues.add(raw, bad, col["buyer_siret"], "buyer SIRET is not 14 digits", siret)
-    cid = raw["contract_id"].astype("string").str.strip().replace("", pd.NA)
+    cid = text(raw["contract_id"])
     issues.add(raw, cid.isna(), col["contract_id"], "contract id is missing")
 
     # -- dates
@@ -316,7 +300,7 @@ def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_column
                    "not an amount", shown)
 
     # -- CPV: 8 digits, the check digit ("-7") removed
-    cpv_text = raw["cpv"].astype("string").str.strip().replace("", pd.NA)
+    cpv_text = text(raw["cpv"])
     cpv = cpv_text.str.extract(r"^(\d{8})(?:-\d)?$")[0]
     issues.add(raw, cpv_text.notna() & cpv.isna(), col["cpv"],
                "CPV code is not 8 digits (optionally followed by '-' and a check digit)", cpv_text)
@@ -332,10 +316,11 @@ def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_column
 
     # -- social considerations
     cons = raw["social_considerations"]
-    missing = cons.map(lambda v: not isinstance(v, list))
+    missing = cons.map(lambda v: not isinstance(v, list)).astype(bool)
     issues.add(raw, missing, col["social_considerations"],
                "the social-considerations field is missing for this record")
-    cons = cons.map(lambda v: [str(x).strip() for x in v] if isinstance(v, list) else [])
+    cons = cons.where(~missing, pd.Series([[] for _ in range(len(cons))], index=cons.index,
+                                          dtype=object))
     exploded = cons.explode()
     unknown = exploded[exploded.notna() & ~exploded.isin(schemas.SOCIAL_CONSIDERATIONS)]
     if len(unknown):
@@ -345,11 +330,9 @@ def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_column
                    + _quote(schemas.SOCIAL_CONSIDERATIONS), listed)
 
     # -- holders: keep 14-digit SIRETs, warn about the others
-    holders = raw["holders"].map(lambda v: [str(x).strip() for x in v] if isinstance(v, list)
-                                 else [])
+    holders = raw["holders"]
     flat = holders.explode()
-    bad_holder = flat.notna() & ~flat.astype("string").str.fullmatch(schemas.SIRET_REGEX).fillna(
-        False)
+    bad_holder = flat.notna() & ~flat.astype(TEXT).str.fullmatch(schemas.SIRET_REGEX).fillna(False)
     if bad_holder.any():
         bad_pos = np.unique(flat.index[bad_holder.to_numpy()])
         issues.warn(raw, pd.Series(raw.index.isin(bad_pos), index=raw.index), col["holders"],
@@ -387,11 +370,11 @@ def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_column
         "publication_date": published,
         "amount": amount.astype("float64"),
         "cpv": _str_col(cpv),
-        "procedure": _str_col(raw["procedure"].astype("string").str.strip().replace("", pd.NA)),
+        "procedure": _str_col(text(raw["procedure"])),
         "duration_months": duration.astype("float64"),
         "social_considerations": cons,
         "holders": holders,
-        "subject": _str_col(raw["subject"].astype("string").str.strip().replace("", pd.NA)),
+        "subject": _str_col(text(raw["subject"])),
         "source_file": file,
     })[schemas.CONTRACT_COLUMNS].loc[keep].reset_index(drop=True)
     if quality is not None and on_invalid == "quarantine":

@@ -15,6 +15,10 @@ duration, the holders and the publication date as in the JSON reader.
 
 A row whose number of fields differs from the header's (column-shifted) is reported as a problem
 naming the row (see :func:`helpers.io.contracts.read_csv_text`), never read with shifted values.
+In the real sample ``decp_augmente_valides_2022_test.csv``, spreadsheet row 6 only *looks* shifted
+to a quote-unaware splitter (its quoted ``objet`` holds ``D&#8217;INFRASTRUCTURES``, whose ``;``
+gives 56 fields); read with CSV quoting its fields are in place. Its dirty row is row 9, where the
+publisher's ``INX`` prefix leaked into ``codeCPV`` (``INX 67151000-0``): reported as a bad CPV.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from .contracts import (CONSIDERATIONS_FIELD, OnInvalid, missing_columns_problem,
+from .contracts import (CONSIDERATIONS_FIELD, TEXT, OnInvalid, missing_columns_problem,
                         normalise_contracts, read_csv_text)
 
 FORMAT = "decp_flat"
@@ -82,13 +86,13 @@ def _holders(df: pd.DataFrame) -> pd.Series:
     parts = []
     for i in HOLDER_SLOTS:
         ident = _column(df, f"titulaire_id_{i}")
-        kind = _column(df, f"titulaire_typeIdentifiant_{i}").astype("string").str.upper()
+        kind = _column(df, f"titulaire_typeIdentifiant_{i}").astype(TEXT).str.upper()
         parts.append(ident.where(kind.isna() | (kind == "SIRET")))
     slots = pd.concat(parts, axis=1)
     holders = slots.apply(lambda r: [v for v in r if isinstance(v, str)], axis=1,
                           result_type="reduce") if len(df) else pd.Series([], dtype=object)
     mod_id = _column(df, "idTitulaireModification")
-    mod_kind = _column(df, "typeIdentifiantTitulaireModification").astype("string").str.upper()
+    mod_kind = _column(df, "typeIdentifiantTitulaireModification").astype(TEXT).str.upper()
     mod_siret = mod_id.where(mod_id.notna() & (mod_kind.isna() | (mod_kind == "SIRET")))
     return holders.where(mod_siret.isna(), mod_siret.map(lambda v: [v]))
 
@@ -121,7 +125,7 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
         "cpv": _column(df, "codeCPV"),
         "procedure": _column(df, "procedure"),
         "duration_months": mod_duration.where(mod_duration.notna(), _column(df, "dureeMois")),
-        "social_considerations": literals.map(lambda v: None if pd.isna(v) else parsed[v]),
+        "social_considerations": literals.map(lambda v: None if pd.isna(v) else list(parsed[v])),
         "holders": _holders(df),
         "subject": _column(df, "objet"),
     })

@@ -145,10 +145,10 @@ def _considerations(record: dict[str, Any]) -> list[str] | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return [value]
+        return [value.strip()]
     if isinstance(value, list):
-        return [str(v) for v in value if v is not None]
-    return [str(value)]
+        return [str(v).strip() for v in value if v is not None]
+    return [str(value).strip()]
 
 
 def _siret_holders(titulaires: Any) -> list[str] | None:

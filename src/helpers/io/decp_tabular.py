@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 from ..errors import InputError, Problem
 from ..schemas import NONE_DECLARED
 from .contracts import (CONSIDERATIONS_FIELD, TABLE, OnInvalid, missing_columns_problem,
-                        normalise_contracts, read_csv_text, to_date)
+                        normalise_contracts, read_csv_text, text, to_date)
 
 FORMAT = "decp_tabular"
 NONE_VALUE = "Sans objet"
@@ -103,10 +103,6 @@ def _considerations(text: Any) -> list[str] | None:
     return [NONE_DECLARED if v == NONE_VALUE else v for v in values]
 
 
-def _text(values: pd.Series) -> pd.Series:
-    return values.astype("string").str.strip().replace("", pd.NA)
-
-
 def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
                         quality: dict[str, Any] | None = None
                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -122,7 +118,7 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
     if error is not None:
         raise error
     n_rows = len(df) + (0 if shifted is None else len(shifted))
-    buyer, cid = _text(df["acheteur_id"]), _text(df["id"])
+    buyer, cid = text(df["acheteur_id"]), text(df["id"])
     key = (buyer.fillna("") + "\x1f" + cid.fillna("")).astype(object)
 
     if "donneesActuelles" in df:
@@ -143,9 +139,9 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
         pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]"), None)
 
     cur = df.assign(_key=key, _pub=pub, _first=first_notif, _bad=notif_bad)[current.to_numpy()]
-    kind = (_text(cur["titulaire_typeIdentifiant"]).str.upper() if "titulaire_typeIdentifiant" in cur
+    kind = (text(cur["titulaire_typeIdentifiant"]).str.upper() if "titulaire_typeIdentifiant" in cur
             else pd.Series(pd.NA, index=cur.index, dtype="string"))
-    holder_rows = cur.assign(_holder=_text(cur["titulaire_id"]) if "titulaire_id" in cur else pd.NA)
+    holder_rows = cur.assign(_holder=text(cur["titulaire_id"]) if "titulaire_id" in cur else pd.NA)
     holder_rows = holder_rows[holder_rows["_holder"].notna() & (kind.isna() | (kind == "SIRET"))]
     holders = (holder_rows.drop_duplicates(["_key", "_holder"])
                .groupby("_key", sort=False)["_holder"].agg(list))
