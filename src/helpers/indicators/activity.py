@@ -95,8 +95,8 @@ def activity_indicators(dataset: Dataset, params: Params,
     hours = float(row_hours.sum())
 
     # --- clause contracts: planned, expected in the year, amount in the year --------------------
-    cl = clauses.groupby("uid", as_index=False).agg(planned_hours=("planned_hours", "sum"),
-                                                     buyer_siret=("buyer_siret", "first"))
+    cl = clauses.groupby("uid", as_index=False, sort=False).agg(
+        planned_hours=("planned_hours", "sum"), buyer_siret=("buyer_siret", "first"))
     cl = cl.merge(contracts[["uid", "notification_date", "duration_months", "amount", "category"]],
                   on="uid", how="left")
     matched = cl["notification_date"].notna()
@@ -107,14 +107,13 @@ def activity_indicators(dataset: Dataset, params: Params,
     cl["amount_in_year"] = cl["amount"] * year_frac
     expected = float(cl["expected_in_year"].sum())
     planned = float(cl.loc[cl["notification_date"].dt.year.eq(year), "planned_hours"].sum())
-    clause_uids = set(cl["uid"])
-    on_clause = parts["uid"].isin(clause_uids)
+    on_clause = parts["uid"].isin(cl["uid"])
     hours_clause = float(row_hours[on_clause].sum())
     amount_in_year = float(cl["amount_in_year"].sum(skipna=True))
 
     # --- people ---------------------------------------------------------------------------------
-    people_rows = parts.loc[in_year].sort_values(["beneficiary_id", "start_date"], kind="stable")
-    people = people_rows.groupby("beneficiary_id").agg(
+    people_rows = parts.loc[in_year].sort_values("start_date", kind="stable")  # "last" = latest
+    people = people_rows.groupby("beneficiary_id", sort=False).agg(
         sex=("sex", "last"), birth_year=("birth_year", "last"), diploma=("diploma_level", "last"))
     n_people = int(len(people))
     age = year - people["birth_year"].astype("Float64")
@@ -140,11 +139,16 @@ def activity_indicators(dataset: Dataset, params: Params,
     exits["missions_ended"] = n_ended
 
     # --- concentration over contracts with hours in the year ------------------------------------
-    by_contract = row_hours[in_year].groupby(parts.loc[in_year, "uid"]).sum()
-    by_contract = by_contract[by_contract > 0]
-    category = contracts.set_index("uid")["category"]
-    is_works = by_contract.index.to_series().map(category).eq("works").to_numpy(bool)
-    works_hours = float(by_contract[is_works].sum())
+    per_contract = pd.DataFrame({"uid": parts.loc[in_year, "uid"],
+                                 "buyer_siret": parts.loc[in_year, "buyer_siret"],
+                                 "hours_in_year": row_hours[in_year]}).groupby(
+        "uid", sort=False).agg(buyer_siret=("buyer_siret", "first"),
+                               hours_in_year=("hours_in_year", "sum"))
+    per_contract = per_contract[per_contract["hours_in_year"] > 0]
+    by_contract = per_contract["hours_in_year"]
+    position = pd.Index(contracts["uid"]).get_indexer(by_contract.index)
+    category = np.where(position >= 0, contracts["category"].to_numpy(object)[position], "unknown")
+    works_hours = float(by_contract[category == "works"].sum())
     concentration = {
         "contracts_with_hours": int(len(by_contract)),
         "top5_share": _ratio(float(by_contract.nlargest(5).sum()), float(by_contract.sum())),
@@ -193,28 +197,28 @@ def activity_indicators(dataset: Dataset, params: Params,
         "contracts_n": int(any_registry.sum()),
         "amount": float(amount[any_registry].sum()),
         "share_of_amount": _ratio(float(amount[any_registry].sum()), total_amount),
-        "structures": int(holders[holders.isin(set(registry["siret"]))].nunique()),
+        "structures": int(holders[holders.isin(registry["siret"].unique())].nunique()),
         "insertion_contracts_n": int(eligible.sum()),
         "insertion_amount": float(amount[eligible].sum()),
-        "insertion_structures": int(holders[holders.isin(set(
-            registry.loc[registry["kind"].isin(schemas.ELIGIBLE_KINDS), "siret"]))].nunique()),
+        "insertion_structures": int(holders[holders.isin(
+            registry.loc[registry["kind"].isin(schemas.ELIGIBLE_KINDS), "siret"].unique())].nunique()),
         "year_contracts_n": int(len(year_c)),
         "year_contracts_amount": total_amount,
     }
 
     # --- tables -----------------------------------------------------------------------------------
-    hbc = cl[["uid", "buyer_siret", "planned_hours", "expected_in_year"]].merge(
-        by_contract.rename("hours_in_year").rename_axis("uid").reset_index(), on="uid", how="outer")
-    hbc["buyer_siret"] = hbc["buyer_siret"].fillna(hbc["uid"].map(
-        parts.drop_duplicates("uid").set_index("uid")["buyer_siret"]))
-    hbc["category"] = hbc["uid"].map(category).fillna("unknown")
+    hbc = cl[["uid", "buyer_siret", "category", "planned_hours", "expected_in_year"]].merge(
+        per_contract.assign(category=category).reset_index(), on="uid", how="outer",
+        suffixes=("", "_p"))
+    hbc["buyer_siret"] = hbc["buyer_siret"].fillna(hbc["buyer_siret_p"])
+    hbc["category"] = hbc["category"].fillna(hbc["category_p"]).fillna("unknown")
     hbc[["planned_hours", "expected_in_year", "hours_in_year"]] = hbc[
         ["planned_hours", "expected_in_year", "hours_in_year"]].fillna(0.0)
     hbc = hbc[["uid", "buyer_siret", "category", "planned_hours", "expected_in_year",
-               "hours_in_year"]].sort_values(["buyer_siret", "uid"], kind="stable")
+               "hours_in_year"]].sort_values("uid", kind="stable")
     hbc = hbc.reset_index(drop=True)
 
-    buyer_ids = sorted(set(contracts["buyer_siret"]) | set(parts["buyer_siret"])
+    buyer_ids = sorted(set(contracts["buyer_siret"].unique()) | set(parts["buyer_siret"].unique())
                        | set(params.buyers))
     by_buyer = pd.DataFrame(index=pd.Index(buyer_ids, name="buyer_siret"))
     by_buyer["hours"] = row_hours.groupby(parts["buyer_siret"]).sum()
@@ -232,6 +236,6 @@ def activity_indicators(dataset: Dataset, params: Params,
 
     quality = {"clauses_without_contract": int((~matched).sum()),
                "participations_without_contract": int((~parts["uid"].isin(
-                   set(dataset.contracts["uid"]))).sum())}
+                   dataset.contracts["uid"])).sum())}
     return Activity(values={"activity": activity, "reserved": reserved, "ess": ess}, rules=rules,
                     hours_by_contract=hbc, by_buyer=by_buyer, extra_quality=quality)

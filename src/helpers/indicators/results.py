@@ -86,7 +86,7 @@ def compute_results(dataset: Dataset, params: Params) -> Results:
     st = contract_status(scoped, dataset.clauses, dataset.participations, dataset.suppliers, params)
 
     overall = share_table(st, params).iloc[0]
-    buyer_ids = sorted(set(st["buyer_siret"]) | set(params.buyers))
+    buyer_ids = sorted(set(st["buyer_siret"].unique()) | set(params.buyers))
     per_buyer = share_table(st, params, by="buyer_siret", groups=buyer_ids)
     per_buyer.insert(0, "buyer_name",
                      buyer_names(per_buyer.index.to_series(), dataset.buyers).to_numpy(object))
@@ -109,7 +109,7 @@ def compute_results(dataset: Dataset, params: Params) -> Results:
         params.min_cell_size, "tables.activity_by_buyer")
 
     quality = copy.deepcopy(dataset.quality)
-    quality["scope"] = {**scope_counts(annotated, params), **act.extra_quality}
+    quality["scope"] = {**scope_counts(annotated, params, masks), **act.extra_quality}
 
     status_counts = st["status"].value_counts()
     indicators: dict[str, Any] = {
@@ -153,7 +153,8 @@ def compute_results(dataset: Dataset, params: Params) -> Results:
 
     contracts_out = st.copy()
     contracts_out["considerations"] = contracts_out["social_considerations"].str.join("; ")
-    contracts_out = contracts_out[CONTRACT_COLUMNS].sort_values(["buyer_siret", "uid"], kind="stable")
+    # uid = buyer SIRET (14 characters) + contract id: sorting by uid sorts by buyer, then contract
+    contracts_out = contracts_out[CONTRACT_COLUMNS].sort_values("uid", kind="stable")
     contracts_out = contracts_out.reset_index(drop=True)
 
     status_by_buyer = (st.groupby(["buyer_siret", "status"]).size().unstack(fill_value=0)

@@ -39,10 +39,29 @@ def _ts(date: dt.date | pd.Timestamp | str) -> pd.Timestamp:
 
 
 def contract_category(cpv: pd.Series) -> pd.Series:
-    """CPV category ("works"/"supplies"/"services"/"unknown") from :mod:`helpers.reference`."""
+    """CPV category ("works"/"supplies"/"services"/"unknown") from
+    :func:`helpers.reference.contract_category`, computed once per distinct CPV code and mapped back
+    (a national year has 500 000 contracts but a few thousand codes)."""
     from ..reference import contract_category as _category  # lazy: written by another module
 
-    return _category(cpv)
+    codes = pd.Series(cpv.dropna().unique(), dtype=object)
+    mapping = pd.Series(_category(codes).to_numpy(object), index=codes.to_numpy(object))
+    missing = _category(pd.Series([None], dtype=object)).iloc[0]
+    return cpv.map(mapping).fillna(missing).astype(object)
+
+
+def above_threshold(contracts: pd.DataFrame) -> pd.Series:
+    """``amount`` ≥ the EU threshold in force (:func:`helpers.reference.eu_threshold_series`) for each
+    annotated contract; the thresholds are looked up once per distinct (notification date, buyer
+    type, CPV) and merged back. A missing amount is not above (as ``above_eu_threshold``)."""
+    from ..reference import eu_threshold_series  # lazy: written by another module
+
+    keys_cols = ["notification_date", "buyer_type", "cpv"]
+    keys = contracts[keys_cols].drop_duplicates().reset_index(drop=True)
+    keys["threshold"] = eu_threshold_series(keys, keys["buyer_type"]).to_numpy(float)
+    thr = contracts[keys_cols].merge(keys, on=keys_cols, how="left", validate="m:1")["threshold"]
+    return pd.Series((contracts["amount"].to_numpy(float) >= thr.to_numpy(float)),
+                     index=contracts.index)
 
 
 def buyer_types(buyer_siret: pd.Series, buyers: pd.DataFrame) -> pd.Series:
@@ -73,7 +92,7 @@ def scope_masks(contracts: pd.DataFrame, params: Params) -> pd.DataFrame:
 
     Columns: ``in_year`` (notified in ``params.year``), ``of_buyers`` (buyer listed in ``params.buyers``,
     or every buyer when the list is empty), ``above_threshold`` (amount ≥ the EU threshold in force at
-    notification for the buyer type and the CPV category, :func:`helpers.reference.above_eu_threshold`;
+    notification for the buyer type and the CPV category, :func:`above_threshold`;
     all True when ``params.scope == "all"``; only evaluated for the year's contracts of the buyers)
     and ``in_scope`` (all three).
     """
@@ -85,11 +104,8 @@ def scope_masks(contracts: pd.DataFrame, params: Params) -> pd.DataFrame:
     above = pd.Series(True, index=contracts.index)
     candidates = in_year.to_numpy(bool) & of_buyers.to_numpy(bool)
     if params.scope != "all" and candidates.any():
-        from ..reference import above_eu_threshold  # lazy: written by another module
-
         # only the year's contracts: thresholds are dated, other years may fall outside the table
-        cand = contracts.loc[candidates]
-        above.loc[candidates] = np.asarray(above_eu_threshold(cand, cand["buyer_type"]), dtype=bool)
+        above.loc[candidates] = above_threshold(contracts.loc[candidates]).to_numpy(bool)
     masks = pd.DataFrame({"in_year": in_year.to_numpy(bool), "of_buyers": of_buyers.to_numpy(bool),
                           "above_threshold": above.to_numpy(bool)}, index=contracts.index)
     masks["in_scope"] = masks["in_year"] & masks["of_buyers"] & masks["above_threshold"]
@@ -102,9 +118,11 @@ def select_scope(contracts: pd.DataFrame, params: Params) -> pd.DataFrame:
     return contracts.loc[scope_masks(contracts, params)["in_scope"]].copy()
 
 
-def scope_counts(contracts: pd.DataFrame, params: Params) -> dict[str, int]:
-    """How many contracts each scope filter keeps, for ``data_quality["scope"]``."""
-    m = scope_masks(contracts, params)
+def scope_counts(contracts: pd.DataFrame, params: Params,
+                 masks: pd.DataFrame | None = None) -> dict[str, int]:
+    """How many contracts each scope filter keeps, for ``data_quality["scope"]`` (``masks`` from
+    :func:`scope_masks` when already computed)."""
+    m = scope_masks(contracts, params) if masks is None else masks
     year_buyers = m["in_year"] & m["of_buyers"]
     return {
         "contracts_total": int(len(m)),
@@ -162,7 +180,7 @@ def realized_hours(participations: pd.DataFrame, as_of: dt.date) -> pd.Series:
     end date counts fully once started; a row starting after ``as_of`` counts 0.
     """
     row_hours = prorated_hours(participations, None, _ts(as_of))
-    return row_hours.groupby(participations["uid"]).sum()
+    return row_hours.groupby(participations["uid"], sort=False).sum()
 
 
 def months_between(start: pd.Series, end: pd.Timestamp) -> pd.Series:
@@ -208,7 +226,7 @@ def holders_in_registry(holders: pd.Series, suppliers: pd.DataFrame,
     registry = suppliers if kinds is None else suppliers.loc[suppliers["kind"].isin(kinds)]
     positions = pd.RangeIndex(len(holders))
     exploded = pd.Series(holders.to_numpy(), index=positions).explode()
-    hit = exploded.isin(set(registry["siret"])).groupby(level=0).any()
+    hit = exploded.isin(registry["siret"].unique()).groupby(level=0).any()
     return pd.Series(hit.reindex(positions, fill_value=False).to_numpy(bool), index=holders.index)
 
 
@@ -234,7 +252,7 @@ def contract_status(contracts: pd.DataFrame, clauses: pd.DataFrame, participatio
     out["reserved_verified"] = out["reserved"] & holders_in_registry(
         out["holders"], suppliers, schemas.ELIGIBLE_KINDS)
 
-    planned = clauses.groupby("uid")["planned_hours"].sum()
+    planned = clauses.groupby("uid", sort=False)["planned_hours"].sum()
     out["planned_hours"] = out["uid"].map(planned).fillna(0.0).astype(float)
     out["months_elapsed"] = months_between(out["notification_date"], as_of).astype(float)
     out["expected_hours"] = out["planned_hours"] * due_fraction(
