@@ -62,6 +62,7 @@ def test_h1_table_keeps_due_clause_contracts_and_applies_the_ratio() -> None:
 def _participations() -> pd.DataFrame:
     return pd.DataFrame({
         "uid": ["c1", "c1", "c2", "c2", "c3", "cX"],
+        "beneficiary_id": ["P1", "P2", "P3", "P4", "P1", "P5"],
         "sex": ["F", "M", "F", None, "M", "F"],
         "birth_year": pd.Series([2000, 1980, 1970, 1990, 1990, 1990], dtype="Int64"),
         "diploma_level": ["bac"] * 6,
@@ -85,6 +86,7 @@ def test_h2_and_h3_tables_select_rows_by_the_registry_rules() -> None:
     # hours > 0 and a known sex: c1/F 100 h, c2/F 50 h, c3/M 30 h
     assert list(zip(h3["uid"], h3["female"], h3["hours"])) == [("c1", 1, 100.0), ("c2", 1, 50.0),
                                                               ("c3", 0, 30.0)]
+    assert h3["beneficiary_id"].tolist() == ["P1", "P3", "P1"]
     assert h3["sector"].tolist() == ["works", "services", "works"]
 
 
@@ -112,6 +114,39 @@ def test_h3_estimate_is_the_log_odds_ratio_of_hours_weighted_shares() -> None:
     assert r.estimate == pytest.approx(math.log(1 / 6), abs=1e-6)
     assert r.extra["women_hours_share_by_sector"]["works"] == pytest.approx(0.2)
     assert r.n == 7 and r.n_clusters == 5
+
+
+def test_h3_weighted_rows_equal_the_binomial_glm_on_contract_hours() -> None:
+    # The person-row fit with hours as var_weights, clustered by contract, must equal (estimate and
+    # cluster-robust SE) a binomial GLM of (women's hours, men's hours) per contract with one
+    # cluster per row: the per-contract scores are the same sums. This checks that statsmodels'
+    # sandwich handles var_weights (it warns that it might not).
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+
+    rng = np.random.default_rng(3)
+    n = 400
+    uid = rng.integers(0, 80, n)
+    sector = np.where(uid % 3 == 0, "works", np.where(uid % 3 == 1, "services", "supplies"))
+    t = pd.DataFrame({"uid": uid, "sector": sector, "female": rng.binomial(1, 0.3, n),
+                      "hours": rng.gamma(2.0, 100.0, n)})
+    r = hyp.fit_h3(t)  # no beneficiary_id: clusters = contracts
+    t["w"] = t["hours"] * t["female"]
+    t["m"] = t["hours"] * (1 - t["female"])
+    agg = t.groupby(["uid", "sector"], as_index=False)[["w", "m"]].sum()
+    ref = smf.glm("w + m ~ C(sector, Treatment('services'))", data=agg,
+                  family=sm.families.Binomial()).fit(
+        cov_type="cluster", cov_kwds={"groups": agg["uid"].to_numpy(), "df_correction": True},
+        use_t=True)
+    name = "C(sector, Treatment('services'))[T.works]"
+    assert r.estimate == pytest.approx(ref.params[name], abs=1e-8)
+    lo, hi = ref.conf_int().loc[name]
+    # Same sandwich; only the CR1 factor G/(G−1)·(N−1)/(N−K) differs through N (400 person rows vs
+    # 79 contract rows — one of the 80 uids is never drawn —, K = 3 parameters, same G = 79 and t
+    # df), so the half-widths differ by sqrt((399/397) / (78/76)) = 0.98960.
+    assert len(agg) == 79
+    ratio = (r.ci95[1] - r.ci95[0]) / (hi - lo)
+    assert ratio == pytest.approx(math.sqrt((399 / 397) / (78 / 76)), abs=1e-6)
 
 
 def test_h4_estimate_is_the_log_ratio_of_mean_hours_per_keur() -> None:

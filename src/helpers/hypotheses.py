@@ -18,10 +18,9 @@ H1  logit P(reached) ~ sector (services = reference; a supplies dummy keeps supp
     does not vary carry no within-buyer information under fixed effects and are dropped (counted).
 H2  logit P(emploi_durable | ended mission) ~ via insertion structure + sex + age band + diploma;
     cluster-robust by contract (CR1, t on G − 1 df).
-H3  binomial GLM (logit link) on hours: one row per contract, response (women's hours, men's hours),
-    regressor sector; each sector's fitted share is its women's share of insertion hours (the
-    estimating equations are those of person-mission rows weighted by hours); cluster-robust by
-    contract with t inference (hours are not counts: only the score and the sandwich are used).
+H3  binomial GLM (logit link) of "female" on sector over person-mission rows weighted by hours:
+    each sector's fitted share is its women's share of insertion hours; two-way cluster-robust by
+    contract and person (CR1, t inference) — a person's sex is shared by all their missions.
 H4  Gamma GLM with log link of planned hours on sector with offset log(amount / 1 000): exp(the
     sector coefficient) is the sector's mean of planned hours per 1 000 € over contracts (the Gamma
     score equation with a log link and a categorical regressor solves to that mean); robust (HC1)
@@ -286,35 +285,54 @@ def fit_h2(table: pd.DataFrame, alpha: float = 0.05) -> HypothesisResult:
 
 
 def fit_h3(table: pd.DataFrame, alpha: float = 0.05) -> HypothesisResult:
-    """H3 on a person-mission table with columns uid, sector, female (0/1), hours (> 0).
+    """H3 on a person-mission table with columns uid, sector, female (0/1), hours (> 0) and,
+    optionally, beneficiary_id.
 
-    Binomial GLM on hours: rows are contracts, the response is (women's hours, men's hours), so the
-    fitted share of each sector is its women's share of insertion hours; cluster-robust by contract
-    (one row per contract, CR1) with t inference. Hours need not be integers: the quasi-binomial
-    score and the sandwich do not use the count interpretation."""
+    Binomial GLM (logit) of "female" on sector over person-mission rows with the hours as variance
+    weights: the score is Σ hours × (female − p) per sector, so each sector's fitted share is its
+    women's share of insertion hours (the same estimating equations as a binomial GLM of
+    (women's hours, men's hours) per contract). Hours are not counts: only the score and the
+    sandwich are used. Covariance: cluster-robust by contract and, when ``beneficiary_id`` is given,
+    two-way by contract and person (a person's sex is shared by all their missions, across
+    contracts), CR1, t inference on min(G) − 1 df."""
+    import warnings
+
     _require(table, ["uid", "sector", "female", "hours"], "H3")
     d = table.dropna(subset=["sector", "female", "hours"])
-    d = d[d["hours"] > 0]
+    d = d[d["hours"] > 0].copy()
     n_dropped = len(table) - len(d)
     _require_levels(d["sector"], ("services", "works"), "H3", "person-mission with hours")
-    women = d["hours"].where(d["female"].astype(int) == 1, 0.0)
-    agg = (pd.DataFrame({"uid": d["uid"], "sector": d["sector"], "women_hours": women,
-                         "men_hours": d["hours"] - women})
-           .groupby(["uid", "sector"], as_index=False, sort=True)[["women_hours", "men_hours"]].sum())
-    model = smf.glm("women_hours + men_hours ~ C(sector, Treatment('services'))", data=agg,
-                    family=sm.families.Binomial())
-    res = _cluster_fit(model, agg["uid"])
+    d["female"] = d["female"].astype(float)
+    weights = d["hours"] / d["hours"].mean()  # the sandwich does not depend on the weights' scale
+    model = smf.glm("female ~ C(sector, Treatment('services'))", data=d,
+                    family=sm.families.Binomial(), var_weights=weights)
+    two_way = "beneficiary_id" in d.columns and d["beneficiary_id"].notna().all()
+    if two_way:
+        groups = np.column_stack([pd.factorize(d["uid"], sort=True)[0],
+                                  pd.factorize(d["beneficiary_id"], sort=True)[0]])
+    else:
+        groups = pd.factorize(d["uid"], sort=True)[0]
+    with warnings.catch_warnings():
+        # statsmodels warns that robust covariances are "not fully supported" with var_weights: the
+        # cluster sandwich uses score_obs and the Hessian, which both carry the weights (tested
+        # against the aggregated binomial fit in tests/test_hypotheses.py).
+        warnings.filterwarnings("ignore", message="cov_type not fully supported")
+        res = model.fit(cov_type="cluster",
+                        cov_kwds={"groups": groups, "use_correction": True, "df_correction": True},
+                        use_t=True)
     est, lo, hi, p = _coef(res, "C(sector, Treatment('services'))[T.works]")
-    by = agg.groupby("sector")[["women_hours", "men_hours"]].sum().sort_index()
-    shares = by["women_hours"] / (by["women_hours"] + by["men_hours"])
+    women = d["hours"].where(d["female"] == 1, 0.0).groupby(d["sector"]).sum()
+    shares = (women / d.groupby("sector")["hours"].sum()).sort_index()
     return HypothesisResult(
         id="H3", question=QUESTIONS["H3"], effect=EFFECTS["H3"],
-        model="binomial GLM (logit) on hours: (women's hours, men's hours) per contract ~ sector; "
-              "cluster-robust SE by contract (CR1), t with G-1 df",
+        model="binomial GLM (logit) female ~ sector on person-mission rows weighted by hours; "
+              + ("two-way cluster-robust SE by contract and person" if two_way
+                 else "cluster-robust SE by contract") + " (CR1), t with G-1 df",
         estimate=est, ci95=(lo, hi), p_value=p, n=int(len(d)),
-        n_clusters=int(agg["uid"].nunique()), conclusion=_conclusion("H3", est, lo, hi, p, alpha),
+        n_clusters=int(d["uid"].nunique()), conclusion=_conclusion("H3", est, lo, hi, p, alpha),
         extra={"rows_dropped_missing_or_zero_hours": int(n_dropped),
-               "contracts": int(len(agg)), "hours": float(d["hours"].sum()),
+               "persons": int(d["beneficiary_id"].nunique()) if two_way else None,
+               "hours": float(d["hours"].sum()),
                "women_hours_share_by_sector": {k: float(v) for k, v in shares.items()}},
     )
 
@@ -461,7 +479,7 @@ def h3_table(participations: pd.DataFrame, contracts: pd.DataFrame,
     if as_of is not None:
         keep &= p["start_date"] <= as_of
     p = p[keep]
-    out = pd.DataFrame({"uid": p["uid"], "sector": p["sector"],
+    out = pd.DataFrame({"uid": p["uid"], "beneficiary_id": p["beneficiary_id"], "sector": p["sector"],
                         "female": (p["sex"] == "F").astype(int), "hours": p["hours"]})
     return out.sort_values(["uid"], kind="stable").reset_index(drop=True)
 
