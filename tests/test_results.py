@@ -168,3 +168,29 @@ def test_write_results_is_deterministic_and_well_formed(tmp_path):
     contracts = pd.read_csv(first[2], dtype=str)
     assert contracts["notification_date"].iloc[0] == "2024-01-15"
     assert contracts["buyer_siret"].str.len().eq(14).all()
+
+
+# Planted behaviours of the demo buyers (helpers.demo.BUYERS, documented in data/demo/README.md):
+# honest buyers deliver what they declare, the "washer" declares clauses it does not deliver, the
+# "undeclared" buyer delivers without declaring, "small" has too few contracts above the thresholds,
+# and the State platform declares and delivers little.
+DEMO_VERDICTS = {"metropole": "compliant", "departement": "compliant", "washer": "social_washing",
+                 "undeclared": "compliant", "small": "insufficient_data", "etat": "below_target"}
+
+
+@pytest.fixture(scope="module")
+def demo_dataset(demo_dir):
+    from helpers.loader import load_data_dir
+
+    return load_data_dir(demo_dir)
+
+
+@pytest.mark.parametrize("year", [2022, 2023, 2024, 2025])
+def test_results_demo_buyers_get_their_planted_verdicts(demo_dataset, year):
+    from helpers.demo import BUYERS
+
+    res = compute_results(demo_dataset, b.params(year=year, scope="above_eu_thresholds"))
+    got = res.buyers.set_index("buyer_siret")["verdict"]
+    assert {spec.key: got[spec.siret] for spec in BUYERS} == DEMO_VERDICTS
+    washer = next(spec.siret for spec in BUYERS if spec.key == "washer")
+    assert res.buyers.set_index("buyer_siret").loc[washer, "significant"]
