@@ -1,0 +1,328 @@
+"""Tests of the demo dataset generator (helpers.demo) and of the committed ``data/demo/``.
+
+The verdict check below is a deliberately small, independent re-implementation of DESIGN §3 with
+pandas (it does NOT use the project's indicator code): it recomputes, from the committed files,
+each buyer's assessable contracts, declared and effective shares, and compares them with the table
+documented in ``data/demo/README.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import demo
+from helpers.config import DEMO_DIR
+
+LEADING_ZERO_BUYER = "07339905700014"
+YEARS = (2022, 2023, 2024, 2025)
+DTYPES = {"buyer_siret": str, "contract_id": str, "siret": str, "beneficiary_id": str}
+
+
+def _hashes(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and p.name != "README.md"}
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
+    out = tmp_path_factory.mktemp("demo")
+    t0 = time.perf_counter()
+    demo.write(out)
+    return out, time.perf_counter() - t0
+
+
+# ---- independent reading of the demo files ---------------------------------------------------
+def _contracts(root: Path) -> tuple[pd.DataFrame, int]:
+    """One row per uid: latest datePublicationDonnees wins, montant updated by modifications."""
+    rows = []
+    for f in sorted((root / "contracts").glob("*.json")):
+        for m in json.loads(f.read_text(encoding="utf-8"))["marches"]["marche"]:
+            amount = m["montant"]
+            for mod in m.get("modifications", []):
+                amount = mod["modification"].get("montant", amount)
+            rows.append({"buyer_siret": m["acheteur"]["id"], "contract_id": m["id"],
+                         "notified": m["dateNotification"], "published": m["datePublicationDonnees"],
+                         "amount": amount, "cpv": m["codeCPV"][:8], "duration": m["dureeMois"],
+                         "cons": m["considerationsSociales"]["considerationSociale"],
+                         "holders": [t["titulaire"]["id"] for t in m["titulaires"]]})
+    raw = pd.DataFrame(rows)
+    c = (raw.sort_values("published", kind="stable")
+         .drop_duplicates(["buyer_siret", "contract_id"], keep="last").reset_index(drop=True))
+    c["notified"] = pd.to_datetime(c["notified"])
+    return c, len(raw) - len(c)
+
+
+@pytest.fixture(scope="module")
+def tables(demo_dir: Path) -> dict[str, pd.DataFrame]:
+    return load_tables(demo_dir)
+
+
+def load_tables(demo_dir: Path) -> dict[str, pd.DataFrame]:
+    """Read the demo files with plain pandas (SIRETs and ids as strings) and classify contracts."""
+    c, dropped = _contracts(demo_dir)
+    buyers = pd.read_csv(demo_dir / "buyers.csv", dtype=DTYPES)
+    clauses = pd.read_csv(demo_dir / "clauses.csv", dtype=DTYPES)
+    parts = pd.read_csv(demo_dir / "participations.csv", dtype=DTYPES,
+                        parse_dates=["start_date", "end_date"], keep_default_na=False,
+                        na_values={"end_date": [""]})
+    suppliers = pd.read_csv(demo_dir / "suppliers.csv", dtype=DTYPES)
+    c = c.merge(buyers.rename(columns={"siret": "buyer_siret"}), on="buyer_siret", how="left")
+    c = c.merge(clauses, on=["buyer_siret", "contract_id"], how="left")
+    c["planned_hours"] = c["planned_hours"].fillna(0.0)
+    division = c["cpv"].str[:2].astype(int)
+    c["category"] = np.where(division == 45, "works",
+                             np.where((division <= 44) | (division == 48), "supplies", "services"))
+    # DESIGN §1 thresholds: (2022-23, 2024-25)
+    ss = {"etat": (140_000, 143_000), "collectivite": (215_000, 221_000),
+          "entite_adjudicatrice": (431_000, 443_000)}
+    period = (c["notified"].dt.year >= 2024).astype(int)
+    c["threshold"] = [(5_382_000, 5_538_000)[k] if cat == "works" else ss[bt][k]
+                      for k, cat, bt in zip(period, c["category"], c["buyer_type"])]
+    return {"contracts": c, "dropped": pd.DataFrame({"n": [dropped]}), "buyers": buyers,
+            "clauses": clauses, "participations": parts, "suppliers": suppliers}
+
+
+def _statuses(t: dict[str, pd.DataFrame], year: int, scope: str) -> pd.DataFrame:
+    """DESIGN §3 statuses of the contracts notified in ``year`` at as_of = 31 December."""
+    as_of = pd.Timestamp(f"{year}-12-31")
+    c = t["contracts"]
+    x = c[c["notified"].dt.year == year].copy()
+    if scope == "above":
+        x = x[x["amount"] >= x["threshold"]]
+    p = t["participations"]
+    p = p[p["start_date"] <= as_of]
+    whole = p["end_date"].isna() | (p["end_date"] <= as_of)
+    share = np.where(whole, 1.0, ((as_of - p["start_date"]).dt.days + 1)
+                     / ((p["end_date"] - p["start_date"]).dt.days + 1))
+    realized = (p["hours"] * share).groupby([p["buyer_siret"], p["contract_id"]]).sum()
+    x = x.join(realized.rename("realized"), on=["buyer_siret", "contract_id"])
+    x["realized"] = x["realized"].fillna(0.0)
+    months = (as_of - x["notified"]).dt.days / (365.25 / 12)
+    expected = x["planned_hours"] * np.clip(months / x["duration"], 0, 1)
+    clause = x["cons"].map(lambda v: "Clause sociale" in v)
+    crit = x["cons"].map(lambda v: "Critère social" in v)
+    res = x["cons"].map(lambda v: "Marché réservé" in v)
+    eligible = set(t["suppliers"].loc[t["suppliers"]["kind"] != "ESS", "siret"])
+    verified_res = res & x["holders"].map(lambda h: any(s in eligible for s in h))
+    r = x["realized"]
+    x["status"] = np.select(
+        [verified_res, clause & (r > 0) & (r >= 0.8 * expected),
+         clause & (x["planned_hours"] > 0) & (months < 1), clause & (r > 0), clause | res, crit,
+         r > 0],
+        ["VERIFIED", "VERIFIED", "NOT_DUE", "SHORTFALL", "NO_EVIDENCE", "UNVERIFIABLE",
+         "UNDECLARED_DELIVERY"], "NOT_DECLARED")
+    x["declared"] = clause | crit | res
+    x["effective"] = x["status"].isin(["VERIFIED", "UNDECLARED_DELIVERY"])
+    return x
+
+
+def _verdict_rows(t: dict[str, pd.DataFrame]) -> dict[tuple[str, str, int], tuple]:
+    out = {}
+    for year in YEARS:
+        for scope in ("above", "all"):
+            x = _statuses(t, year, scope)
+            groups = [*x.groupby("buyer_siret"), ("ALL", x)]
+            for key, g in groups:
+                a = g[g["status"] != "NOT_DUE"]
+                n, d, e = len(a), a["declared"].mean(), a["effective"].mean()
+                verdict = ("insufficient_data" if n < 5 else "compliant" if e >= 0.30
+                           else "social_washing" if d >= 0.30 else "below_target")
+                out[(scope, key, year)] = (n, int((g["status"] == "NOT_DUE").sum()),
+                                           round(d, 3), round(e, 3), verdict)
+    return out
+
+
+def _readme_table() -> dict[tuple[str, str, int], tuple]:
+    text = (DEMO_DIR / "README.md").read_text(encoding="utf-8")
+    rows = {}
+    pat = re.compile(r"^\| (above|all) \| (\d{14}|ALL) \| [^|]+ \| (\d{4}) \| (\d+) \| (\d+) \| "
+                     r"([\d.]+) \| ([\d.]+) \| (\w+) \|$")
+    for line in text.splitlines():
+        m = pat.match(line)
+        if m:
+            rows[(m[1], m[2], int(m[3]))] = (int(m[4]), int(m[5]), float(m[6]), float(m[7]), m[8])
+    return rows
+
+
+# ---- tests -----------------------------------------------------------------------------------
+def test_rerun_is_byte_identical_and_fast(regenerated: tuple[Path, float], demo_dir: Path) -> None:
+    out, seconds = regenerated
+    assert _hashes(out) == _hashes(demo_dir)
+    assert len(_hashes(out)) == 8  # 4 DECP files + buyers, suppliers, clauses, participations
+    assert seconds < 20
+
+
+def test_demo_json_validates_against_official_schema(real_dir: Path, demo_dir: Path) -> None:
+    import jsonschema
+
+    schema = json.loads((real_dir / "decp-official-schema-139bercy" / "schema_decp_v2.0.3.json")
+                        .read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(schema)
+    for f in sorted((demo_dir / "contracts").glob("*.json")):
+        doc = json.loads(f.read_text(encoding="utf-8"))
+        errors = list(validator.iter_errors(doc))
+        assert errors == [], f"{f.name}: {errors[0].message if errors else ''}"
+        assert len(doc["marches"]["marche"]) > 100
+
+
+def test_total_size_under_10_mb(demo_dir: Path) -> None:
+    total = sum(p.stat().st_size for p in demo_dir.rglob("*") if p.is_file())
+    assert total < 10 * 1024 * 1024
+
+
+def test_leading_zero_siret_survives_everywhere(demo_dir: Path) -> None:
+    # Raw text check: the SIRET is written with its leading zero in every file.
+    for name in ("buyers.csv", "clauses.csv", "participations.csv"):
+        text = (demo_dir / name).read_text(encoding="utf-8")
+        assert f"\n{LEADING_ZERO_BUYER}," in text, name
+    for f in sorted((demo_dir / "contracts").glob("*.json")):
+        ids = {m["acheteur"]["id"] for m in json.loads(f.read_text("utf-8"))["marches"]["marche"]}
+        assert LEADING_ZERO_BUYER in ids, f.name  # a JSON string, 14 characters
+    buyers = pd.read_csv(demo_dir / "buyers.csv", dtype=DTYPES)
+    assert buyers.set_index("siret").loc[LEADING_ZERO_BUYER, "buyer_type"] == "entite_adjudicatrice"
+    assert (buyers["siret"].str.len() == 14).all()
+
+
+def test_luhn_digit_by_hand() -> None:
+    # payload "7299": from the right 9*2=18->9, 9, 2*2=4, 7 -> 29; (10 - 9) % 10 = 1
+    assert demo.luhn_digit("7299") == "1"
+    # payload "0": 0*2 = 0 -> total 0 -> check digit 0
+    assert demo.luhn_digit("0") == "0"
+
+
+def test_sirets_are_fourteen_digit_luhn_strings(tables: dict[str, pd.DataFrame]) -> None:
+    sirets = set(tables["buyers"]["siret"]) | set(tables["suppliers"]["siret"])
+    sirets |= {h for hs in tables["contracts"]["holders"] for h in hs}
+    for s in sirets:
+        assert re.fullmatch(r"\d{14}", s), s
+        assert demo.luhn_digit(s[:-1]) == s[-1], s
+    assert any(s.startswith("0") for s in tables["suppliers"]["siret"])
+
+
+def test_republications_are_planted(demo_dir: Path, tables: dict[str, pd.DataFrame]) -> None:
+    rows = []
+    for f in sorted((demo_dir / "contracts").glob("*.json")):
+        for m in json.loads(f.read_text("utf-8"))["marches"]["marche"]:
+            rows.append((m["acheteur"]["id"] + m["id"], m["datePublicationDonnees"],
+                         m["montant"], m.get("modifications")))
+    df = pd.DataFrame(rows, columns=["uid", "pub", "montant", "mods"])
+    dup = df[df["uid"].duplicated(keep=False)].sort_values(["uid", "pub"])
+    assert dup["uid"].nunique() == demo.REPUBLISHED_PLAIN + demo.REPUBLISHED_MODIFIED == 8
+    assert int(tables["dropped"]["n"].iloc[0]) == 8
+    for _, g in dup.groupby("uid"):
+        first, last = g.iloc[0], g.iloc[-1]
+        assert last["pub"] > first["pub"]
+    modified = dup[dup["mods"].notna()]
+    assert len(modified) == 3
+    for _, m in modified.iterrows():
+        assert m["mods"][0]["modification"]["montant"] > m["montant"]
+
+
+def test_verdicts_match_readme_table(tables: dict[str, pd.DataFrame]) -> None:
+    computed = _verdict_rows(tables)
+    documented = _readme_table()
+    assert len(documented) == len(computed) == 2 * 4 * 7  # 2 scopes x 4 years x (6 buyers + ALL)
+    assert documented == computed
+
+
+def test_planted_verdicts_with_margins(tables: dict[str, pd.DataFrame]) -> None:
+    rows = _verdict_rows(tables)
+    sirets = {b.key: b.siret for b in demo.BUYERS}
+    for year in YEARS:
+        verdicts = {rows[("above", s, year)][4] for s in sirets.values()}
+        assert verdicts == {"compliant", "social_washing", "below_target", "insufficient_data"}
+        for key in ("metropole", "departement", "undeclared"):
+            n, _, d, e, v = rows[("above", sirets[key], year)]
+            assert v == "compliant" and e >= 0.38 and n >= 40, (key, year)
+        n, _, d, e, v = rows[("above", sirets["washer"], year)]
+        assert v == "social_washing" and d >= 0.5 and e <= 0.15 and n >= 40
+        n, _, d, e, v = rows[("above", sirets["etat"], year)]
+        assert v == "below_target" and d <= 0.25 and e <= 0.15
+        assert rows[("above", sirets["small"], year)][0] < 5
+        assert rows[("above", sirets["undeclared"], year)][2] < 0.20  # declares little
+        assert rows[("above", sirets["metropole"], year)][0] >= 120
+
+
+def test_every_status_is_planted_each_year(tables: dict[str, pd.DataFrame]) -> None:
+    for year in YEARS:
+        x = _statuses(tables, year, "above")
+        assert set(x["status"]) == {"VERIFIED", "NOT_DUE", "SHORTFALL", "NO_EVIDENCE",
+                                    "UNVERIFIABLE", "UNDECLARED_DELIVERY", "NOT_DECLARED"}
+        res = x[x["cons"].map(lambda v: "Marché réservé" in v)]
+        assert (res["status"] == "VERIFIED").any() and (res["status"] == "NO_EVIDENCE").any()
+        not_due = x[x["status"] == "NOT_DUE"]
+        assert (not_due["notified"].dt.month == 12).all()
+    c = tables["contracts"]
+    below = c[c["amount"] < c["threshold"]]
+    assert len(below) > 1000 and c["amount"].min() >= 40_000
+
+
+def test_participation_rows_straddle_years_and_exits_cover_every_kind(
+        tables: dict[str, pd.DataFrame]) -> None:
+    p = tables["participations"]
+    for year in (2022, 2023, 2024):
+        end = pd.Timestamp(f"{year}-12-31")
+        straddle = (p["start_date"] <= end) & (p["end_date"].isna() | (p["end_date"] > end))
+        assert straddle.sum() > 50, year
+    ongoing = p[p["end_date"].isna()]
+    assert len(ongoing) > 100
+    assert (ongoing["exit_outcome"] == "en_cours").all()
+    assert (ongoing["start_date"] >= demo.OPEN_MISSION_START).all()
+    ended = p[p["end_date"].notna()]
+    assert (ended["exit_outcome"] != "en_cours").all()
+    kinds = {"emploi_durable", "emploi_transition", "formation", "autre", "inconnu"}
+    for year in YEARS:
+        assert set(ended.loc[ended["end_date"].dt.year == year, "exit_outcome"]) == kinds, year
+    assert (p["beneficiary_id"].str.fullmatch(r"P\d{6}")).all()
+    assert p["beneficiary_id"].nunique() < len(p)  # some people have several missions
+
+
+def test_metropole_is_in_the_order_of_the_seed_figures(tables: dict[str, pd.DataFrame]) -> None:
+    m = "24339901100010"
+    p = tables["participations"]
+    p = p[p["buyer_siret"] == m]
+    a, b = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31")
+    end = p["end_date"].fillna(pd.Timestamp("2025-12-31"))
+    live = (p["start_date"] <= b) & (end >= a)
+    overlap = ((end.clip(upper=b) - p["start_date"].clip(lower=a)).dt.days + 1) / (
+        (end - p["start_date"]).dt.days + 1)
+    hours = (p["hours"] * overlap)[live].sum()
+    people = p.loc[live, "beneficiary_id"].nunique()
+    assert 380_000 <= hours <= 500_000 and 1_100 <= people <= 1_600
+    c = tables["contracts"]
+    c = c[c["buyer_siret"] == m]
+    reserved = c[c["cons"].map(lambda v: "Marché réservé" in v)]
+    assert reserved.groupby(reserved["notified"].dt.year).size().tolist() == [32, 41, 51, 60]
+    it = c[c["contract_id"] == demo.IT_CONTRACT["contract_id"]].iloc[0]
+    assert it["planned_hours"] == 7000
+    delivered = tables["participations"].query("contract_id == 'M2022-IT01'")["hours"].sum()
+    assert delivered == pytest.approx(35_000, abs=5)  # rounding of each row to 0.1 h
+
+
+def test_planted_effects_show_in_raw_proportions(tables: dict[str, pd.DataFrame]) -> None:
+    """Coarse, model-free checks (the hypotheses notebook estimates them properly)."""
+    c = tables["contracts"]
+    p = tables["participations"].merge(c[["buyer_siret", "contract_id", "category"]],
+                                       on=["buyer_siret", "contract_id"])
+    women = p.groupby("category")["sex"].apply(lambda s: (s == "F").mean())
+    # H3 planted 0.15 / 0.45 / 0.35 (binomial SE at n ≈ 1 700-3 600 rows: ≤ 0.012, supplies 0.03)
+    assert women["works"] == pytest.approx(0.15, abs=0.03)
+    assert women["services"] == pytest.approx(0.45, abs=0.04)
+    assert women["supplies"] == pytest.approx(0.35, abs=0.08)
+    # H4: same intensity law in every sector (mean 1.2 h per 1 000 €)
+    k = c[c["planned_hours"] > 0]
+    intensity = (k["planned_hours"] / (k["amount"] / 1000)).groupby(k["category"]).mean()
+    assert intensity.between(1.05, 1.35).all()
+    # H2: durable exits more frequent through a structure than by direct hire
+    e = p[p["exit_outcome"] != "en_cours"]
+    durable = (e["exit_outcome"] == "emploi_durable").groupby(e["modality"]).mean()
+    assert durable["mise_a_disposition"] > durable["embauche_directe"] + 0.08
+    assert durable["sous_traitance_siae"] > durable["embauche_directe"] + 0.08
