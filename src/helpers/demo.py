@@ -9,8 +9,9 @@
   ``montant``), so that de-duplication across files is exercised;
 - ``clauses.csv``, ``participations.csv``, ``suppliers.csv``, ``buyers.csv`` (DESIGN §2 columns).
 
-Everything is drawn from one ``numpy.random.Generator`` with a fixed seed, written sorted, with no
-timestamp and no absolute path: a rerun gives byte-identical files. ``data/demo/README.md`` is written
+Everything is drawn from ``numpy.random.Generator`` streams spawned from one fixed seed (one stream
+per step), written sorted, with no timestamp and no absolute path: a rerun gives byte-identical
+files. ``data/demo/README.md`` is written
 by hand and documents the planted behaviours, the expected verdicts and the planted effects; it is not
 touched by this module.
 
@@ -22,7 +23,8 @@ Planted laws (documented with their numbers in ``data/demo/README.md``):
   ``expit(a_buyer + 1.0 * works)``; on-track contracts deliver ``planned × U(1.0, 1.4)`` hours, the
   others ``planned × U(0.2, 0.7)`` (the washer: half of them deliver nothing); hours are spread
   uniformly over ``[notification, notification + duration]`` in parallel "lanes" of consecutive
-  missions, so realized/expected ≈ the factor at any cut-off date;
+  missions, so realized/expected ≈ the factor at any cut-off date (contracts notified in December,
+  the planted ``NOT_DUE`` ones, start work on 2 January);
 - H2: each ended mission exits to ``emploi_durable`` with probability
   ``expit(-0.8 + 0.7 * via_structure + b_sex + b_age_band + b_diploma)``;
 - H3: a mission's holder is a woman with probability 0.15 (works), 0.45 (services), 0.35 (supplies);
@@ -35,8 +37,8 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -700,7 +702,7 @@ def _write_csv(path: Path, df: pd.DataFrame) -> None:
     df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
 
 
-def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
+def generate(seed: int = SEED) -> dict[str, Any]:
     """Draw the whole demo dataset in memory.
 
     Returns the tables written to disk (``buyers``, ``suppliers``, ``clauses``,
