@@ -65,6 +65,13 @@ EFFECTS: dict[str, str] = {
     "H4": "log ratio of planned hours per 1 000 EUR, works vs services",
 }
 
+LABELS: dict[str, str] = {  # short labels for tables and the forest plot
+    "H1": "reached hours, works vs services (log OR)",
+    "H2": "durable exit, structure vs direct hire (log OR)",
+    "H3": "women's hours, works vs services (log OR)",
+    "H4": "hours per 1 000 EUR, works vs services (log ratio)",
+}
+
 STRUCTURE_MODALITIES = ("mise_a_disposition", "sous_traitance_siae")
 AGE_BANDS = ("<26", "26-49", "50+", "inconnu")
 SECTORS = ("services", "works", "supplies")
@@ -551,11 +558,13 @@ def describe(result: HypothesisResult) -> str:
 
 def results_frame(results: dict[str, HypothesisResult]) -> pd.DataFrame:
     """A display table: one row per hypothesis, rounded."""
-    rows = [{"hypothesis": r.id, "effect": r.effect, "estimate": round(r.estimate, 3),
+    rows = [{"hypothesis": r.id, "effect": LABELS[r.id], "estimate": round(r.estimate, 3),
              "ci95_low": round(r.ci95[0], 3), "ci95_high": round(r.ci95[1], 3),
              "ratio": round(r.ratio, 3), "p_value": _sig(r.p_value, 3), "n": r.n,
              "clusters": r.n_clusters} for r in results.values()]
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out["clusters"] = out["clusters"].astype("Int64")
+    return out
 
 
 def to_json(results: dict[str, HypothesisResult], params: Params | None = None,
@@ -566,6 +575,14 @@ def to_json(results: dict[str, HypothesisResult], params: Params | None = None,
         out["parameters"] = {**params.to_dict(), "years": list(years or [])}
     out["hypotheses"] = {k: results[k].to_dict() for k in sorted(results)}
     return out
+
+
+def report_dir() -> Path | None:
+    """The report folder of a run, or None when the notebook is opened by hand
+    (:func:`helpers.trends.report_dir`)."""
+    from .trends import report_dir as _report_dir
+
+    return _report_dir()
 
 
 def write_json(results: dict[str, HypothesisResult], path: str | Path, params: Params | None = None,
@@ -585,7 +602,7 @@ def forest_plot(results: dict[str, HypothesisResult],
     import matplotlib.pyplot as plt
 
     ids = sorted(results, reverse=True)
-    fig, ax = plt.subplots(figsize=(7.5, 0.7 * len(ids) + 1.4))
+    fig, ax = plt.subplots(figsize=(9.0, 0.8 * len(ids) + 1.6))
     labelled = False
     for y, h in enumerate(ids):
         r = results[h]
@@ -596,10 +613,10 @@ def forest_plot(results: dict[str, HypothesisResult],
                     label=None if labelled else "planted value")
             labelled = True
     ax.axvline(0, color="grey", ls="--", lw=1)
-    ax.set_yticks(range(len(ids)), [f"{h}: {results[h].effect}" for h in ids], fontsize=8)
+    ax.set_yticks(range(len(ids)), [f"{h}: {LABELS[h]}" for h in ids], fontsize=9)
     ax.set_xlabel("effect (log odds ratio / log ratio) with 95 % interval")
     ax.set_title("Pre-registered hypotheses")
     if labelled:
-        ax.legend(loc="best", fontsize=8)
+        ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig

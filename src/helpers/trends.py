@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import textwrap
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -338,7 +339,7 @@ def buyers_trend_figure(tidy: pd.DataFrame, target: float = 0.30, max_buyers: in
                 if years and years[0] - 0.5 <= m["x"] <= years[-1] + 0.5:
                     ax.axvline(m["x"], color="black", ls=":", lw=1)
         name = d["buyer_name"].dropna()
-        ax.set_title(str(name.iloc[-1] if len(name) else siret)[:40], fontsize=9)
+        ax.set_title(textwrap.fill(str(name.iloc[-1] if len(name) else siret), 42), fontsize=8)
         ax.set_ylim(0, 1)
         ax.set_xticks(years)
         ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
