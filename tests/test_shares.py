@@ -173,3 +173,24 @@ def test_significant_is_false_when_insufficient_data():
     row = share_table(f, make_params({"target": 0.9})).iloc[0]
     assert row["significance_p"] == pytest.approx(1e-4)
     assert row["verdict"] == "insufficient_data" and not row["significant"]
+
+
+def test_share_table_grouped_equals_one_buyer_at_a_time():
+    # 3 000 buyers in one groupby must give, for each buyer, what the buyer alone gives
+    rng = np.random.default_rng(11)
+    n = 30_000
+    frame = pd.DataFrame({
+        "buyer_siret": rng.integers(0, 3000, n).astype(str),
+        "declared": rng.random(n) < 0.4, "effective": rng.random(n) < 0.3,
+        "amount": rng.lognormal(11, 1, n), "assessable": rng.random(n) < 0.95})
+    params = make_params({})
+    grouped = share_table(frame, params, by="buyer_siret")
+    assert len(grouped) == frame["buyer_siret"].nunique()
+    for buyer in rng.choice(grouped.index.to_numpy(), 15, replace=False):
+        alone = share_table(frame[frame["buyer_siret"] == buyer], params).iloc[0]
+        got = grouped.loc[buyer]
+        for col in ("assessable_contracts", "declared_n", "effective_n", "declared_share",
+                    "effective_ci_low", "gap_points", "gap_ci_high", "mcnemar_p", "significance_p",
+                    "declared_share_by_amount", "verdict", "significant"):
+            assert got[col] == (pytest.approx(alone[col]) if isinstance(alone[col], float)
+                                else alone[col]), (buyer, col)

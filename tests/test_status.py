@@ -315,3 +315,13 @@ def test_scope_buyer_absent_from_buyers_table_is_collectivite():
     ann = annotate_contracts(ds.contracts, ds.buyers)
     assert ann["buyer_type"].tolist() == ["collectivite"]
     assert select_scope(ann, b.params(year=2024, scope="above_eu_thresholds")).empty
+
+
+def test_status_with_a_non_unique_index():
+    # a frame concatenated from two files may repeat index labels: statuses must not be mixed up
+    ds = b.dataset([{"contract_id": "d1", **FULL}, {"contract_id": "d2", "social_considerations": []}],
+                   [{"contract_id": "d1", "planned_hours": 100.0}],
+                   [{"contract_id": "d1", "hours": 100.0, **IN_2024}])
+    contracts = ds.contracts.set_axis([0, 0])
+    out = contract_status(contracts, ds.clauses, ds.participations, ds.suppliers, b.params())
+    assert out["status"].tolist() == ["VERIFIED", "NOT_DECLARED"]

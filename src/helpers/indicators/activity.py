@@ -81,7 +81,7 @@ def activity_indicators(dataset: Dataset, params: Params,
     prev_end = pd.Timestamp(year - 1, 12, 31)
     if contracts is None:
         contracts = annotate_contracts(dataset.contracts, dataset.buyers)
-    parts = dataset.participations
+    parts = dataset.participations.reset_index(drop=True)
     clauses = dataset.clauses
     if params.buyers:
         contracts = contracts.loc[contracts["buyer_siret"].isin(params.buyers)]

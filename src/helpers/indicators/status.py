@@ -78,12 +78,12 @@ def buyer_names(buyer_siret: pd.Series, buyers: pd.DataFrame) -> pd.Series:
 
 
 def annotate_contracts(contracts: pd.DataFrame, buyers: pd.DataFrame) -> pd.DataFrame:
-    """Copy of ``contracts`` with ``buyer_type``, ``buyer_name`` and ``category`` (CPV) added."""
-    out = contracts.copy()
+    """Copy of ``contracts`` (index reset) with ``buyer_type``, ``buyer_name`` and ``category`` (CPV)
+    added."""
+    out = contracts.reset_index(drop=True)
     out["buyer_type"] = buyer_types(out["buyer_siret"], buyers)
     out["buyer_name"] = buyer_names(out["buyer_siret"], buyers)
-    out["category"] = contract_category(out["cpv"]).to_numpy() if len(out) else pd.Series(
-        [], dtype=object)
+    out["category"] = contract_category(out["cpv"])
     return out
 
 
@@ -248,15 +248,16 @@ def contract_status(contracts: pd.DataFrame, clauses: pd.DataFrame, participatio
     as_of = _ts(params.as_of_date)
     out = contracts.copy()
     flags = consideration_flags(out["social_considerations"])
-    out[list(flags.columns)] = flags
-    out["reserved_verified"] = out["reserved"] & holders_in_registry(
-        out["holders"], suppliers, schemas.ELIGIBLE_KINDS)
+    for col in flags.columns:
+        out[col] = flags[col].to_numpy(bool)
+    out["reserved_verified"] = out["reserved"].to_numpy(bool) & holders_in_registry(
+        out["holders"], suppliers, schemas.ELIGIBLE_KINDS).to_numpy(bool)
 
     planned = clauses.groupby("uid", sort=False)["planned_hours"].sum()
     out["planned_hours"] = out["uid"].map(planned).fillna(0.0).astype(float)
     out["months_elapsed"] = months_between(out["notification_date"], as_of).astype(float)
-    out["expected_hours"] = out["planned_hours"] * due_fraction(
-        out["notification_date"], out["duration_months"], as_of)
+    out["expected_hours"] = out["planned_hours"].to_numpy(float) * due_fraction(
+        out["notification_date"], out["duration_months"], as_of).to_numpy(float)
     realized = realized_hours(participations, params.as_of_date)
     out["realized_hours"] = out["uid"].map(realized).fillna(0.0).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
