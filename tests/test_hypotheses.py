@@ -197,6 +197,13 @@ def test_h1_recovers_planted_log_odds_ratio_with_buyer_intercepts() -> None:
     assert r.n == 800 and r.n_clusters == 10
     assert r.covers(1.0) and r.ci95[0] > 0
     assert r.p_value < 0.05
+    # 10 buyers < MIN_CLUSTERS = 30: the primary interval is the model-based one, both are kept
+    assert r.extra["covariance"] == "model_based"
+    assert list(r.ci95) == pytest.approx(r.extra["model_based"]["ci95"])
+    r5 = hyp.fit_h1(t, min_clusters=5)
+    assert r5.extra["covariance"] == "cluster_robust"
+    assert list(r5.ci95) == pytest.approx(r5.extra["cluster_robust"]["ci95"])
+    assert r5.estimate == pytest.approx(r.estimate)
 
 
 def test_h2_recovers_planted_log_odds_ratio() -> None:
