@@ -319,3 +319,34 @@ def test_describe_reports_interval_p_n_and_conclusion() -> None:
     assert "**0.470**" in text and "n = 6" in text
     assert text.splitlines()[-1] == _small_results()["H4"].conclusion
     assert "services 1.25" in text and "works 2.00" in text
+
+
+# --------------------------------------------------------------------------------------------------
+# the demo data: planted effects recovered (data/demo/README.md, "Planted effects")
+# --------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_results(demo_dir) -> dict[str, hyp.HypothesisResult]:
+    import warnings
+
+    from helpers.loader import load_data_dir
+    from helpers.params import make_params
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dataset = load_data_dir(demo_dir)
+        params = make_params({"year": 2025, "data_dir": str(demo_dir)})
+        return hyp.run_hypotheses(hyp.build_tables(dataset, params))
+
+
+@pytest.mark.parametrize("hid", ["H1", "H2", "H3"])
+def test_demo_planted_effect_is_covered_and_nonzero(demo_results, hid: str) -> None:
+    r = demo_results[hid]
+    planted = hyp.DEMO_PLANTED[hid]  # 1.0, 0.7, logit(0.15) − logit(0.45) = −1.534
+    assert r.covers(planted), (hid, r.estimate, r.ci95)
+    assert not r.covers(0.0) and r.p_value < 0.05
+
+
+def test_demo_h4_is_not_rejected(demo_results) -> None:
+    r = demo_results["H4"]
+    assert r.p_value >= 0.05 and r.covers(0.0)
