@@ -123,6 +123,35 @@ def test_indicators_buyers_contracts_shapes(demo_run: dict) -> None:
     assert sum(ind["status_counts"].values()) == len(contracts)
 
 
+# data/demo/README.md, "Expected verdicts", scope above, 2024: (assessable, verdict) per buyer; the
+# README's table is checked against the files by an independent re-implementation (tests/test_demo.py)
+PLANTED_2024 = {
+    "24339901100010": (157, "compliant"),          # honest métropole: effective 0.471
+    "20009902600011": (57, "social_washing"),      # washer: declared 0.632, effective 0.035
+    "22339903100010": (78, "compliant"),           # honest département: effective 0.436
+    "21339904100010": (49, "compliant"),           # delivers without declaring: effective 0.551
+    "07339905700014": (3, "insufficient_data"),    # too small: 3 < min_contracts 5
+    "13009906200015": (65, "below_target"),        # État: declared 0.215, effective 0.108
+}
+
+
+def test_planted_verdicts_are_recovered(demo_run: dict) -> None:
+    year = demo_run["year"]
+    buyers = {b["buyer_siret"]: b for b in read_csv(year / "buyers.csv")}
+    got = {s: (int(b["assessable_contracts"]), b["verdict"]) for s, b in buyers.items()}
+    assert got == PLANTED_2024
+    # the washer is flagged significantly (exact binomial p <= 2e-4 per the README)
+    assert buyers["20009902600011"]["significant"] == "True"
+    ind = json.loads((year / "indicators.json").read_text(encoding="utf-8"))
+    # whole scope: 409 assessable, 8 NOT_DUE, declared 0.489, effective 0.355 -> compliant
+    assert ind["assessable_contracts"] == 409 and ind["status_counts"]["NOT_DUE"] == 8
+    assert ind["verdict"] == "compliant"
+    assert round(ind["declared"]["share"], 3) == 0.489 and round(ind["effective"]["share"], 3) == 0.355
+    # the 04 notebook names the washer's contracts behind the flag
+    html = (year / "04_social_washing.html").read_text(encoding="utf-8")
+    assert "20009902600011" in html and "social_washing" in html
+
+
 def test_html_has_no_code_and_index_links_everything(demo_run: dict) -> None:
     year = demo_run["year"]
     for stem in YEAR_NOTEBOOKS:

@@ -161,12 +161,14 @@ def write_root_index(out_dir: str | Path) -> Path:
 
 
 def write_folder_index(folder: str | Path, title: str, notebooks: Sequence[Path]) -> Path:
-    """Write ``<folder>/index.html`` linking the HTML of ``notebooks`` and the figures in the folder."""
+    """Write ``<folder>/index.html`` linking the HTML of ``notebooks``, the data files (CSV, JSON)
+    they wrote into the folder, and the figures."""
     d = Path(folder)
     reports = [Link(f"{nb.stem}.html", notebook_title(nb), f"notebook: {nb.name}")
                for nb in sorted(notebooks)]
+    data = [Link(p.name, p.name) for p in sorted([*d.glob("*.csv"), *d.glob("*.json")])]
     figures = [Link(f"figures/{p.name}", p.stem) for p in sorted((d / "figures").glob("*.png"))]
     out = d / "index.html"
-    out.write_text(_page(title, [("Reports", _links(reports)), ("Figures", _links(figures))]),
-                   encoding="utf-8")
+    out.write_text(_page(title, [("Reports", _links(reports)), ("Data", _links(data)),
+                                 ("Figures", _links(figures))]), encoding="utf-8")
     return out

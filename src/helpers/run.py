@@ -58,6 +58,7 @@ RESEARCH_NOTEBOOKS: dict[str, str] = {"05_trends.ipynb": "trends", "06_hypothese
 # Columns never written to rejected/<table>.csv: the report folder is publishable (DESIGN §3 privacy).
 PRIVATE_COLUMNS = ("beneficiary_id",)
 EXIT_FAILURE = 1
+KERNEL_START_ATTEMPTS = 2
 
 
 class RunError(RuntimeError):
@@ -168,10 +169,20 @@ def execute_job(job: Job) -> str:
     os.environ.update(job.env)
     tmp_out = job.output.with_name(f".{job.output.stem}.partial.ipynb")
     try:
-        pm.execute_notebook(str(job.source), str(tmp_out), parameters=job.parameters,
-                            kernel_name=KERNEL_NAME, cwd=str(config.PROJECT_ROOT),
-                            progress_bar=False, log_output=False,
-                            request_save_on_cell_execute=False)
+        for attempt in range(KERNEL_START_ATTEMPTS):
+            try:
+                pm.execute_notebook(str(job.source), str(tmp_out), parameters=job.parameters,
+                                    kernel_name=KERNEL_NAME, cwd=str(config.PROJECT_ROOT),
+                                    progress_bar=False, log_output=False,
+                                    request_save_on_cell_execute=False)
+                break
+            except RuntimeError as exc:
+                # a kernel that dies while starting (seen on an overloaded machine) is retried;
+                # cell errors are PapermillExecutionError and are never retried
+                if "before replying to kernel_info" not in str(exc) \
+                        or attempt + 1 == KERNEL_START_ATTEMPTS:
+                    raise RunError(f"notebook {job.source.name}: the kernel could not start: "
+                                   f"{exc}") from None
     except pm.PapermillExecutionError as exc:
         tmp_out.unlink(missing_ok=True)
         raise RunError(f"notebook {job.source.name} failed in cell {exc.exec_count}: "
@@ -343,29 +354,42 @@ def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
     return final
 
 
-def run_research(notebook: Path, folder: str, out: Path, data_dir: str, years: Sequence[int],
-                 workers: int | None = None) -> Path:
-    """Run a research notebook (trends, hypotheses) into ``<out>/<folder>/`` with its HTML, figures
-    and index. It receives ``data_dir``, ``years`` and ``year`` (the last of ``years``) when its
-    parameters cell declares them; its other parameters keep their defaults."""
+def run_research(items: Sequence[tuple[Path, str]], out: Path, params: Params,
+                 years: Sequence[int], workers: int | None = None) -> list[Path]:
+    """Run the research notebooks (trends, hypotheses) in parallel, each into ``<out>/<folder>/``
+    with its HTML, figures and index. Each receives the run's parameters with ``year`` = the last of
+    ``years`` and ``years``, only those its parameters cell declares (the others keep their
+    defaults). Every folder is swapped in only when all notebooks succeeded."""
     from .report import write_folder_index
 
-    declared = notebook_parameters(notebook)
-    given = {"data_dir": data_dir, "years": sorted(years), "year": max(years)}
-    parameters = {k: v for k, v in given.items() if k in declared} or None
-
-    def build(staging: Path) -> None:
-        figures = staging / "figures"
-        figures.mkdir()
-        job = Job(notebook, staging / notebook.name, parameters, {FIGURES_ENV: str(figures)},
-                  staging / f"{notebook.stem}.html")
-        execute_jobs([job], workers)
-        write_folder_index(staging, f"Social Clause Audit — {folder}", [staging / notebook.name])
-
-    final = out / folder
-    print(f"{folder}: running {notebook.name} into {final}", file=sys.stderr, flush=True)
-    build_into(final, build)
-    return final
+    given = {**dataclasses.asdict(params), "year": max(years), "years": sorted(years)}
+    plan = []
+    for notebook, folder in items:
+        declared = notebook_parameters(notebook)
+        plan.append((notebook, folder, {k: v for k, v in given.items() if k in declared} or None))
+    stagings: list[Path] = []
+    try:
+        jobs = []
+        for notebook, folder, parameters in plan:
+            staging = _staging(out, folder)
+            stagings.append(staging)
+            (staging / "figures").mkdir()
+            jobs.append(Job(notebook, staging / notebook.name, parameters,
+                            {FIGURES_ENV: str(staging / "figures")},
+                            staging / f"{notebook.stem}.html"))
+        print(f"research: running {', '.join(n.name for n, _, _ in plan)} into {out}",
+              file=sys.stderr, flush=True)
+        execute_jobs(jobs, workers)
+        finals = []
+        for (notebook, folder, _), staging in zip(plan, stagings):
+            write_folder_index(staging, f"Social Clause Audit — {folder}", [staging / notebook.name])
+            swap_in(staging, out / folder)
+            finals.append(out / folder)
+        return finals
+    finally:
+        for staging in stagings:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -445,9 +469,10 @@ def main_run_all(argv: Sequence[str] | None = None) -> int:
             run_year(params, out, on_invalid=args.on_invalid, notebooks=nbs, dataset=dataset,
                      workers=args.jobs)
         folder = config.resolve_path(args.notebooks) if args.notebooks else config.NOTEBOOKS_DIR
-        for name, sub in RESEARCH_NOTEBOOKS.items():
-            if (folder / name).is_file():
-                run_research(folder / name, sub, out, base.data_dir, args.years, args.jobs)
+        research = [(folder / name, sub) for name, sub in RESEARCH_NOTEBOOKS.items()
+                    if (folder / name).is_file()]
+        if research:
+            run_research(research, out, base, args.years, args.jobs)
     except (InputError, ParameterError) as exc:
         return _fail(exc, EXIT_INPUT_ERROR)
     except RunError as exc:
