@@ -267,6 +267,9 @@ def test_json_is_rounded_and_deterministic(tmp_path) -> None:
     assert h4["estimate"] == round(math.log(1.6), 4) == 0.47
     assert set(h4) >= {"estimate", "ci95", "p_value", "n", "conclusion", "ratio", "ratio_ci95"}
     assert h4["conclusion"].startswith(("Supported", "Not supported"))
+    # p-values, nested ones too, keep 4 significant digits instead of 4 decimals
+    raw = res["H4"].extra["p_works_vs_services"]
+    assert h4["extra"]["p_works_vs_services"] == float(f"{raw:.4g}")
 
 
 def test_run_hypotheses_rejects_unknown_names_and_forest_plot_draws_each() -> None:

@@ -136,3 +136,24 @@ def test_trend_figure_marks_target_official_series_and_milestones(snapshots: lis
     fig = trends.buyers_trend_figure(tidy, 0.30, milestones=trends.load_milestones())
     assert sum(a.get_visible() for a in fig.axes) == 3
     plt.close(fig)
+
+
+def test_demo_washer_is_flagged_every_year(demo_dir) -> None:
+    # Integration with helpers.indicators on the demo data (data/demo/README.md: the washer declares
+    # clauses on most contracts and delivers on few, every year).
+    import warnings
+
+    from helpers.loader import load_data_dir
+    from helpers.params import make_params
+
+    washer = "20009902600011"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = load_data_dir(demo_dir)
+        params = make_params({"year": 2025, "data_dir": str(demo_dir)})
+        tidy = trends.tidy_table(trends.snapshots_from_dataset(ds, params, [2024, 2025]))
+    w = tidy[tidy["buyer_siret"].eq(washer)]
+    assert w["verdict"].tolist() == ["social_washing", "social_washing"]
+    assert (w["declared_share"] > w["effective_share"]).all()
+    row = trends.verdict_changes(tidy).set_index("buyer_siret").loc[washer]
+    assert (row["year_from"], row["year_to"], row["change"]) == (2024, 2025, "unchanged")

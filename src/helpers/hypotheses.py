@@ -127,9 +127,7 @@ class HypothesisResult:
 
     def to_dict(self, digits: int = ROUND) -> dict[str, Any]:
         """JSON-ready, deterministic: floats rounded (p-values to 4 significant digits)."""
-        out = _round_tree(asdict(self), digits)
-        out["p_value"] = _sig(self.p_value)
-        return out
+        return _round_tree(asdict(self), digits)
 
 
 def _sig(x: float, digits: int = 4) -> float:
@@ -145,8 +143,9 @@ def _round_tree(v: Any, digits: int) -> Any:
         return int(v)
     if isinstance(v, (list, tuple)):
         return [_round_tree(x, digits) for x in v]
-    if isinstance(v, dict):
-        return {k: _round_tree(x, digits) for k, x in v.items()}
+    if isinstance(v, dict):  # p-values keep 4 significant digits, not 4 decimals
+        return {k: (_sig(float(x)) if k.startswith("p_") and isinstance(x, (float, np.floating))
+                    else _round_tree(x, digits)) for k, x in v.items()}
     return v
 
 
