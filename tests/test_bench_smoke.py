@@ -68,13 +68,16 @@ def test_measure_reports_the_child_peak_memory_not_the_parent() -> None:
 
 def test_summary_growth_and_targets() -> None:
     small = {"naive_json_s": 6.0, "ingest_json_s": 2.0, "ingest_parquet_s": 0.5, "indicators_s": 1.0,
-             "run_cold_s": 20.0, "run_warm_s": 4.0, "ingest_json_rss_mb": 300.0}
+             "run_cold_s": 20.0, "run_warm_s": 4.0, "ingest_json_rss_mb": 300.0,
+             "process_cpu_s": {"ingest_json": 4.0, "run_cold": 40.0}}
     big = {"naive_json_s": 30.0, "ingest_json_s": 10.0, "ingest_parquet_s": 2.0, "indicators_s": 7.0,
-           "run_cold_s": 100.0, "run_warm_s": 30.0, "ingest_json_rss_mb": 900.0}
+           "run_cold_s": 100.0, "run_warm_s": 30.0, "ingest_json_rss_mb": 900.0,
+           "process_cpu_s": {"ingest_json": 14.0, "run_cold": 150.0}}
     s = bench.summarize({100_000: small, 500_000: big})
     g = s["growth_ratio"]
     assert g["ingest_json_s"] == 5.0 and g["indicators_s"] == 7.0 and g["contracts"] == 5.0  # 10/2, 7/1
     assert g["load_cold_s"] is None  # not measured
+    assert s["growth_ratio_cpu"] == {"ingest_json": 3.5, "run_cold": 3.75}  # 14/4, 150/40
     t = s["targets"]
     assert t["at_contracts"] == 500_000
     assert t["json_ingest_not_slower_than_naive"]["met"] is True     # 10 <= 30
