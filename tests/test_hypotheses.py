@@ -353,3 +353,14 @@ def test_demo_planted_effect_is_covered_and_nonzero(demo_results, hid: str) -> N
 def test_demo_h4_is_not_rejected(demo_results) -> None:
     r = demo_results["H4"]
     assert r.p_value >= 0.05 and r.covers(0.0)
+
+
+def test_conclusions_follow_significance_and_direction() -> None:
+    # H3 predicts a negative effect: significant negative -> supported; significant positive ->
+    # opposite; p >= alpha -> not supported.
+    assert hyp._conclusion("H3", -1.5, -1.8, -1.2, 0.001, 0.05).startswith("Supported at 5%: women's")
+    assert hyp._conclusion("H3", 0.5, 0.2, 0.8, 0.001, 0.05).startswith("Opposite of the hypothesis")
+    assert hyp._conclusion("H1", 0.5, -0.1, 1.1, 0.2, 0.05).startswith("Not supported at 5%")
+    # exp(0.5) = 1.65, exp(-0.1) = 0.90, exp(1.1) = 3.00
+    assert "odds ratio 1.65, 95 % CI 0.90-3.00, p = 0.2" in hyp._conclusion("H1", 0.5, -0.1, 1.1, 0.2, 0.05)
+    assert hyp._conclusion("H4", -0.2, -0.3, -0.1, 0.01, 0.05).startswith("Supported at 5%: planned")

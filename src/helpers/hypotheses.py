@@ -74,7 +74,6 @@ LABELS: dict[str, str] = {  # short labels for tables and the forest plot
 }
 
 STRUCTURE_MODALITIES = ("mise_a_disposition", "sous_traitance_siae")
-AGE_BANDS = ("<26", "26-49", "50+", "inconnu")
 SECTORS = ("services", "works", "supplies")
 
 ROUND = 4  # decimals kept in hypotheses.json
@@ -149,37 +148,43 @@ def _round_tree(v: Any, digits: int) -> Any:
     return v
 
 
+#: Plain-language conclusions: (significant in the hypothesised direction, significant the other way,
+#: not significant). H4 is two-sided: its p-value is the joint test of the sector terms.
+CONCLUSIONS: dict[str, tuple[str, str, str]] = {
+    "H1": ("clause contracts in works reach their expected hours more often than in services",
+           "clause contracts in works reach their expected hours LESS often than in services",
+           "the data do not show a difference between works and services in reaching the expected "
+           "hours"),
+    "H2": ("people placed through an insertion structure exit to durable employment more often "
+           "than direct hires",
+           "people placed through an insertion structure exit to durable employment LESS often "
+           "than direct hires",
+           "the data do not show a difference in durable exits between insertion structures and "
+           "direct hires"),
+    "H3": ("women's share of insertion hours is lower in works than in services",
+           "women's share of insertion hours is HIGHER in works than in services",
+           "the data do not show a difference in women's share of insertion hours between works "
+           "and services"),
+    "H4": ("planned hours per 1 000 EUR differ between sectors",
+           "planned hours per 1 000 EUR differ between sectors",
+           "no detectable difference in planned hours per 1 000 EUR between sectors"),
+}
+#: Sign of the effect the hypothesis predicts (H4: none, two-sided).
+EXPECTED_SIGN: dict[str, int] = {"H1": 1, "H2": 1, "H3": -1, "H4": 0}
+
+
 def _conclusion(hid: str, est: float, lo: float, hi: float, p: float, alpha: float) -> str:
-    ratio_word = "odds" if hid != "H4" else "hours per 1 000 EUR"
-    r, rlo, rhi = math.exp(est), math.exp(lo), math.exp(hi)
-    span = f"ratio {r:.2f} (95 % CI {rlo:.2f}-{rhi:.2f}), p = {_sig(p, 3)}"
-    subject = {
-        "H1": ("clause contracts in works reach their expected hours", "than in services"),
-        "H2": ("people placed through an insertion structure exit to durable employment",
-               "than direct hires"),
-        "H3": ("an insertion hour in works is worked by a woman", "than in services"),
-        "H4": ("works contracts plan insertion hours per 1 000 EUR", "than services contracts"),
-    }[hid]
-    if p < alpha:
-        direction = "more often" if est > 0 else "less often"
-        if hid == "H4":
-            direction = "more" if est > 0 else "fewer"
-        verdict = f"Supported at {alpha:.0%}: {subject[0]} {direction} {subject[1]}"
-        if hid == "H3":
-            verdict = (f"Supported at {alpha:.0%}: women's share of insertion hours is "
-                       f"{'lower' if est < 0 else 'higher'} in works than in services")
-            if est > 0:
-                verdict = (f"Opposite of the hypothesis at {alpha:.0%}: women's share of insertion "
-                           "hours is higher in works than in services")
-        elif hid in ("H1", "H2") and est < 0:
-            verdict = f"Opposite of the hypothesis at {alpha:.0%}: {subject[0]} less often {subject[1]}"
+    """"Supported" / "Opposite of the hypothesis" / "Not supported" at ``alpha``, with the ratio."""
+    supported, opposite, neither = CONCLUSIONS[hid]
+    if p >= alpha:
+        text = f"Not supported at {alpha:.0%}: {neither}"
+    elif EXPECTED_SIGN[hid] == 0 or np.sign(est) == EXPECTED_SIGN[hid]:
+        text = f"Supported at {alpha:.0%}: {supported}"
     else:
-        verdict = (f"Not supported at {alpha:.0%}: the data do not show that {subject[0]} "
-                   f"differently {subject[1]}")
-        if hid == "H4":
-            verdict = (f"Not supported at {alpha:.0%}: no detectable difference in planned hours per "
-                       "1 000 EUR between sectors")
-    return f"{verdict} ({ratio_word} {span})."
+        text = f"Opposite of the hypothesis at {alpha:.0%}: {opposite}"
+    what = "hours per 1 000 EUR ratio, works vs services" if hid == "H4" else "odds ratio"
+    return (f"{text} ({what} {math.exp(est):.2f}, 95 % CI {math.exp(lo):.2f}-{math.exp(hi):.2f}, "
+            f"p = {_sig(p, 3)}).")
 
 
 def _coef(res: Any, name: str, alpha: float = 0.05) -> tuple[float, float, float, float]:
