@@ -225,164 +225,205 @@ def _quote(values: Iterable[object], limit: int = 5) -> str:
 # The common checks
 
 
+class ContractChecker:
+    """Applies the common checks to raw frames (:data:`RAW_COLUMNS`), one chunk at a time, then
+    assembles the result of the whole file.
+
+    Format modules that stream (DECP JSON) hand over chunks of records, so that only one chunk of
+    Python objects exists at a time; the others call :func:`normalise_contracts` once.
+    ``source_columns`` maps canonical names to the names the user's file uses (for messages)."""
+
+    def __init__(self, *, file: str, fmt: str, source_columns: dict[str, str],
+                 on_invalid: OnInvalid = "strict", quality: dict[str, Any] | None = None) -> None:
+        if on_invalid not in ("strict", "quarantine"):
+            raise ValueError(f"on_invalid must be 'strict' or 'quarantine', not {on_invalid!r}")
+        self.file, self.fmt, self.on_invalid, self.quality = file, fmt, on_invalid, quality
+        self.col = {c: source_columns.get(c, c) for c in RAW_COLUMNS}
+        self.valid: list[pd.DataFrame] = []
+        self.found: list[pd.DataFrame] = []
+        self.warnings: list[dict[str, Any]] = []
+        self.n_records = 0
+
+    def add(self, raw: pd.DataFrame, extra: pd.DataFrame | None = None) -> None:
+        """Check one chunk. ``extra`` holds problems the format module found itself (``row,
+        column, kind, value`` and ``pos``: the record position in ``raw``, or -1 for rows absent
+        from ``raw``)."""
+        raw = raw.reset_index(drop=True)
+        self.n_records += len(raw)
+        issues = _Issues(self.file)
+        # -- identifiers
+        siret = text(raw["buyer_siret"])
+        issues.add(raw, siret.isna(), self.col["buyer_siret"], "buyer SIRET is missing")
+        bad = siret.notna() & ~siret.str.fullmatch(schemas.SIRET_REGEX).fillna(False)
+        issues.add(raw, bad, self.col["buyer_siret"], "buyer SIRET is not 14 digits", siret)
+        cid = text(raw["contract_id"])
+        issues.add(raw, cid.isna(), self.col["contract_id"], "contract id is missing")
+
+        # -- dates
+        notif, notif_bad = to_date(raw["notification_date"])
+        issues.add(raw, raw["notification_date"].isna() & ~notif_bad, self.col["notification_date"],
+                   "notification date is missing")
+        issues.add(raw, notif_bad, self.col["notification_date"],
+                   "notification date is not a valid calendar date", raw["notification_date"])
+        out_of_range = notif.notna() & ((notif < MIN_DATE) | (notif > MAX_DATE))
+        issues.add(raw, out_of_range, self.col["notification_date"],
+                   f"notification date is impossible (outside {MIN_DATE:%Y-%m-%d}.."
+                   f"{MAX_DATE:%Y-%m-%d})", notif.dt.strftime("%Y-%m-%d"))
+        pub, pub_bad = to_date(raw["publication_date"])
+        issues.add(raw, pub_bad, self.col["publication_date"],
+                   "publication date is not a valid calendar date", raw["publication_date"])
+        mpub, mpub_bad = to_date(raw["modification_publication_date"])
+        issues.add(raw, mpub_bad, self.col["modification_publication_date"],
+                   "modification publication date is not a valid calendar date",
+                   raw["modification_publication_date"])
+        published = pd.concat([pub, mpub], axis=1).max(axis=1).astype("datetime64[ns]")
+        issues.warn(raw, pub.notna() & notif.notna() & (pub < notif), self.col["publication_date"],
+                    "publication date earlier than the notification date (kept as written)")
+
+        # -- amounts
+        amount, amount_bad = to_number(raw["amount"])
+        initial, initial_bad = to_number(raw["initial_amount"])
+        issues.add(raw, raw["amount"].isna(), self.col["amount"], "amount is missing")
+        # The initial amount is checked too, where it differs from the final one: a placeholder such
+        # as 1e17 later "corrected" by a modification still marks an unreliable record.
+        same = (initial == amount) | (initial.isna() & amount.isna())
+        differs = raw["initial_amount"].notna() & ~same
+        for values, bad_mask, source, what in (
+                (amount, amount_bad, "amount", "amount"),
+                (initial.where(differs), initial_bad & differs, "initial_amount", "initial amount")):
+            shown = raw[source]
+            issues.add(raw, bad_mask, self.col["amount"], f"{what} is not a number", shown)
+            issues.add(raw, values <= 0, self.col["amount"], f"{what} is not > 0", shown)
+            issues.add(raw, values > MAX_PLAUSIBLE_AMOUNT, self.col["amount"],
+                       f"{what} is implausibly large (> {MAX_PLAUSIBLE_AMOUNT:.0e} €): a placeholder, "
+                       "not an amount", shown)
+
+        # -- CPV: 8 digits, the check digit ("-7") removed
+        cpv_text = text(raw["cpv"])
+        cpv = cpv_text.str.extract(r"^(\d{8})(?:-\d)?$")[0]
+        issues.add(raw, cpv_text.notna() & cpv.isna(), self.col["cpv"],
+                   "CPV code is not 8 digits (optionally followed by '-' and a check digit)", cpv_text)
+        issues.warn(raw, cpv_text.isna(), self.col["cpv"],
+                    "CPV code missing: the contract category is 'unknown'")
+
+        # -- duration
+        duration, duration_bad = to_number(raw["duration_months"])
+        issues.warn(raw, duration_bad, self.col["duration_months"],
+                    "duration is not a number (e.g. 'NC'): read as missing")
+        issues.add(raw, duration < 0, self.col["duration_months"], "duration is negative",
+                   raw["duration_months"])
+
+        # -- social considerations
+        cons = raw["social_considerations"]
+        missing = cons.map(lambda v: not isinstance(v, list)).astype(bool)
+        issues.add(raw, missing, self.col["social_considerations"],
+                   "the social-considerations field is missing for this record")
+        cons = cons.where(~missing, pd.Series([[] for _ in range(len(cons))], index=cons.index,
+                                              dtype=object))
+        exploded = cons.explode()
+        unknown = exploded[exploded.notna() & ~exploded.isin(schemas.SOCIAL_CONSIDERATIONS)]
+        if len(unknown):
+            listed = unknown.groupby(level=0).agg(lambda s: ", ".join(s)).reindex(raw.index)
+            issues.add(raw, listed.notna(), self.col["social_considerations"],
+                       "unknown social consideration value; expected among "
+                       + _quote(schemas.SOCIAL_CONSIDERATIONS), listed)
+
+        # -- holders: keep 14-digit SIRETs, warn about the others
+        holders = raw["holders"]
+        flat = holders.explode()
+        bad_holder = flat.notna() & ~flat.astype(TEXT).str.fullmatch(schemas.SIRET_REGEX).fillna(False)
+        if bad_holder.any():
+            bad_pos = np.unique(flat.index[bad_holder.to_numpy()])
+            issues.warn(raw, pd.Series(raw.index.isin(bad_pos), index=raw.index), self.col["holders"],
+                        f"titulaire SIRET(s) not 14 digits ignored: {_quote(flat[bad_holder])}")
+            good = flat[~bad_holder & flat.notna()]
+            holders = good.groupby(level=0).agg(list).reindex(raw.index)
+            holders = holders.map(lambda v: v if isinstance(v, list) else [])
+
+        found = issues.table()
+        if extra is not None and len(extra):
+            found = pd.concat([extra[["pos", "row", "column", "kind", "value"]], found],
+                              ignore_index=True)
+        self.found.append(found)
+        self.warnings.extend(issues.warnings)
+        if self.on_invalid == "strict" and len(found):
+            return  # the file will be refused: no need to build its rows
+        keep = ~raw.index.isin(found["pos"].to_numpy())
+        self.valid.append(pd.DataFrame({
+            "uid": (siret + cid).astype(object),
+            "buyer_siret": siret.astype(object),
+            "contract_id": cid.astype(object),
+            "notification_date": notif,
+            "publication_date": published,
+            "amount": amount.astype("float64"),
+            "cpv": _str_col(cpv),
+            "procedure": _str_col(text(raw["procedure"])),
+            "duration_months": duration.astype("float64"),
+            "social_considerations": cons,
+            "holders": holders,
+            "subject": _str_col(text(raw["subject"])),
+            "source_file": self.file,
+        })[schemas.CONTRACT_COLUMNS].loc[keep].reset_index(drop=True))
+
+    def finish(self, *, has_considerations_field: bool = True, rows_read: int | None = None
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The file's ``(valid, rejected)``; raises :class:`InputError` when no record gives the
+        social-considerations field, or (strict mode) when any record has a problem.
+        ``rows_read`` is the number of rows of the file when it differs from the number of
+        records (tabular: one row per titulaire and modification)."""
+        file = self.file
+        if not has_considerations_field and self.n_records:
+            raise InputError([Problem(file, CONSIDERATIONS_FIELD,
+                                      f"no record gives the social-considerations field "
+                                      f"'{CONSIDERATIONS_FIELD}': the declared side is the point "
+                                      f"of the audit and is never guessed; export the file with "
+                                      f"this field (DESIGN §2)")])
+        found = (pd.concat(self.found, ignore_index=True) if self.found
+                 else _Issues(file).table())
+        found = found.sort_values(["row", "column", "kind"], kind="stable").reset_index(drop=True)
+        rejected = pd.DataFrame({"file": file, "row": found["row"].astype("int64"),
+                                 "column": found["column"], "reason": _reasons(found)},
+                                columns=REJECTED_COLUMNS)
+        quality = self.quality
+        if quality is not None:
+            quality.setdefault("files", []).append(
+                {"table": TABLE, "file": file, "format": self.fmt,
+                 "rows_read": int(self.n_records if rows_read is None else rows_read)})
+            quality.setdefault("warnings", []).extend(_merge_warnings(self.warnings))
+        if self.on_invalid == "strict" and len(rejected):
+            raise InputError(_problems(file, found))
+        valid = (pd.concat(self.valid, ignore_index=True) if self.valid
+                 else schemas.empty_contracts())
+        if quality is not None and self.on_invalid == "quarantine":
+            rej = quality.setdefault("rejected", {})
+            rej[TABLE] = rej.get(TABLE, 0) + int(found["row"].nunique())
+        return valid, rejected
+
+
+def _merge_warnings(warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One warning per (file, column, message), rows of every chunk together, first-seen order."""
+    merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for w in warnings:
+        key = (w["file"], w["column"], w["message"])
+        if key in merged:
+            merged[key]["rows"] = merged[key]["rows"] + w["rows"]
+        else:
+            merged[key] = dict(w)
+    return list(merged.values())
+
+
 def normalise_contracts(raw: pd.DataFrame, *, file: str, fmt: str, source_columns: dict[str, str],
                         on_invalid: OnInvalid = "strict", quality: dict[str, Any] | None = None,
                         extra_rejected: pd.DataFrame | None = None,
                         has_considerations_field: bool = True, rows_read: int | None = None,
                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Check a raw frame (:data:`RAW_COLUMNS`) and build the canonical contract rows.
-
-    ``source_columns`` maps canonical names to the names the user's file uses (for messages).
-    ``extra_rejected`` holds problems a format module found itself (``row, column, kind, value``
-    and ``pos``, the record position in ``raw``, or -1 for rows absent from ``raw``). ``rows_read`` is
-    the number of rows of the file when it differs from ``len(raw)`` (tabular: one row per
-    titulaire and modification).
-    Returns ``(valid, rejected)`` as described in the module docstring; ``valid`` keeps the file's
-    record order and is not de-duplicated.
-    """
-    if on_invalid not in ("strict", "quarantine"):
-        raise ValueError(f"on_invalid must be 'strict' or 'quarantine', not {on_invalid!r}")
-    if not has_considerations_field and len(raw):
-        raise InputError([Problem(file, CONSIDERATIONS_FIELD,
-                                  f"no record gives the social-considerations field "
-                                  f"'{CONSIDERATIONS_FIELD}': the declared side is the point of "
-                                  f"the audit and is never guessed; export the file with this "
-                                  f"field (DESIGN §2)")])
-    raw = raw.reset_index(drop=True)
-    col = {c: source_columns.get(c, c) for c in RAW_COLUMNS}
-    issues = _Issues(file)
-
-    # -- identifiers
-    siret = text(raw["buyer_siret"])
-    issues.add(raw, siret.isna(), col["buyer_siret"], "buyer SIRET is missing")
-    bad = siret.notna() & ~siret.str.fullmatch(schemas.SIRET_REGEX).fillna(False)
-    issues.add(raw, bad, col["buyer_siret"], "buyer SIRET is not 14 digits", siret)
-    cid = text(raw["contract_id"])
-    issues.add(raw, cid.isna(), col["contract_id"], "contract id is missing")
-
-    # -- dates
-    notif, notif_bad = to_date(raw["notification_date"])
-    issues.add(raw, raw["notification_date"].isna() & ~notif_bad, col["notification_date"],
-               "notification date is missing")
-    issues.add(raw, notif_bad, col["notification_date"],
-               "notification date is not a valid calendar date", raw["notification_date"])
-    out_of_range = notif.notna() & ((notif < MIN_DATE) | (notif > MAX_DATE))
-    issues.add(raw, out_of_range, col["notification_date"],
-               f"notification date is impossible (outside {MIN_DATE:%Y-%m-%d}.."
-               f"{MAX_DATE:%Y-%m-%d})", notif.dt.strftime("%Y-%m-%d"))
-    pub, pub_bad = to_date(raw["publication_date"])
-    issues.add(raw, pub_bad, col["publication_date"],
-               "publication date is not a valid calendar date", raw["publication_date"])
-    mpub, mpub_bad = to_date(raw["modification_publication_date"])
-    issues.add(raw, mpub_bad, col["modification_publication_date"],
-               "modification publication date is not a valid calendar date",
-               raw["modification_publication_date"])
-    published = pd.concat([pub, mpub], axis=1).max(axis=1).astype("datetime64[ns]")
-    issues.warn(raw, pub.notna() & notif.notna() & (pub < notif), col["publication_date"],
-                "publication date earlier than the notification date (kept as written)")
-
-    # -- amounts
-    amount, amount_bad = to_number(raw["amount"])
-    initial, initial_bad = to_number(raw["initial_amount"])
-    issues.add(raw, raw["amount"].isna(), col["amount"], "amount is missing")
-    # The initial amount is checked too, where it differs from the final one: a placeholder such
-    # as 1e17 later "corrected" by a modification still marks an unreliable record.
-    same = (initial == amount) | (initial.isna() & amount.isna())
-    differs = raw["initial_amount"].notna() & ~same
-    for values, bad_mask, source, what in (
-            (amount, amount_bad, "amount", "amount"),
-            (initial.where(differs), initial_bad & differs, "initial_amount", "initial amount")):
-        shown = raw[source]
-        issues.add(raw, bad_mask, col["amount"], f"{what} is not a number", shown)
-        issues.add(raw, values <= 0, col["amount"], f"{what} is not > 0", shown)
-        issues.add(raw, values > MAX_PLAUSIBLE_AMOUNT, col["amount"],
-                   f"{what} is implausibly large (> {MAX_PLAUSIBLE_AMOUNT:.0e} €): a placeholder, "
-                   "not an amount", shown)
-
-    # -- CPV: 8 digits, the check digit ("-7") removed
-    cpv_text = text(raw["cpv"])
-    cpv = cpv_text.str.extract(r"^(\d{8})(?:-\d)?$")[0]
-    issues.add(raw, cpv_text.notna() & cpv.isna(), col["cpv"],
-               "CPV code is not 8 digits (optionally followed by '-' and a check digit)", cpv_text)
-    issues.warn(raw, cpv_text.isna(), col["cpv"],
-                "CPV code missing: the contract category is 'unknown'")
-
-    # -- duration
-    duration, duration_bad = to_number(raw["duration_months"])
-    issues.warn(raw, duration_bad, col["duration_months"],
-                "duration is not a number (e.g. 'NC'): read as missing")
-    issues.add(raw, duration < 0, col["duration_months"], "duration is negative",
-               raw["duration_months"])
-
-    # -- social considerations
-    cons = raw["social_considerations"]
-    missing = cons.map(lambda v: not isinstance(v, list)).astype(bool)
-    issues.add(raw, missing, col["social_considerations"],
-               "the social-considerations field is missing for this record")
-    cons = cons.where(~missing, pd.Series([[] for _ in range(len(cons))], index=cons.index,
-                                          dtype=object))
-    exploded = cons.explode()
-    unknown = exploded[exploded.notna() & ~exploded.isin(schemas.SOCIAL_CONSIDERATIONS)]
-    if len(unknown):
-        listed = unknown.groupby(level=0).agg(lambda s: ", ".join(s)).reindex(raw.index)
-        issues.add(raw, listed.notna(), col["social_considerations"],
-                   "unknown social consideration value; expected among "
-                   + _quote(schemas.SOCIAL_CONSIDERATIONS), listed)
-
-    # -- holders: keep 14-digit SIRETs, warn about the others
-    holders = raw["holders"]
-    flat = holders.explode()
-    bad_holder = flat.notna() & ~flat.astype(TEXT).str.fullmatch(schemas.SIRET_REGEX).fillna(False)
-    if bad_holder.any():
-        bad_pos = np.unique(flat.index[bad_holder.to_numpy()])
-        issues.warn(raw, pd.Series(raw.index.isin(bad_pos), index=raw.index), col["holders"],
-                    f"titulaire SIRET(s) not 14 digits ignored: {_quote(flat[bad_holder])}")
-        good = flat[~bad_holder & flat.notna()]
-        holders = good.groupby(level=0).agg(list).reindex(raw.index)
-        holders = holders.map(lambda v: v if isinstance(v, list) else [])
-
-    # -- assemble
-    found = issues.table()
-    if extra_rejected is not None and len(extra_rejected):
-        found = pd.concat([extra_rejected[["pos", "row", "column", "kind", "value"]], found],
-                          ignore_index=True)
-    found = found.sort_values(["row", "column", "kind"], kind="stable").reset_index(drop=True)
-    rejected = pd.DataFrame({"file": file, "row": found["row"].astype("int64"),
-                             "column": found["column"], "reason": _reasons(found)},
-                            columns=REJECTED_COLUMNS)
-
-    if quality is not None:
-        quality.setdefault("files", []).append({"table": TABLE, "file": file, "format": fmt,
-                                                "rows_read": int(len(raw) if rows_read is None
-                                                                 else rows_read)})
-        quality.setdefault("warnings", []).extend(issues.warnings)
-
-    if on_invalid == "strict" and len(rejected):
-        raise InputError(_problems(file, found))
-
-    keep = ~raw.index.isin(found["pos"].to_numpy())
-    contract_id = cid.astype(object)
-    valid = pd.DataFrame({
-        "uid": (siret + cid).astype(object),
-        "buyer_siret": siret.astype(object),
-        "contract_id": contract_id,
-        "notification_date": notif,
-        "publication_date": published,
-        "amount": amount.astype("float64"),
-        "cpv": _str_col(cpv),
-        "procedure": _str_col(text(raw["procedure"])),
-        "duration_months": duration.astype("float64"),
-        "social_considerations": cons,
-        "holders": holders,
-        "subject": _str_col(text(raw["subject"])),
-        "source_file": file,
-    })[schemas.CONTRACT_COLUMNS].loc[keep].reset_index(drop=True)
-    if quality is not None and on_invalid == "quarantine":
-        outside = found.loc[found["pos"] < 0, "row"].nunique()  # rows the format module dropped
-        n_bad = int((~keep).sum()) + int(outside)
-        rej = quality.setdefault("rejected", {})
-        rej[TABLE] = rej.get(TABLE, 0) + n_bad
-    return valid, rejected
+    """Check a whole file's raw frame in one go (see :class:`ContractChecker`). Returns
+    ``(valid, rejected)`` as described in the module docstring; ``valid`` keeps the file's record
+    order and is not de-duplicated."""
+    checker = ContractChecker(file=file, fmt=fmt, source_columns=source_columns,
+                              on_invalid=on_invalid, quality=quality)
+    checker.add(raw, extra_rejected)
+    return checker.finish(has_considerations_field=has_considerations_field, rows_read=rows_read)
 
 
 # ---------------------------------------------------------------------------------------------

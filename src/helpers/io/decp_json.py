@@ -28,6 +28,7 @@ from __future__ import annotations
 import gzip
 import io
 import re
+import sys
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,7 +36,7 @@ import ijson
 import pandas as pd
 
 from ..errors import InputError, Problem
-from .contracts import CONSIDERATIONS_FIELD, RAW_COLUMNS, OnInvalid, normalise_contracts
+from .contracts import CONSIDERATIONS_FIELD, RAW_COLUMNS, ContractChecker, OnInvalid
 
 FORMAT = "decp_json"
 SOURCE_COLUMNS = {
@@ -222,6 +223,16 @@ def _buyer(record: dict[str, Any]) -> Any:
     return value
 
 
+CHUNK_RECORDS = 50_000
+"""Records decoded before a chunk is checked and its Python objects released (bounds memory)."""
+
+
+def _text_value(value: Any) -> Any:
+    """Short repeated strings (dates, SIRETs, CPV, procedure) are interned: a national file repeats
+    them hundreds of thousands of times."""
+    return sys.intern(value) if isinstance(value, str) and len(value) <= 64 else value
+
+
 def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
                         quality: dict[str, Any] | None = None
                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -229,13 +240,29 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
 
     Record numbers in messages are 0-based positions in the record list. File-level problems
     (empty, truncated or invalid JSON, other shape, no record giving ``considerationsSociales``)
-    raise :class:`InputError` whatever ``on_invalid`` is."""
+    raise :class:`InputError` whatever ``on_invalid`` is. Records are checked by chunks of
+    :data:`CHUNK_RECORDS` as they are decoded."""
     path = Path(path)
     prefix = _records_prefix(path)
+    checker = ContractChecker(file=path.name, fmt=FORMAT, source_columns=SOURCE_COLUMNS,
+                              on_invalid=on_invalid, quality=quality)
     cols: dict[str, list[Any]] = {c: [] for c in RAW_COLUMNS}
     not_objects: list[int] = []
     has_field = False
     n = 0
+
+    def flush() -> None:
+        raw = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in cols.items()})
+        raw["row"] = raw["row"].astype("int64")
+        extra = None
+        if not_objects:
+            extra = pd.DataFrame({"pos": -1, "row": not_objects, "column": "marche",
+                                  "kind": "the record is not a JSON object", "value": None})
+        checker.add(raw, extra)
+        for values in cols.values():
+            values.clear()
+        not_objects.clear()
+
     with _open(path) as stream:
         try:
             for n, record in enumerate(ijson.items(stream, prefix, use_float=True), start=1):
@@ -247,29 +274,26 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
                 considerations = _considerations(record)
                 has_field = has_field or considerations is not None
                 cols["row"].append(idx)
-                cols["buyer_siret"].append(_buyer(record))
+                cols["buyer_siret"].append(_text_value(_buyer(record)))
                 cols["contract_id"].append(record.get("id"))
-                cols["notification_date"].append(record.get("dateNotification"))
-                cols["publication_date"].append(record.get("datePublicationDonnees"))
-                cols["modification_publication_date"].append(mod_pub)
+                cols["notification_date"].append(_text_value(record.get("dateNotification")))
+                cols["publication_date"].append(_text_value(record.get("datePublicationDonnees")))
+                cols["modification_publication_date"].append(_text_value(mod_pub))
                 cols["amount"].append(amount)
                 cols["initial_amount"].append(record.get("montant"))
-                cols["cpv"].append(record.get("codeCPV"))
-                cols["procedure"].append(record.get("procedure"))
+                cols["cpv"].append(_text_value(record.get("codeCPV")))
+                cols["procedure"].append(_text_value(record.get("procedure")))
                 cols["duration_months"].append(duration)
-                cols["social_considerations"].append(considerations)
-                cols["holders"].append(holders or [])
+                cols["social_considerations"].append(
+                    None if considerations is None else [sys.intern(c) for c in considerations])
+                cols["holders"].append([_text_value(h) for h in holders or []])
                 cols["subject"].append(record.get("objet"))
+                if len(cols["row"]) >= CHUNK_RECORDS:
+                    flush()
         except ijson.common.JSONError as exc:
             msg = (str(exc).strip().splitlines() or ["premature end of data"])[0]
             raise _file_problem(path, f"invalid or truncated JSON after record {n - 1 if n else 0}"
                                       f" ({msg}): the file must be complete") from None
-    raw = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in cols.items()})
-    raw["row"] = raw["row"].astype("int64")
-    extra = None
-    if not_objects:
-        extra = pd.DataFrame({"pos": -1, "row": not_objects, "column": "marche",
-                              "kind": "the record is not a JSON object", "value": None})
-    return normalise_contracts(raw, file=path.name, fmt=FORMAT, source_columns=SOURCE_COLUMNS,
-                               on_invalid=on_invalid, quality=quality, extra_rejected=extra,
-                               has_considerations_field=has_field or (not cols["row"]))
+    if cols["row"] or not_objects:
+        flush()
+    return checker.finish(has_considerations_field=has_field or not checker.n_records)
