@@ -161,14 +161,15 @@ def test_successful_build_replaces_previous_report(tmp_path: Path) -> None:
 def test_write_rejected_keeps_reasons_and_drops_person_ids(tmp_path: Path) -> None:
     ds = Dataset()
     ds.rejected = {
-        "participations": pd.DataFrame({"_row": [3], "beneficiary_id": ["B-007"], "hours": ["-5"],
+        "participations": pd.DataFrame({"file": ["/home/me/data/participations.csv"], "_row": [3],
+                                        "beneficiary_id": ["B-007"], "hours": ["-5"],
                                         "reason": ["hours: negative"]}),
         "clauses": pd.DataFrame({"_row": [], "reason": []}),  # empty: no file
     }
     written = run.write_rejected(ds, tmp_path)
     assert [p.name for p in written] == ["participations.csv"]
     text = (tmp_path / "rejected" / "participations.csv").read_text()
-    assert text == "_row,hours,reason\n3,-5,hours: negative\n"
+    assert text == "file,_row,hours,reason\nparticipations.csv,3,-5,hours: negative\n"
     assert "B-007" not in text
 
 
@@ -263,3 +264,42 @@ def test_unknown_parameters_exit_2_before_loading(tmp_path: Path, stubbed: dict,
     assert "alpha" in capsys.readouterr().err
     assert stubbed["load"] == 0
     assert not out.exists()
+
+
+def test_run_all_builds_years_research_and_root_index(tmp_path: Path, stubbed: dict) -> None:
+    nbs = tmp_path / "nbs"
+    tiny_notebook(nbs)
+    # a research notebook declaring `years` and `year`: it gets the run's years and the last one
+    make_notebook(nbs / "05_trends.ipynb", [
+        ("md", "# Trends", []),
+        ("code", 'year = 2020\nyears = []\ndata_dir = "data/demo"', ["parameters"]),
+        ("code", "print('trend', year, years)", []),
+    ])
+    out = tmp_path / "out"
+    rc = run.main_run_all(["--years", "2023", "2024", "--notebooks", str(nbs), "--out", str(out),
+                           "--data-dir", "data/demo"])
+    assert rc == 0
+    assert stubbed["load"] == 1  # the data is loaded once for every year
+    assert sorted(p.name for p in out.iterdir()) == ["2023", "2024", "index.html", "trends"]
+    assert not (out / "2023" / "05_trends.ipynb").exists()  # research notebooks are not per year
+    trend = (out / "trends" / "05_trends.html").read_text()
+    assert "trend 2024 [2023, 2024]" in trend
+    index = (out / "index.html").read_text()
+    for href in ("2023/index.html", "2024/index.html", "trends/index.html"):
+        assert f'href="{href}"' in index
+
+
+def test_refresh_notebooks_in_place_and_untouched_on_failure(tmp_path: Path) -> None:
+    nb = make_notebook(tmp_path / "n.ipynb", [
+        ("code", "year = 2024", ["parameters"]), ("code", "print(year * 2)", [])])
+    run.refresh_notebooks([nb], workers=1)
+    executed = nbformat.read(str(nb), as_version=4)
+    assert executed.cells[1].outputs[0]["text"] == "4048\n"  # 2024 * 2
+    assert "papermill" not in executed.metadata
+    assert all("papermill" not in c.metadata and "execution" not in c.metadata
+               for c in executed.cells)
+    bad = make_notebook(tmp_path / "bad.ipynb", [("code", "1 / 0", [])])
+    before = bad.read_bytes()
+    with pytest.raises(run.RunError, match="ZeroDivisionError"):
+        run.refresh_notebooks([bad], workers=1)
+    assert bad.read_bytes() == before

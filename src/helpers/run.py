@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import pandas as pd
 
 from . import config
 from .dataset import Dataset
@@ -253,8 +254,9 @@ def write_results(results: Any, folder: Path) -> None:
 def write_rejected(dataset: Dataset, folder: Path) -> list[Path]:
     """Quarantined rows (issue 7 item 2) to ``<folder>/rejected/<table>.csv`` with their reasons.
 
-    Pseudonymous person identifiers (``beneficiary_id``) are left out: the report folder is meant to be
-    shared, and the row numbers and reasons are what the evaluator needs to fix the source file.
+    Pseudonymous person identifiers (``beneficiary_id``) are left out and file paths are cut to the
+    file name: the report folder is meant to be shared, and the file, row numbers and reasons are
+    what the evaluator needs to fix the source file.
     """
     written: list[Path] = []
     for table in sorted(dataset.rejected):
@@ -264,8 +266,10 @@ def write_rejected(dataset: Dataset, folder: Path) -> list[Path]:
         out = folder / "rejected"
         out.mkdir(exist_ok=True)
         path = out / f"{table}.csv"
-        df.drop(columns=[c for c in PRIVATE_COLUMNS if c in df.columns]).to_csv(
-            path, index=False, encoding="utf-8", lineterminator="\n")
+        df = df.drop(columns=[c for c in PRIVATE_COLUMNS if c in df.columns])
+        if "file" in df.columns:  # a file name, never a path of the user's machine
+            df = df.assign(file=df["file"].map(lambda f: Path(str(f)).name if pd.notna(f) else f))
+        df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         written.append(path)
     return written
 
