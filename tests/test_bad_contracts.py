@@ -233,3 +233,28 @@ def test_tabular_bad_values_name_rows(tmp_path: Path) -> None:
         read_contracts_file(path)
     assert {(p.rows, p.column) for p in exc.value.problems} == {
         ((3,), "dateNotification"), ((4,), "acheteur_id"), ((4,), "considerationsSociales")}
+
+
+def test_chunked_json_reports_the_same_rows(tmp_path: Path, monkeypatch) -> None:
+    """Streaming checks records by chunks: row numbers and warnings must not depend on the chunk
+    size (here 2 records per chunk, so the 12 records span 6 chunks)."""
+    from helpers.io import decp_json
+
+    path = _write_json(tmp_path / "bad.json", _BAD_RECORDS)
+    monkeypatch.setattr(decp_json, "CHUNK_RECORDS", 2)
+    with pytest.raises(InputError) as exc:
+        read_contracts_file(path)
+    assert {(p.rows, p.column) for p in exc.value.problems} == set(_EXPECTED)
+    quality = new_quality()
+    valid, rejected = read_contracts_file(path, on_invalid="quarantine", quality=quality)
+    assert sorted(valid["contract_id"]) == ["GOOD", "NC"]
+    assert sorted(rejected["row"]) == list(range(1, 11))
+    assert quality["files"][0]["rows_read"] == 12 and quality["rejected"]["contracts"] == 10
+    assert [w["rows"] for w in quality["warnings"] if w["column"] == "dureeMois"] == [[11]]
+    # one warning per (column, message), its rows gathered from every chunk
+    monkeypatch.setattr(decp_json, "CHUNK_RECORDS", 1)
+    nc = _write_json(tmp_path / "nc.json", [_good(id="A", dureeMois="NC"), _good(id="B"),
+                                            _good(id="C", dureeMois="NC")])
+    quality = new_quality()
+    read_contracts_file(nc, quality=quality)
+    assert [w["rows"] for w in quality["warnings"]] == [[0, 2]]

@@ -318,8 +318,8 @@ class ContractChecker:
         missing = cons.map(lambda v: not isinstance(v, list)).astype(bool)
         issues.add(raw, missing, self.col["social_considerations"],
                    "the social-considerations field is missing for this record")
-        cons = cons.where(~missing, pd.Series([[] for _ in range(len(cons))], index=cons.index,
-                                              dtype=object))
+        if missing.any():
+            cons = cons.map(lambda v: v if isinstance(v, list) else [])
         exploded = cons.explode()
         unknown = exploded[exploded.notna() & ~exploded.isin(schemas.SOCIAL_CONSIDERATIONS)]
         if len(unknown):

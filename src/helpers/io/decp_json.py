@@ -145,11 +145,12 @@ def _considerations(record: dict[str, Any]) -> list[str] | None:
         value = value.get("considerationSociale")
     if value is None:
         return None
+    # the few distinct values are interned: a national file repeats them 500 000 times
     if isinstance(value, str):
-        return [value.strip()]
+        return [sys.intern(value.strip())]
     if isinstance(value, list):
-        return [str(v).strip() for v in value if v is not None]
-    return [str(value).strip()]
+        return [sys.intern(str(v).strip()) for v in value if v is not None]
+    return [sys.intern(str(value).strip())]
 
 
 def _siret_holders(titulaires: Any) -> list[str] | None:
@@ -227,12 +228,6 @@ CHUNK_RECORDS = 50_000
 """Records decoded before a chunk is checked and its Python objects released (bounds memory)."""
 
 
-def _text_value(value: Any) -> Any:
-    """Short repeated strings (dates, SIRETs, CPV, procedure) are interned: a national file repeats
-    them hundreds of thousands of times."""
-    return sys.intern(value) if isinstance(value, str) and len(value) <= 64 else value
-
-
 def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
                         quality: dict[str, Any] | None = None
                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -274,19 +269,18 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
                 considerations = _considerations(record)
                 has_field = has_field or considerations is not None
                 cols["row"].append(idx)
-                cols["buyer_siret"].append(_text_value(_buyer(record)))
+                cols["buyer_siret"].append(_buyer(record))
                 cols["contract_id"].append(record.get("id"))
-                cols["notification_date"].append(_text_value(record.get("dateNotification")))
-                cols["publication_date"].append(_text_value(record.get("datePublicationDonnees")))
-                cols["modification_publication_date"].append(_text_value(mod_pub))
+                cols["notification_date"].append(record.get("dateNotification"))
+                cols["publication_date"].append(record.get("datePublicationDonnees"))
+                cols["modification_publication_date"].append(mod_pub)
                 cols["amount"].append(amount)
                 cols["initial_amount"].append(record.get("montant"))
-                cols["cpv"].append(_text_value(record.get("codeCPV")))
-                cols["procedure"].append(_text_value(record.get("procedure")))
+                cols["cpv"].append(record.get("codeCPV"))
+                cols["procedure"].append(record.get("procedure"))
                 cols["duration_months"].append(duration)
-                cols["social_considerations"].append(
-                    None if considerations is None else [sys.intern(c) for c in considerations])
-                cols["holders"].append([_text_value(h) for h in holders or []])
+                cols["social_considerations"].append(considerations)
+                cols["holders"].append(holders or [])
                 cols["subject"].append(record.get("objet"))
                 if len(cols["row"]) >= CHUNK_RECORDS:
                     flush()
