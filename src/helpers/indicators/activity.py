@@ -97,8 +97,15 @@ def activity_indicators(dataset: Dataset, params: Params,
     # --- clause contracts: planned, expected in the year, amount in the year --------------------
     cl = clauses.groupby("uid", as_index=False, sort=False).agg(
         planned_hours=("planned_hours", "sum"), buyer_siret=("buyer_siret", "first"))
-    cl = cl.merge(contracts[["uid", "notification_date", "duration_months", "amount", "category"]],
-                  on="uid", how="left")
+    uid_index = pd.Index(contracts["uid"])
+    if not uid_index.is_unique:
+        raise ValueError("contracts: uid must be unique (one row per uid after de-duplication, "
+                         "see helpers.schemas)")
+    # hash look-up of each clause's contract (a positional take; -1 = no such contract -> NaN)
+    looked = contracts[["notification_date", "duration_months", "amount", "category"]].reset_index(
+        drop=True).reindex(uid_index.get_indexer(cl["uid"]))
+    for col in looked.columns:
+        cl[col] = looked[col].to_numpy()
     matched = cl["notification_date"].notna()
     year_frac = (due_fraction(cl["notification_date"], cl["duration_months"], y_end)
                  - due_fraction(cl["notification_date"], cl["duration_months"], prev_end))
@@ -146,7 +153,7 @@ def activity_indicators(dataset: Dataset, params: Params,
                                hours_in_year=("hours_in_year", "sum"))
     per_contract = per_contract[per_contract["hours_in_year"] > 0]
     by_contract = per_contract["hours_in_year"]
-    position = pd.Index(contracts["uid"]).get_indexer(by_contract.index)
+    position = uid_index.get_indexer(by_contract.index)
     category = np.where(position >= 0, contracts["category"].to_numpy(object)[position], "unknown")
     works_hours = float(by_contract[category == "works"].sum())
     concentration = {
@@ -207,16 +214,19 @@ def activity_indicators(dataset: Dataset, params: Params,
     }
 
     # --- tables -----------------------------------------------------------------------------------
-    hbc = cl[["uid", "buyer_siret", "category", "planned_hours", "expected_in_year"]].merge(
-        per_contract.assign(category=category).reset_index(), on="uid", how="outer",
-        suffixes=("", "_p"))
-    hbc["buyer_siret"] = hbc["buyer_siret"].fillna(hbc["buyer_siret_p"])
-    hbc["category"] = hbc["category"].fillna(hbc["category_p"]).fillna("unknown")
-    hbc[["planned_hours", "expected_in_year", "hours_in_year"]] = hbc[
-        ["planned_hours", "expected_in_year", "hours_in_year"]].fillna(0.0)
-    hbc = hbc[["uid", "buyer_siret", "category", "planned_hours", "expected_in_year",
-               "hours_in_year"]].sort_values("uid", kind="stable")
-    hbc = hbc.reset_index(drop=True)
+    planned_side = cl.set_index("uid")
+    worked_side = per_contract.assign(category=category)
+    uids = planned_side.index.union(worked_side.index)          # sorted: the table's order
+    planned_side, worked_side = planned_side.reindex(uids), worked_side.reindex(uids)
+    hbc = pd.DataFrame({
+        "uid": uids.to_numpy(object),
+        "buyer_siret": planned_side["buyer_siret"].fillna(worked_side["buyer_siret"]).to_numpy(),
+        "category": planned_side["category"].fillna(worked_side["category"]).fillna(
+            "unknown").to_numpy(),
+        "planned_hours": planned_side["planned_hours"].fillna(0.0).to_numpy(float),
+        "expected_in_year": planned_side["expected_in_year"].fillna(0.0).to_numpy(float),
+        "hours_in_year": worked_side["hours_in_year"].fillna(0.0).to_numpy(float),
+    })
 
     buyer_ids = sorted(set(contracts["buyer_siret"].unique()) | set(parts["buyer_siret"].unique())
                        | set(params.buyers))
@@ -235,7 +245,6 @@ def activity_indicators(dataset: Dataset, params: Params,
         by_buyer["beneficiaries"] > 0)
 
     quality = {"clauses_without_contract": int((~matched).sum()),
-               "participations_without_contract": int((~parts["uid"].isin(
-                   dataset.contracts["uid"])).sum())}
+               "participations_without_contract": int((uid_index.get_indexer(parts["uid"]) < 0).sum())}
     return Activity(values={"activity": activity, "reserved": reserved, "ess": ess}, rules=rules,
                     hours_by_contract=hbc, by_buyer=by_buyer, extra_quality=quality)
