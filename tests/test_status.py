@@ -325,3 +325,16 @@ def test_status_with_a_non_unique_index():
     contracts = ds.contracts.set_axis([0, 0])
     out = contract_status(contracts, ds.clauses, ds.participations, ds.suppliers, b.params())
     assert out["status"].tolist() == ["VERIFIED", "NOT_DECLARED"]
+
+
+def test_scope_unknown_cpv_is_compared_with_the_services_threshold():
+    b.require_reference()
+    # no CPV -> category "unknown", compared as supplies/services (collectivite 2024: 221 000 €):
+    # 221 000 € in, 5 000 000 € in (a works contract would need 5 538 000 €), 220 999 € out
+    ds = b.dataset([{"cpv": None, "amount": 221_000.0}, {"cpv": None, "amount": 5_000_000.0},
+                    {"cpv": None, "amount": 220_999.0}])
+    ann = annotate_contracts(ds.contracts, ds.buyers)
+    params = b.params(year=2024, scope="above_eu_thresholds")
+    assert select_scope(ann, params)["contract_id"].tolist() == ["c1", "c2"]
+    counts = scope_counts(ann, params)
+    assert (counts["in_scope_unknown_category"], counts["below_eu_threshold"]) == (2, 1)
