@@ -116,7 +116,8 @@ def _period_index(dates: pd.Series) -> np.ndarray:
                                   for d in outside})[:5])
         raise ThresholdPeriodError(
             f"{(~inside).sum()} notification date(s) outside the EU-threshold table "
-            f"({pd.Timestamp(starts[0]):%Y-%m-%d} to {pd.Timestamp(ends.max()):%Y-%m-%d}): {shown}. "
+            f"({pd.Timestamp(starts[0]):%Y-%m-%d} to {pd.Timestamp(ends.max()):%Y-%m-%d}): "
+            f"{shown}. "
             "Add the thresholds of that period to data/reference/eu_thresholds.csv with their "
             "source.")
     return periods.index.to_numpy()[pos]
@@ -146,7 +147,8 @@ def above_eu_threshold(contracts: pd.DataFrame, buyer_type: pd.Series) -> pd.Ser
     """True where ``amount`` ≥ the EU threshold in force (equal counts as above, DESIGN §3).
     A missing amount is not above. See :func:`eu_threshold_series` for the errors."""
     threshold = eu_threshold_series(contracts, buyer_type)
-    return (contracts["amount"] >= threshold).fillna(False).astype(bool).rename("above_eu_threshold")
+    above = (contracts["amount"] >= threshold).fillna(False).astype(bool)
+    return above.rename("above_eu_threshold")
 
 
 def eu_threshold(date: dt.date | str | pd.Timestamp, buyer_type: str, category: str) -> float:

@@ -288,21 +288,23 @@ class ContractChecker:
         # as 1e17 later "corrected" by a modification still marks an unreliable record.
         same = (initial == amount) | (initial.isna() & amount.isna())
         differs = raw["initial_amount"].notna() & ~same
-        for values, bad_mask, source, what in (
-                (amount, amount_bad, "amount", "amount"),
-                (initial.where(differs), initial_bad & differs, "initial_amount", "initial amount")):
+        checked = ((amount, amount_bad, "amount", "amount"),
+                   (initial.where(differs), initial_bad & differs, "initial_amount",
+                    "initial amount"))
+        for values, bad_mask, source, what in checked:
             shown = raw[source]
             issues.add(raw, bad_mask, self.col["amount"], f"{what} is not a number", shown)
             issues.add(raw, values <= 0, self.col["amount"], f"{what} is not > 0", shown)
             issues.add(raw, values > MAX_PLAUSIBLE_AMOUNT, self.col["amount"],
-                       f"{what} is implausibly large (> {MAX_PLAUSIBLE_AMOUNT:.0e} €): a placeholder, "
-                       "not an amount", shown)
+                       f"{what} is implausibly large (> {MAX_PLAUSIBLE_AMOUNT:.0e} €): "
+                       "a placeholder, not an amount", shown)
 
         # -- CPV: 8 digits, the check digit ("-7") removed
         cpv_text = text(raw["cpv"])
         cpv = cpv_text.str.extract(r"^(\d{8})(?:-\d)?$")[0]
         issues.add(raw, cpv_text.notna() & cpv.isna(), self.col["cpv"],
-                   "CPV code is not 8 digits (optionally followed by '-' and a check digit)", cpv_text)
+                   "CPV code is not 8 digits (optionally followed by '-' and a check digit)",
+                   cpv_text)
         issues.warn(raw, cpv_text.isna(), self.col["cpv"],
                     "CPV code missing: the contract category is 'unknown'")
 
@@ -331,10 +333,12 @@ class ContractChecker:
         # -- holders: keep 14-digit SIRETs, warn about the others
         holders = raw["holders"]
         flat = holders.explode()
-        bad_holder = flat.notna() & ~flat.astype(TEXT).str.fullmatch(schemas.SIRET_REGEX).fillna(False)
+        is_siret = flat.astype(TEXT).str.fullmatch(schemas.SIRET_REGEX).fillna(False)
+        bad_holder = flat.notna() & ~is_siret
         if bad_holder.any():
             bad_pos = np.unique(flat.index[bad_holder.to_numpy()])
-            issues.warn(raw, pd.Series(raw.index.isin(bad_pos), index=raw.index), self.col["holders"],
+            issues.warn(raw, pd.Series(raw.index.isin(bad_pos), index=raw.index),
+                        self.col["holders"],
                         f"titulaire SIRET(s) not 14 digits ignored: {_quote(flat[bad_holder])}")
             good = flat[~bad_holder & flat.notna()]
             holders = good.groupby(level=0).agg(list).reindex(raw.index)
