@@ -143,6 +143,17 @@ def _to_date_unique(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return result, pd.Series(invalid, index=values.index)
 
 
+def lists_by_group(codes: np.ndarray, values: np.ndarray, n_groups: int) -> list[list[Any]]:
+    """``values`` gathered into one list per group code ``0..n_groups-1`` (input order kept within
+    a group, empty list for a group without values). Vectorised: one stable sort and one split,
+    instead of a ``groupby().agg(list)`` that builds a Series per group."""
+    codes = np.asarray(codes, dtype=np.int64)
+    order = np.argsort(codes, kind="stable")
+    counts = np.bincount(codes, minlength=n_groups)
+    parts = np.split(np.asarray(values, dtype=object)[order], np.cumsum(counts)[:-1])
+    return [part.tolist() for part in parts]
+
+
 def _mask(mask: pd.Series) -> pd.Series:
     """A boolean mask with missing values read as False."""
     return mask.astype("boolean").fillna(False).astype(bool)
@@ -341,8 +352,8 @@ class ContractChecker:
                         self.col["holders"],
                         f"titulaire SIRET(s) not 14 digits ignored: {_quote(flat[bad_holder])}")
             good = flat[~bad_holder & flat.notna()]
-            holders = good.groupby(level=0).agg(list).reindex(raw.index)
-            holders = holders.map(lambda v: v if isinstance(v, list) else [])
+            holders = pd.Series(lists_by_group(good.index.to_numpy(), good.to_numpy(object),
+                                               len(raw)), index=raw.index, dtype=object)
 
         found = issues.table()
         if extra is not None and len(extra):

@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 from ..errors import InputError, Problem
 from ..schemas import NONE_DECLARED
 from .contracts import (CONSIDERATIONS_FIELD, TABLE, OnInvalid, missing_columns_problem,
-                        normalise_contracts, read_csv_text, text, to_date)
+                        lists_by_group, normalise_contracts, read_csv_text, text, to_date)
 
 FORMAT = "decp_tabular"
 NONE_VALUE = "Sans objet"
@@ -103,6 +103,14 @@ def _considerations(text: Any) -> list[str] | None:
     return [NONE_DECLARED if v == NONE_VALUE else v for v in values]
 
 
+def _considerations_column(values: pd.Series) -> pd.Series:
+    """:func:`_considerations` of each value, parsed once per distinct text (a fresh list per
+    row)."""
+    parsed = {v: _considerations(v) for v in values.dropna().unique()}
+    return pd.Series([None if pd.isna(v) else list(parsed[v]) for v in values],
+                     index=values.index, dtype=object)
+
+
 def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
                         quality: dict[str, Any] | None = None
                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -122,9 +130,11 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
     key = (buyer.fillna("") + "\x1f" + cid.fillna("")).astype(object)
 
     if "donneesActuelles" in df:
-        flag = df["donneesActuelles"].map(
-            lambda v: v if isinstance(v, (bool, np.bool_)) else str(v).strip().lower() in _TRUE)
-        current = flag.astype(bool)
+        flags = df["donneesActuelles"]
+        if pd.api.types.is_bool_dtype(flags):
+            current = flags.astype(bool)
+        else:
+            current = text(flags).str.lower().isin(_TRUE).fillna(False).astype(bool)
     elif "modification_id" in df:
         mod = pd.to_numeric(df["modification_id"], errors="coerce").fillna(0)
         current = mod == mod.groupby(key).transform("max")
@@ -143,10 +153,12 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
             else pd.Series(pd.NA, index=cur.index, dtype="string"))
     holder_rows = cur.assign(_holder=text(cur["titulaire_id"]) if "titulaire_id" in cur else pd.NA)
     holder_rows = holder_rows[holder_rows["_holder"].notna() & (kind.isna() | (kind == "SIRET"))]
-    holders = (holder_rows.drop_duplicates(["_key", "_holder"])
-               .groupby("_key", sort=False)["_holder"].agg(list))
+    holder_rows = holder_rows.drop_duplicates(["_key", "_holder"])
     chosen = (cur.sort_values(["_pub", "row"], na_position="first", kind="stable")
               .drop_duplicates("_key", keep="last").sort_values("row", kind="stable"))
+    # holders of each chosen contract: codes = position of the contract's key among chosen rows
+    key_codes = pd.Index(chosen["_key"]).get_indexer(holder_rows["_key"])
+    holders = lists_by_group(key_codes, holder_rows["_holder"].to_numpy(object), len(chosen))
 
     # notification: the earliest valid date of the contract; an invalid text is kept to be reported
     notif_text = chosen["_first"].dt.strftime("%Y-%m-%d").astype(object)
@@ -164,8 +176,8 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
         "cpv": chosen.get("codeCPV", pd.NA),
         "procedure": chosen.get("procedure", pd.NA),
         "duration_months": chosen.get("dureeMois", pd.NA),
-        "social_considerations": chosen[CONSIDERATIONS_FIELD].map(_considerations),
-        "holders": chosen["_key"].map(holders).map(lambda v: v if isinstance(v, list) else []),
+        "social_considerations": _considerations_column(chosen[CONSIDERATIONS_FIELD]),
+        "holders": pd.Series(holders, index=chosen.index, dtype=object),
         "subject": chosen.get("objet", pd.NA),
     }).reset_index(drop=True)
     if quality is not None and orphan.any():
