@@ -104,6 +104,8 @@ def text(values: pd.Series) -> pd.Series:
 
 def to_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numbers from JSON numbers or text (decimal commas accepted). Returns (floats, invalid mask)."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.astype("float64"), pd.Series(False, index=values.index)
     obj = values.astype(object).where(values.notna(), None)
     is_text = obj.map(lambda v: isinstance(v, str))
     numeric = pd.to_numeric(obj.where(~is_text, None), errors="coerce").astype("float64")
@@ -119,7 +121,10 @@ def to_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 def to_date(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Dates from ISO text (time and timezone suffixes ignored) or French ``dd/mm/yyyy``.
     Returns (datetime64[ns], invalid mask). Each distinct value is parsed once (dates repeat a lot
-    in a national file), with a fast path for plain ISO dates."""
+    in a national file), with a fast path for plain ISO dates; datetime values (Parquet) are kept."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        dates = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
+        return dates.astype("datetime64[ns]"), pd.Series(False, index=values.index)
     codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
     parsed, bad = _to_date_unique(pd.Series(uniques, dtype=object))
     spread = np.append(parsed.to_numpy(), np.datetime64("NaT", "ns"))[codes]

@@ -65,8 +65,9 @@ _TRUE = {"true", "1", "oui", "vrai", "yes", "t"}
 
 
 def _arrow_column_as_text(column: pa.ChunkedArray, name: str) -> pd.Series:
-    """One Parquet column as object values: numeric identifiers as zero-padded text (see module
-    docstring), dates as ISO text, booleans and numbers kept as such."""
+    """One Parquet column for the checks: numeric identifiers as zero-padded text (see module
+    docstring), dates as ``datetime64[ns]``, numbers and booleans with their own dtype, the rest
+    as object values."""
     typ = column.type
     if name in _IDENTIFIERS and (pa.types.is_integer(typ) or pa.types.is_floating(typ)):
         if pa.types.is_floating(typ):
@@ -75,8 +76,13 @@ def _arrow_column_as_text(column: pa.ChunkedArray, name: str) -> pd.Series:
         padded = text.where(text.isna(), text.str.zfill(14)) if name.endswith("_id") else text
         return padded.astype(object)
     if pa.types.is_date(typ) or pa.types.is_timestamp(typ):
-        values = pd.Series(column.to_pandas(), dtype="datetime64[ns]")
-        return values.dt.strftime("%Y-%m-%d").astype(object).where(values.notna(), pd.NA)
+        if pa.types.is_timestamp(typ) and typ.tz is not None:
+            column = pc.local_timestamp(column)  # the date as written, not shifted to UTC
+        return pd.Series(pc.cast(column, pa.timestamp("ns")).to_pandas(), dtype="datetime64[ns]")
+    if pa.types.is_integer(typ) or pa.types.is_floating(typ):
+        return pd.Series(column.to_pandas(), dtype="float64")
+    if pa.types.is_boolean(typ) and column.null_count == 0:
+        return pd.Series(column.to_pandas(), dtype=bool)
     return pd.Series(column.to_pandas(), dtype=object)
 
 
@@ -106,8 +112,9 @@ def _considerations(text: Any) -> list[str] | None:
 def _considerations_column(values: pd.Series) -> pd.Series:
     """:func:`_considerations` of each value, parsed once per distinct text (a fresh list per
     row)."""
-    parsed = {v: _considerations(v) for v in values.dropna().unique()}
-    return pd.Series([None if pd.isna(v) else list(parsed[v]) for v in values],
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    parsed = [_considerations(v) for v in uniques]
+    return pd.Series([None if c < 0 or parsed[c] is None else list(parsed[c]) for c in codes],
                      index=values.index, dtype=object)
 
 
@@ -127,7 +134,8 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
         raise error
     n_rows = len(df) + (0 if shifted is None else len(shifted))
     buyer, cid = text(df["acheteur_id"]), text(df["id"])
-    key = (buyer.fillna("") + "\x1f" + cid.fillna("")).astype(object)
+    # one integer code per contract (buyer SIRET + id): integer group keys are fast
+    key = pd.Series(pd.factorize(buyer.fillna("") + "\x1f" + cid.fillna(""))[0], index=df.index)
 
     if "donneesActuelles" in df:
         flags = df["donneesActuelles"]
@@ -161,9 +169,12 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
     holders = lists_by_group(key_codes, holder_rows["_holder"].to_numpy(object), len(chosen))
 
     # notification: the earliest valid date of the contract; an invalid text is kept to be reported
-    notif_text = chosen["_first"].dt.strftime("%Y-%m-%d").astype(object)
-    notif_text = notif_text.where(chosen["_first"].notna() & ~chosen["_bad"],
-                                  chosen["dateNotification"])
+    if pd.api.types.is_datetime64_any_dtype(chosen["dateNotification"]):
+        notif_text = chosen["_first"]  # Parquet dates: nothing to re-parse
+    else:
+        notif_text = chosen["_first"].dt.strftime("%Y-%m-%d").astype(object)
+        notif_text = notif_text.where(chosen["_first"].notna() & ~chosen["_bad"],
+                                      chosen["dateNotification"])
     raw = pd.DataFrame({
         "row": chosen["row"].astype("int64"),
         "buyer_siret": chosen["acheteur_id"],
