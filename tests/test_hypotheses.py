@@ -364,3 +364,17 @@ def test_conclusions_follow_significance_and_direction() -> None:
     # exp(0.5) = 1.65, exp(-0.1) = 0.90, exp(1.1) = 3.00
     assert "odds ratio 1.65, 95 % CI 0.90-3.00, p = 0.2" in hyp._conclusion("H1", 0.5, -0.1, 1.1, 0.2, 0.05)
     assert hyp._conclusion("H4", -0.2, -0.3, -0.1, 0.01, 0.05).startswith("Supported at 5%: planned")
+
+
+def test_simulate_cli_light_mode_writes_coverage_json(tmp_path, capsys) -> None:
+    from helpers import simulate
+
+    out = tmp_path / "sim.json"
+    assert simulate.main(["--mode", "light", "--draws", "3", "--seed", "7", "--out", str(out)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert json.loads(out.read_text()) == printed
+    assert printed["draws"] == 3 and printed["mode"] == "light"
+    for h in hyp.HYPOTHESES:
+        cov = printed["hypotheses"][h]["coverage95"]
+        assert printed["hypotheses"][h]["fits"] == 3 and cov in (0.0, 0.3333, 0.6667, 1.0)
+    assert simulate.main(["--mode", "light", "--draws", "1"]) == 2  # at least 2 draws

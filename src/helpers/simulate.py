@@ -180,7 +180,9 @@ def coverage(draws: int = 50, seed: int = 20240101, mode: str = "demo",
 def main(argv: list[str] | None = None) -> int:
     """``python -m helpers simulate [--mode demo|light] [--draws N] [--seed S] [--out FILE]``:
     print (and write) the coverage JSON. Progress goes to stderr."""
-    ap = argparse.ArgumentParser(prog="python -m helpers simulate", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m helpers simulate",
+                                 description="Seeded coverage simulation of the hypotheses' 95 % "
+                                             "intervals (see docs/hypotheses.md).")
     ap.add_argument("--mode", choices=("demo", "light"), default="demo",
                     help="demo: regenerate the demo dataset per draw (default); light: draw the "
                          "analysis tables directly")
