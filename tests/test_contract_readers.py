@@ -289,6 +289,20 @@ def test_tabular_csv(tmp_path: Path, sep: str) -> None:
     _check_tabular(valid)
 
 
+def test_tabular_parquet_with_typed_dates(tmp_path: Path) -> None:
+    df = _tabular_frame()
+    df["dateNotification"] = pd.to_datetime(df["dateNotification"]).dt.date  # Parquet date32
+    df["datePublicationDonnees"] = (pd.to_datetime(df["datePublicationDonnees"])
+                                    .dt.tz_localize("Europe/Paris"))  # timestamp with a zone
+    path = tmp_path / "typed.parquet"
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), path)
+    schema = pq.read_schema(path)
+    assert pa.types.is_date32(schema.field("dateNotification").type)
+    assert schema.field("datePublicationDonnees").type.tz == "Europe/Paris"
+    valid, _ = read_contracts_file(path)
+    _check_tabular(valid)  # same dates as written (no shift to UTC)
+
+
 def test_tabular_without_donnees_actuelles_uses_last_modification(tmp_path: Path) -> None:
     df = _tabular_frame().drop(columns="donneesActuelles")
     path = tmp_path / "decp.parquet"
