@@ -39,7 +39,7 @@ import pyarrow.parquet as pq
 
 from ..errors import InputError, Problem
 from ..schemas import NONE_DECLARED
-from .contracts import (CONSIDERATIONS_FIELD, TABLE, OnInvalid, missing_columns_problem,
+from .contracts import (CONSIDERATIONS_FIELD, TABLE, TEXT, OnInvalid, missing_columns_problem,
                         lists_by_group, normalise_contracts, read_csv_text, text, to_date)
 
 FORMAT = "decp_tabular"
@@ -66,15 +66,14 @@ _TRUE = {"true", "1", "oui", "vrai", "yes", "t"}
 
 def _arrow_column_as_text(column: pa.ChunkedArray, name: str) -> pd.Series:
     """One Parquet column for the checks: numeric identifiers as zero-padded text (see module
-    docstring), dates as ``datetime64[ns]``, numbers and booleans with their own dtype, the rest
-    as object values."""
+    docstring), dates as ``datetime64[ns]``, numbers and booleans with their own dtype, text as
+    Arrow-backed strings, anything else as object values."""
     typ = column.type
     if name in _IDENTIFIERS and (pa.types.is_integer(typ) or pa.types.is_floating(typ)):
         if pa.types.is_floating(typ):
             column = pc.cast(column, pa.int64(), safe=True)
-        text = pc.cast(column, pa.string()).to_pandas().astype(object)
-        padded = text.where(text.isna(), text.str.zfill(14)) if name.endswith("_id") else text
-        return padded.astype(object)
+        digits = pd.Series(pc.cast(column, pa.string()).to_pandas(), dtype=TEXT)
+        return digits.str.zfill(14) if name.endswith("_id") else digits
     if pa.types.is_date(typ) or pa.types.is_timestamp(typ):
         if pa.types.is_timestamp(typ) and typ.tz is not None:
             column = pc.local_timestamp(column)  # the date as written, not shifted to UTC
@@ -83,6 +82,9 @@ def _arrow_column_as_text(column: pa.ChunkedArray, name: str) -> pd.Series:
         return pd.Series(column.to_pandas(), dtype="float64")
     if pa.types.is_boolean(typ) and column.null_count == 0:
         return pd.Series(column.to_pandas(), dtype=bool)
+    if pa.types.is_string(typ) or pa.types.is_large_string(typ):
+        # kept Arrow-backed: no Python string objects for 500 000 rows until the checks need them
+        return pd.Series(pc.cast(column, pa.string()).to_pandas(), dtype=TEXT)
     return pd.Series(column.to_pandas(), dtype=object)
 
 
