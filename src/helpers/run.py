@@ -5,10 +5,9 @@
    ``--data-dir``); unknown names or bad values are an error (:mod:`helpers.params`);
 2. every notebook's ``parameters`` cell is parsed (``ast``) and each run parameter must be declared
    there — papermill would only warn about an unknown name;
-3. the data directory is loaded once (``helpers.cache.load_dataset`` when present, else
-   ``helpers.loader.load_data_dir``), results are computed (``helpers.indicators.compute_results``) and
-   written (``indicators.json``, ``buyers.csv``, ``contracts.csv``); quarantined rows go to
-   ``rejected/<table>.csv``;
+3. the data directory is loaded once (``helpers.cache.load_dataset``), results are computed
+   (``helpers.indicators.compute_results``) and written (``indicators.json``, ``buyers.csv``,
+   ``contracts.csv``); quarantined rows go to ``rejected/<table>.csv``;
 4. the notebooks run with papermill (kernel ``python3``, parameters as a typed dict, cwd = project root)
    in parallel worker processes, one line of progress per notebook on stderr; each is rendered to HTML
    without code; figures go to ``figures/`` (``$SCA_FIGURES_DIR``); an ``index.html`` links it all;
@@ -29,7 +28,6 @@ import argparse
 import ast
 import concurrent.futures as cf
 import dataclasses
-import importlib.util
 import multiprocessing
 import os
 import pickle
@@ -161,6 +159,29 @@ class Job:
 
 
 def execute_job(job: Job) -> str:
+    """Execute ``job`` with papermill (see :func:`_execute`), with the worker's stderr — where the
+    kernel process and papermill write their log chatter — captured, so that the run's own progress
+    lines stay readable; a failure's message ends with the last lines of that log."""
+    with tempfile.TemporaryFile(mode="w+b") as log:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        os.dup2(log.fileno(), 2)
+        try:
+            return _execute(job)
+        except RunError as exc:
+            os.dup2(saved, 2)
+            log.seek(0)
+            lines = [ln for ln in log.read().decode("utf-8", "replace").splitlines()
+                     if ln.strip() and "without encryption" not in ln]
+            tail = "\n    ".join(lines[-15:])
+            raise RunError(f"{exc}\n  kernel log (last lines):\n    {tail}" if tail else str(exc)) \
+                from None
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _execute(job: Job) -> str:
     """Execute ``job`` with papermill, strip volatile metadata, render HTML when asked.
 
     Raises :class:`RunError` with the notebook name and the kernel's error when a cell fails.
@@ -228,12 +249,11 @@ def execute_jobs(jobs: Sequence[Job], workers: int | None = None) -> None:
 # ---------------------------------------------------------------------------------------------------
 
 def load_dataset(data_dir: str | Path, on_invalid: str = "strict") -> Dataset:
-    """Load a data directory (DESIGN §4 layout): through the Parquet cache when ``helpers.cache``
-    exists, else ``helpers.loader.load_data_dir``. Raises :class:`InputError` on bad input."""
-    if importlib.util.find_spec("helpers.cache") is not None:
-        from .cache import load_dataset as load
-    else:
-        from .loader import load_data_dir as load
+    """Load a data directory (DESIGN §4 layout) through the Parquet cache of the canonical tables
+    (``helpers.cache.load_dataset``, same result as ``helpers.loader.load_data_dir``). Raises
+    :class:`InputError` on bad input."""
+    from .cache import load_dataset as load
+
     return load(config.resolve_path(data_dir), on_invalid=on_invalid)
 
 
