@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pandas as pd
@@ -17,7 +18,7 @@ import pytest
 from helpers import run
 from helpers.dataset import Dataset
 from helpers.errors import InputError, Problem
-from helpers.params import PARAM_NAMES, ParameterError
+from helpers.params import PARAM_NAMES, ParameterError, make_params
 
 PARAMS_CELL = """year = 2024  # int: year of notification
 buyers = []  # list of SIRET strings
@@ -37,7 +38,7 @@ import matplotlib.pyplot as plt
 params, data, res = notebook.setup(year=year, buyers=buyers, data_dir=data_dir, scope=scope,
     target=target, min_delivery_ratio=min_delivery_ratio, as_of=as_of, min_contracts=min_contracts,
     alpha=alpha, etp_hours=etp_hours, min_cell_size=min_cell_size)
-print("year", params.year, "answer", res["answer"], "buyers", params.buyers)
+print("year", params.year, "answer", res.indicators["answer"], "buyers", params.buyers)
 fig, ax = plt.subplots()
 ax.plot([1, 2], [3, 4])
 ax.set_title("tiny")
@@ -188,12 +189,12 @@ def stubbed(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
             ds.rejected = {"clauses": pd.DataFrame({"_row": [2], "reason": ["planned_hours: x"]})}
         return ds
 
-    def write(res: dict, folder: Path) -> None:
-        (folder / "indicators.json").write_text(json.dumps(res, sort_keys=True))
+    def write(res: SimpleNamespace, folder: Path) -> None:
+        (folder / "indicators.json").write_text(json.dumps(res.indicators, sort_keys=True))
 
     monkeypatch.setattr(run, "load_dataset", load)
-    monkeypatch.setattr(run, "compute_results",
-                        lambda ds, p: {"answer": 42, "year": p.year, "verdict": "compliant"})
+    monkeypatch.setattr(run, "compute_results", lambda ds, p: SimpleNamespace(indicators={
+        "answer": 42, "year": p.year, "verdict": "compliant", "scope_contracts": 3}))
     monkeypatch.setattr(run, "write_results", write)
     return calls
 
@@ -303,3 +304,15 @@ def test_refresh_notebooks_in_place_and_untouched_on_failure(tmp_path: Path) -> 
     with pytest.raises(run.RunError, match="ZeroDivisionError"):
         run.refresh_notebooks([bad], workers=1)
     assert bad.read_bytes() == before
+
+
+def test_scope_warnings_name_unknown_buyers_and_empty_scope() -> None:
+    ds = Dataset()
+    ds.contracts = pd.DataFrame({"buyer_siret": ["01234567890123"]})
+    params = make_params({"year": 2019, "buyers": ["01234567890123", "99999999999999"]})
+    empty = SimpleNamespace(indicators={"scope_contracts": 0})
+    warnings = run.scope_warnings(ds, params, empty)
+    assert warnings[0] == "buyer(s) 99999999999999 hold no contract in data/demo"
+    assert warnings[1].startswith("no contract in scope for 2019")
+    assert run.scope_warnings(ds, make_params({}), SimpleNamespace(
+        indicators={"scope_contracts": 4})) == []

@@ -353,6 +353,8 @@ def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
     if dataset is None:
         dataset = load_dataset(params.data_dir, on_invalid=on_invalid)
     results = compute_results(dataset, params)
+    for message in scope_warnings(dataset, params, results):
+        print(f"warning: {message}", file=sys.stderr, flush=True)
 
     def build(staging: Path) -> None:
         write_results(results, staging)
@@ -376,6 +378,23 @@ def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
     print(f"{params.year}: running {len(nbs)} notebook(s) into {final}", file=sys.stderr, flush=True)
     build_into(final, build)
     return final
+
+
+def scope_warnings(dataset: Dataset, params: Params, results: Any) -> list[str]:
+    """Legal but suspicious run settings (issue 7 item 1): buyers of ``--buyer`` that hold no
+    contract in the data, and a scope without any contract. The report is still written (every
+    verdict is then ``insufficient_data``), so the evaluator sees the same facts in the data-quality
+    notebook."""
+    out = []
+    known = set(dataset.contracts["buyer_siret"])
+    unknown = [b for b in params.buyers if b not in known]
+    if unknown:
+        out.append(f"buyer(s) {', '.join(unknown)} hold no contract in {params.data_dir}")
+    if int(results.indicators.get("scope_contracts", 1)) == 0:
+        out.append(f"no contract in scope for {params.year} (scope {params.scope!r}"
+                   + (f", buyers {', '.join(params.buyers)}" if params.buyers else "")
+                   + "): every verdict is insufficient_data")
+    return out
 
 
 def run_research(items: Sequence[tuple[Path, str]], out: Path, params: Params,
