@@ -60,7 +60,8 @@ def fake_build(data_dir: Path, on_invalid: str) -> Dataset:
     quality["files"] = [{"table": "contracts", "file": "contracts/c.csv", "format": "csv",
                          "rows_read": len(raw)}]
     quality["contracts_rows_read"] = np.int64(len(raw))  # numpy scalars must survive the JSON log
-    rejected = {"clauses": pd.DataFrame({"_row": [3], "planned_hours": ["abc"], "reason": ["not a number"]})}
+    rejected = {"clauses": pd.DataFrame({"_row": [3], "planned_hours": ["abc"],
+                                         "reason": ["not a number"]})}
     if on_invalid == "strict":
         rejected = {}
     return Dataset(contracts=contracts, participations=participations, quality=quality,
@@ -264,8 +265,8 @@ _RACER = textwrap.dedent("""
     from pathlib import Path
     from helpers import cache
     ds = test_cache.fake_build(Path({data!r}), "strict")
-    won = sum(cache._write_entry(ds, Path({root!r}) / f"k{{i}}", {{"data_dir": "x", "on_invalid": "strict"}})
-              for i in range(15))
+    meta = {{"data_dir": "x", "on_invalid": "strict"}}
+    won = sum(cache._write_entry(ds, Path({root!r}) / f"k{{i}}", meta) for i in range(15))
     print(won)
 """)
 

@@ -104,7 +104,8 @@ CPV = [  # (code with check digit, weight, contract category: works / supplies /
     ("79710000-4", 2), ("80000000-4", 2), ("85000000-9", 1), ("90910000-9", 4), ("90911200-8", 3),
 ]
 OBJECTS = {
-    "45": ["Travaux de voirie et réseaux divers", "Réhabilitation d'un groupe scolaire – lot gros œuvre",
+    "45": ["Travaux de voirie et réseaux divers",
+           "Réhabilitation d'un groupe scolaire – lot gros œuvre",
            "Construction d'un gymnase – lot charpente", "Entretien des bâtiments communaux"],
     "other": ["Fourniture de denrées alimentaires pour la restauration collective",
               "Nettoyage des locaux administratifs", "Entretien des espaces verts",
@@ -189,7 +190,8 @@ def synthesize(n: int, year: int = DEFAULT_YEAR, seed: int = DEFAULT_SEED) -> Sy
                            "buyer_type": _pick(rng, BUYER_TYPES, n_buyers)})
     weights = rng.lognormal(0.0, 1.3, n_buyers)
     buyer_idx = np.concatenate([np.arange(n_buyers)[: min(n, n_buyers)],
-                                rng.choice(n_buyers, size=max(0, n - n_buyers), p=weights / weights.sum())])
+                                rng.choice(n_buyers, size=max(0, n - n_buyers),
+                                           p=weights / weights.sum())])
     rng.shuffle(buyer_idx)
 
     n_structures = max(20, round(n * STRUCTURES_PER_CONTRACT))
@@ -219,7 +221,8 @@ def synthesize(n: int, year: int = DEFAULT_YEAR, seed: int = DEFAULT_SEED) -> Sy
     from_registry = np.where(reserved, rng.random(n) < 0.8, rng.random(n) < 0.01)
     holders_arr[from_registry, 0] = structures[rng.integers(0, n_structures, int(from_registry.sum()))]
     holders = [list(row[:k]) for row, k in zip(holders_arr.tolist(), n_holders.tolist())]
-    considerations = [[c for c, f in zip(("Clause sociale", "Critère social", "Marché réservé"), flags) if f]
+    kinds_declared = ("Clause sociale", "Critère social", "Marché réservé")
+    considerations = [[c for c, f in zip(kinds_declared, flags) if f]
                       or ["Pas de considération sociale"]
                       for flags in zip(clause.tolist(), criterion.tolist(), reserved.tolist())]
     works = pd.Series(cpv).str.startswith("45").to_numpy()
@@ -245,7 +248,8 @@ def synthesize(n: int, year: int = DEFAULT_YEAR, seed: int = DEFAULT_SEED) -> Sy
     })
 
     # clauses: sizing of DESIGN §1 (amount × labour share × insertion rate / hourly cost)
-    has_row = np.where(clause, rng.random(n) < P_CLAUSE_ROW_DECLARED, rng.random(n) < P_CLAUSE_ROW_UNDECLARED)
+    has_row = np.where(clause, rng.random(n) < P_CLAUSE_ROW_DECLARED,
+                       rng.random(n) < P_CLAUSE_ROW_UNDECLARED)
     rows = np.flatnonzero(has_row)
     planned = np.round(amount[rows] * 0.35 * rng.uniform(0.05, 0.20, rows.size)
                        / rng.uniform(25, 30, rows.size))
@@ -302,7 +306,8 @@ def _json_list(values: Sequence[str]) -> str:
 
 
 def _titulaires(holders: list[str]) -> str:
-    return "[" + ",".join('{"titulaire":{"typeIdentifiant":"SIRET","id":"' + h + '"}}' for h in holders) + "]"
+    items = ('{"titulaire":{"typeIdentifiant":"SIRET","id":"' + h + '"}}' for h in holders)
+    return "[" + ",".join(items) + "]"
 
 
 def _money(values: np.ndarray) -> list[str]:
@@ -610,7 +615,8 @@ def bench_size(n: int, workdir: Path, *, year: int = DEFAULT_YEAR, seed: int = D
     if cache_dir.exists():
         shutil.rmtree(cache_dir)
     cache_env = {"SCA_CACHE_DIR": str(cache_dir)}
-    step("naive_json", [], [py, "-c", _NAIVE, str(json_path)], keys=("naive_json_s", "naive_json_rss_mb"))
+    step("naive_json", [], [py, "-c", _NAIVE, str(json_path)],
+         keys=("naive_json_s", "naive_json_rss_mb"))
     step("ingest_json", ["helpers.io.decp_json"], [py, "-c", _INGEST, str(json_path)],
          keys=("ingest_json_s", "ingest_json_rss_mb"))
     step("ingest_parquet", ["helpers.io.decp_tabular"], [py, "-c", _INGEST, str(parquet_path)],
@@ -679,7 +685,8 @@ def machine_info() -> dict[str, Any]:
 
 
 def _ratio(a: Any, b: Any) -> float | None:
-    return round(a / b, 3) if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b > 0 else None
+    numbers = isinstance(a, (int, float)) and isinstance(b, (int, float))
+    return round(a / b, 3) if numbers and b > 0 else None
 
 
 def _target(value: Any, limit: float) -> dict[str, Any]:
@@ -707,7 +714,8 @@ def summarize(results: dict[int, dict[str, Any]]) -> dict[str, Any]:
             "value": big.get("ingest_json_s"), "limit": big.get("naive_json_s"),
             "met": (None if big.get("ingest_json_s") is None or big.get("naive_json_s") is None
                     else bool(big["ingest_json_s"] <= big["naive_json_s"]))},
-        "json_ingest_peak_rss_le_1gb": _target(big.get("ingest_json_rss_mb"), TARGETS["json_ingest_max_rss_mb"]),
+        "json_ingest_peak_rss_le_1gb": _target(big.get("ingest_json_rss_mb"),
+                                               TARGETS["json_ingest_max_rss_mb"]),
         "parquet_ingest_le_3s": _target(big.get("ingest_parquet_s"), TARGETS["parquet_ingest_max_s"]),
         "indicators_le_5s": _target(big.get("indicators_s"), TARGETS["indicators_max_s"]),
         "run_cold_le_120s": _target(big.get("run_cold_s"), TARGETS["run_cold_max_s"]),
@@ -719,7 +727,8 @@ def summarize(results: dict[int, dict[str, Any]]) -> dict[str, Any]:
                     default=None)
         targets["growth_le_6x"] = {**_target(worst, TARGETS["growth_max"]),
                                    "keys": list(GROWTH_TARGET_KEYS),
-                                   "note": f"largest ratio over the keys, sizes {sizes[0]} -> {sizes[-1]}"}
+                                   "note": f"largest ratio over the keys, sizes {sizes[0]} -> "
+                                           f"{sizes[-1]}"}
     out: dict[str, Any] = {"growth_ratio": growth, "targets": targets}
     if len(sizes) > 1:
         out["growth_ratio_cpu"] = growth_cpu

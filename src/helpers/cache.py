@@ -173,7 +173,8 @@ def _input_digest(data_dir: Path, root: Path) -> str:
     exclude = root.resolve() if root.resolve().is_relative_to(data_dir) else None
     files = _input_files(data_dir, exclude)
     stats = _file_stats(files)
-    fp_path = root / "fingerprints" / (hashlib.blake2b(str(data_dir).encode(), digest_size=16).hexdigest() + ".json")
+    fp_name = hashlib.blake2b(str(data_dir).encode(), digest_size=16).hexdigest() + ".json"
+    fp_path = root / "fingerprints" / fp_name
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
         fp = json.loads(fp_path.read_text(encoding="utf-8"))
         newest = max((s[2] for s in stats), default=0)
