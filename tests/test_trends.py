@@ -157,3 +157,53 @@ def test_demo_washer_is_flagged_every_year(demo_dir) -> None:
     assert (w["declared_share"] > w["effective_share"]).all()
     row = trends.verdict_changes(tidy).set_index("buyer_siret").loc[washer]
     assert (row["year_from"], row["year_to"], row["change"]) == (2024, 2025, "unchanged")
+
+
+def _hand_tidy():
+    # Two years of the whole scope plus one buyer, values chosen by hand.
+    return pd.DataFrame({
+        "year": [2023, 2024, 2023, 2024],
+        "buyer_siret": ["ALL", "ALL", "01234567000012", "01234567000012"],
+        "buyer_name": ["Whole scope", "Whole scope", "Régie", "Régie"],
+        "assessable_contracts": [10, 20, 6, 8],
+        "declared_share": [0.5, 0.4, 0.5, 0.25], "declared_ci_low": [0.2, 0.1, 0.1, 0.05],
+        "declared_ci_high": [0.8, 0.6, 0.9, 0.6],
+        "effective_share": [0.1, 0.35, 0.0, 0.5], "effective_ci_low": [0.0, 0.15, 0.0, 0.2],
+        "effective_ci_high": [0.4, 0.55, 0.4, 0.8],
+        "gap_points": [40.0, 5.0, 50.0, -25.0],
+        "verdict": ["social_washing", "compliant", "social_washing", "compliant"],
+    })
+
+
+def test_scope_table_formats_whole_scope_rows_only():
+    table = trends.scope_table(_hand_tidy())
+    assert list(table.index) == [2023, 2024]
+    # 0.5 -> "50.0 %", interval [0.2, 0.8] -> "[20.0 %, 80.0 %]"
+    assert table.loc[2023, "declared"] == "50.0 % [20.0 %, 80.0 %]"
+    assert table.loc[2024, "effective"] == "35.0 % [15.0 %, 55.0 %]"
+    assert table.loc[2024, "gap (points)"] == 5.0
+
+
+def test_verdict_matrix_has_one_column_per_year_and_no_scope_row():
+    m = trends.verdict_matrix(_hand_tidy())
+    assert list(m.columns) == ["buyer_siret", "buyer_name", "2023", "2024"]
+    assert m.iloc[0].tolist() == ["01234567000012", "Régie", "social_washing", "compliant"]
+
+
+def test_trend_sentence_compares_first_and_last_year():
+    text = trends.trend_sentence(_hand_tidy(), 0.30)
+    assert "from 50.0 % to 40.0 %" in text and "from 10.0 % to 35.0 %" in text
+    assert "(target 30 %)" in text and "40.0 points in 2023 and 5.0 points in 2024" in text
+
+
+def test_change_sentence_counts_and_names():
+    changes = pd.DataFrame({
+        "buyer_siret": ["A", "B", "C"], "buyer_name": ["Alpha", None, "Gamma"],
+        "year_to": [2024, 2024, 2024],
+        "verdict_to": ["social_washing", "social_washing", "compliant"],
+        "change": ["unchanged", "newly_flagged", "cleared"],
+    })
+    # one newly flagged (B), one cleared (C), Alpha flagged in 2023 and 2024
+    assert trends.change_sentence(changes, 2024) == (
+        "Newly flagged over the period: 1; cleared: 1. "
+        "Flagged for social washing in 2024 and already the year before: Alpha.")

@@ -234,6 +234,67 @@ def change_summary(changes: pd.DataFrame) -> pd.DataFrame:
             .reindex(columns=list(CHANGES), fill_value=0))
 
 
+def scope_table(tidy: pd.DataFrame) -> pd.DataFrame:
+    """Whole-scope rows of ``tidy`` as a display table indexed by year: assessable contracts,
+    declared and effective shares with their 95 % intervals as text, gap in points, verdict."""
+    from .notebook import pct
+
+    rows = tidy[tidy["buyer_siret"].eq(ALL)]
+
+    def share_text(kind: str) -> list[str]:
+        return [f"{pct(s)} [{pct(lo)}, {pct(hi)}]" for s, lo, hi in
+                zip(rows[f"{kind}_share"], rows[f"{kind}_ci_low"], rows[f"{kind}_ci_high"])]
+
+    return pd.DataFrame({
+        "year": rows["year"],
+        "assessable": rows["assessable_contracts"],
+        "declared": share_text("declared"),
+        "effective": share_text("effective"),
+        "gap (points)": rows["gap_points"].astype(float).round(1),
+        "verdict": rows["verdict"],
+    }).set_index("year")
+
+
+def trend_sentence(tidy: pd.DataFrame, target: float) -> str:
+    """Plain-language first-to-last-year comparison of the whole scope's shares and gap."""
+    from .notebook import pct
+
+    rows = tidy[tidy["buyer_siret"].eq(ALL)]
+    first, last = rows.iloc[0], rows.iloc[-1]
+    return (
+        f"From {first['year']} to {last['year']}, the declared share of the whole scope went from "
+        f"{pct(first['declared_share'])} to {pct(last['declared_share'])} and the effective share "
+        f"from {pct(first['effective_share'])} to {pct(last['effective_share'])} "
+        f"(target {pct(target, 0)}). The gap between what is declared and what is delivered "
+        f"was {first['gap_points']:.1f} points in {first['year']} and {last['gap_points']:.1f} points in "
+        f"{last['year']}."
+    )
+
+
+def verdict_matrix(tidy: pd.DataFrame) -> pd.DataFrame:
+    """One row per buyer (whole scope excluded), one column per year holding its verdict."""
+    out = (tidy[tidy["buyer_siret"].ne(ALL)]
+           .pivot_table(index=["buyer_siret", "buyer_name"], columns="year", values="verdict",
+                        aggfunc="first")
+           .reset_index())
+    out.columns = [str(c) for c in out.columns]
+    return out
+
+
+def change_sentence(changes: pd.DataFrame, last_year: int) -> str:
+    """Plain-language summary of :func:`verdict_changes`: how many buyers were newly flagged and
+    cleared, and which were flagged for social washing in ``last_year`` and the year before."""
+    flagged = changes[changes["change"].eq("newly_flagged")]
+    cleared = changes[changes["change"].eq("cleared")]
+    still = changes[changes["verdict_to"].eq("social_washing") & changes["change"].eq("unchanged")
+                    & changes["year_to"].eq(last_year)]
+    head = f"Newly flagged over the period: {len(flagged)}; cleared: {len(cleared)}. "
+    if len(still):
+        names = "; ".join(still["buyer_name"].fillna(still["buyer_siret"]))
+        return head + f"Flagged for social washing in {last_year} and already the year before: {names}."
+    return head + f"No buyer was flagged both in {last_year} and the year before."
+
+
 # --------------------------------------------------------------------------------------------------
 # reference series
 # --------------------------------------------------------------------------------------------------
