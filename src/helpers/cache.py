@@ -68,8 +68,9 @@ except ImportError:  # pragma: no cover - Windows
 
 log = logging.getLogger(__name__)
 
-#: Bump when the canonical tables a reader produces change in a way the source hash cannot see.
-READER_VERSION = "1"
+#: The readers' version (defined once in helpers.io.contracts): bump it there when the canonical
+#: tables change in a way the source hash cannot see.
+from .io.contracts import READER_VERSION  # noqa: E402  one version for all readers
 #: Layout of an entry on disk (manifest keys, file names). Part of the key.
 CACHE_FORMAT = 1
 CACHE_DIR_ENV = "SCA_CACHE_DIR"
