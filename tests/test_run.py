@@ -194,7 +194,9 @@ def stubbed(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 
     monkeypatch.setattr(run, "load_dataset", load)
     monkeypatch.setattr(run, "compute_results", lambda ds, p: SimpleNamespace(indicators={
-        "answer": 42, "year": p.year, "verdict": "compliant", "scope_contracts": 3}))
+        "answer": 42, "year": p.year, "verdict": "compliant", "scope_contracts": 3},
+        contracts=pd.DataFrame(columns=["uid", "buyer_siret"]),
+        buyers=pd.DataFrame(columns=["buyer_siret", "buyer_name"])))
     monkeypatch.setattr(run, "write_results", write)
     return calls
 
@@ -316,3 +318,55 @@ def test_scope_warnings_name_unknown_buyers_and_empty_scope() -> None:
     assert warnings[1].startswith("no contract in scope for 2019")
     assert run.scope_warnings(ds, make_params({}), SimpleNamespace(
         indicators={"scope_contracts": 4})) == []
+
+
+@pytest.mark.parametrize("message", [
+    "Kernel died before replying to kernel_info",
+    "Address already in use (addr='tcp://127.0.0.1:50123')",  # zmq.error.ZMQError, port race
+])
+def test_kernel_that_cannot_start_is_retried(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             message: str) -> None:
+    import papermill as pm
+
+    source = tiny_notebook(tmp_path / "nbs")
+    calls = []
+
+    def flaky(src: str, out: str, **kwargs: object) -> None:
+        calls.append(src)
+        if len(calls) == 1:
+            raise RuntimeError(message)
+        nbformat.write(nbformat.read(src, as_version=4), out)
+
+    monkeypatch.setattr(pm, "execute_notebook", flaky)
+    job = run.Job(source, tmp_path / "out.ipynb", None, {})
+    assert run._execute(job) == source.name
+    assert len(calls) == 2 and (tmp_path / "out.ipynb").is_file()
+
+
+def test_kernel_start_gives_up_after_the_attempts_and_cell_errors_are_not_retried(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import papermill as pm
+
+    source = tiny_notebook(tmp_path / "nbs")
+    calls = []
+
+    def dead(src: str, out: str, **kwargs: object) -> None:
+        calls.append(src)
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(pm, "execute_notebook", dead)
+    with pytest.raises(run.RunError, match="the kernel could not start"):
+        run._execute(run.Job(source, tmp_path / "out.ipynb", None, {}))
+    assert len(calls) == run.KERNEL_START_ATTEMPTS
+
+    calls.clear()
+
+    def cell_error(src: str, out: str, **kwargs: object) -> None:
+        calls.append(src)
+        raise pm.PapermillExecutionError(3, 3, "x = 1", "ValueError", "boom", [])
+
+    monkeypatch.setattr(pm, "execute_notebook", cell_error)
+    with pytest.raises(run.RunError, match="failed in cell 3: ValueError: boom"):
+        run._execute(run.Job(source, tmp_path / "out.ipynb", None, {}))
+    assert len(calls) == 1
+    assert not (tmp_path / "out.ipynb").exists()

@@ -115,7 +115,7 @@ without participation rows counts as *no hours delivered*. The audit cannot tell
 delivered from one whose facilitator data is missing — low coverage here should be resolved with the
 facilitator before any verdict is published.
 """),
-        code("coverage = nb.coverage_by_buyer(data, res, params)\nnb.table(coverage)"),
+        code("coverage = data.coverage\nnb.table(coverage)"),
         code('figures.show(figures.plot_coverage(coverage), "coverage_by_buyer")'),
     ],
 )

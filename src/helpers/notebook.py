@@ -1,10 +1,16 @@
 """What the notebooks call, so that their cells stay thin (DESIGN §4).
 
 ``params, data, res = setup(year=..., buyers=..., ...)`` turns the ``parameters`` cell into
-:class:`~helpers.params.Params` (same checks as the command line), then returns the dataset and the
-results. Inside ``python -m helpers run`` they come from the pickle named by ``$SCA_SESSION`` (the data
-was read and the results computed once, by the run itself, so the notebooks show exactly the numbers of
-``indicators.json``); opened interactively, the notebook loads the data directory and computes them.
+:class:`~helpers.params.Params` (same checks as the command line), then returns a
+:class:`DataSummary` of the dataset and the results. Inside ``python -m helpers run`` both come from
+the pickle named by ``$SCA_SESSION`` (the data was read and the results computed once, by the run
+itself, so the notebooks show exactly the numbers of ``indicators.json``); opened interactively, the
+notebook loads the data directory and computes them.
+
+``data`` is a summary, not the canonical tables: what the notebooks show of the data is bounded
+(row counts, the data-quality log, rejected rows counted per reason, coverage per buyer), so the session
+a kernel unpickles stays a few MB at national scale instead of the 100+ MB of 500 000 contracts
+(issue 6). For the full tables, call ``helpers.cache.load_dataset(params.data_dir)``.
 
 The display helpers only format: rounded floats, bounded tables, no paths, no timestamps — the
 committed notebooks' outputs are compared by nbval.
@@ -17,6 +23,7 @@ import os
 import pickle
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +36,33 @@ SESSION_ENV = "SCA_SESSION"
 MAX_ROWS = 20
 
 
-def setup(**parameters: Any) -> tuple[Params, Dataset, Any]:
-    """Parameters → (params, dataset, results); see the module docstring.
+@dataclass(frozen=True)
+class DataSummary:
+    """What the notebooks show of a :class:`~helpers.dataset.Dataset` (see the module docstring).
+
+    rows      {table: rows after reading} for contracts (after de-duplication), clauses,
+              participations, suppliers, buyers
+    quality   the data-quality log (:func:`helpers.dataset.new_quality`)
+    rejected  rows set aside in quarantine mode, counted: ``table, reason, rows``
+    coverage  :func:`coverage_by_buyer` of the run's year and buyers
+    """
+
+    rows: dict[str, int]
+    quality: dict[str, Any]
+    rejected: pd.DataFrame
+    coverage: pd.DataFrame
+
+
+def summarize(dataset: Dataset, params: Params, results: Any) -> DataSummary:
+    """The :class:`DataSummary` of ``dataset`` for the run of ``params`` and its ``results``."""
+    rows = {name: len(getattr(dataset, name))
+            for name in ("contracts", "clauses", "participations", "suppliers", "buyers")}
+    return DataSummary(rows=rows, quality=dataset.quality, rejected=count_rejected(dataset),
+                       coverage=coverage_by_buyer(dataset, results, params))
+
+
+def setup(**parameters: Any) -> tuple[Params, DataSummary, Any]:
+    """Parameters → (params, data summary, results); see the module docstring.
 
     Also fixes the display options (rounded floats, bounded rows) and silences library warnings, so
     the outputs are the same on every execution.
@@ -46,11 +78,12 @@ def setup(**parameters: Any) -> tuple[Params, Dataset, Any]:
         with open(session, "rb") as fh:
             stored = pickle.load(fh)
         if stored.get("parameters") == dataclasses.asdict(params):
-            return params, stored["dataset"], stored["results"]
+            return params, stored["data"], stored["results"]
     from .run import compute_results, load_dataset
 
     dataset = load_dataset(params.data_dir)
-    return params, dataset, compute_results(dataset, params)
+    results = compute_results(dataset, params)
+    return params, summarize(dataset, params, results), results
 
 
 def md(text: str) -> None:
@@ -114,9 +147,9 @@ def _file_label(path: Any, data_dir: Path) -> str:
         return p.name
 
 
-def files_read(dataset: Dataset, params: Params) -> pd.DataFrame:
+def files_read(data: DataSummary, params: Params) -> pd.DataFrame:
     """Every input file read (data-quality log ``files``): table, file, format, rows read."""
-    files = pd.DataFrame(dataset.quality.get("files", []),
+    files = pd.DataFrame(data.quality.get("files", []),
                          columns=["table", "file", "format", "rows_read"])
     if files.empty:
         return files
@@ -124,17 +157,17 @@ def files_read(dataset: Dataset, params: Params) -> pd.DataFrame:
     return table(files.sort_values(["table", "file"], kind="stable"), max_rows=100)
 
 
-def quality_summary(dataset: Dataset, results: Any) -> pd.DataFrame:
+def quality_summary(data: DataSummary, results: Any) -> pd.DataFrame:
     """Headline data-quality counts: rows read, duplicates dropped, rows rejected per table,
     warnings, and the scope funnel of the run (``indicators.data_quality.scope``)."""
     q = results.indicators.get("data_quality", {})
     rows: list[tuple[str, Any]] = [
         ("contract rows read", q.get("contracts_rows_read", 0)),
         ("duplicate contract rows dropped (one row per uid)", q.get("duplicates_dropped", 0)),
-        ("contracts after de-duplication", len(dataset.contracts)),
-        ("clause rows", len(dataset.clauses)),
-        ("participation rows", len(dataset.participations)),
-        ("registry structures (suppliers)", len(dataset.suppliers)),
+        ("contracts after de-duplication", data.rows["contracts"]),
+        ("clause rows", data.rows["clauses"]),
+        ("participation rows", data.rows["participations"]),
+        ("registry structures (suppliers)", data.rows["suppliers"]),
     ]
     rejected = {k: v for k, v in sorted((q.get("rejected") or {}).items()) if v}
     if not rejected:
@@ -147,9 +180,10 @@ def quality_summary(dataset: Dataset, results: Any) -> pd.DataFrame:
     return table(pd.DataFrame(rows, columns=["item", "value"]), max_rows=100)
 
 
-def quality_warnings(dataset: Dataset, params: Params, max_rows: int = MAX_ROWS) -> pd.DataFrame:
+def quality_warnings(data: DataSummary, params: Params, max_rows: int = MAX_ROWS
+                     ) -> pd.DataFrame:
     """Warnings of the data-quality log: table, file, column, number of rows, message (bounded)."""
-    w = pd.DataFrame(dataset.quality.get("warnings", []),
+    w = pd.DataFrame(data.quality.get("warnings", []),
                      columns=["table", "file", "column", "rows", "message"])
     if w.empty:
         return w
@@ -158,17 +192,23 @@ def quality_warnings(dataset: Dataset, params: Params, max_rows: int = MAX_ROWS)
     return table(w.rename(columns={"rows": "n_rows"}), max_rows)
 
 
-def rejected_summary(dataset: Dataset, max_rows: int = MAX_ROWS) -> pd.DataFrame:
-    """Rows set aside in quarantine mode, counted per table and reason (the rows themselves are in
-    ``rejected/<table>.csv``)."""
+def rejected_summary(data: DataSummary, max_rows: int = MAX_ROWS) -> pd.DataFrame:
+    """Rows set aside in quarantine mode, counted per table and reason (bounded; the rows themselves
+    are in ``rejected/<table>.csv``)."""
+    return table(data.rejected, max_rows) if len(data.rejected) else data.rejected
+
+
+def count_rejected(dataset: Dataset) -> pd.DataFrame:
+    """``table, reason, rows``: the quarantined rows of ``dataset`` counted per table and reason,
+    most frequent reason first within a table."""
     frames = [pd.DataFrame({"table": name, "reason": df["reason"].astype(str)})
               for name, df in sorted(dataset.rejected.items())
               if df is not None and not df.empty and "reason" in df.columns]
     if not frames:
         return pd.DataFrame(columns=["table", "reason", "rows"])
-    counts = (pd.concat(frames).groupby(["table", "reason"]).size().rename("rows").reset_index()
-              .sort_values(["table", "rows", "reason"], ascending=[True, False, True]))
-    return table(counts, max_rows)
+    return (pd.concat(frames).groupby(["table", "reason"]).size().rename("rows").reset_index()
+            .sort_values(["table", "rows", "reason"], ascending=[True, False, True])
+            .reset_index(drop=True))
 
 
 def coverage_by_buyer(dataset: Dataset, results: Any, params: Params) -> pd.DataFrame:

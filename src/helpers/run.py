@@ -14,9 +14,10 @@
 5. everything is written into a staging folder beside ``<out>/<year>/`` and renamed into place only when
    every step succeeded: a failed run leaves the previous report untouched and no partial files.
 
-The notebooks receive the dataset and results computed in step 3 through a pickle named by
-``$SCA_SESSION`` (see :func:`helpers.notebook.setup`), so the data is read once and the notebooks show
-exactly the numbers of ``indicators.json``.
+The notebooks receive the results computed in step 3 and a bounded summary of the dataset
+(:class:`helpers.notebook.DataSummary`) through a pickle named by ``$SCA_SESSION`` (see
+:func:`helpers.notebook.setup`), so the data is read once, each kernel unpickles a few MB whatever the
+size of the data, and the notebooks show exactly the numbers of ``indicators.json``.
 
 Exit codes: 0 success; 2 invalid input or parameters (message on stderr, nothing written); 1 a notebook
 or another step failed (message on stderr, previous report kept).
@@ -57,7 +58,11 @@ RESEARCH_NOTEBOOKS: dict[str, str] = {"05_trends.ipynb": "trends", "06_hypothese
 # Columns never written to rejected/<table>.csv: the report folder is publishable (DESIGN §3 privacy).
 PRIVATE_COLUMNS = ("beneficiary_id",)
 EXIT_FAILURE = 1
-KERNEL_START_ATTEMPTS = 2
+KERNEL_START_ATTEMPTS = 3
+KERNEL_START_ERRORS = ("before replying to kernel_info", "Address already in use",
+                       "Kernel didn't respond")
+"""Texts of the errors raised when a kernel cannot start: a kernel that died while starting, and
+the race in which two kernels started at once pick the same free port (``zmq.error.ZMQError``)."""
 
 
 class RunError(RuntimeError):
@@ -181,6 +186,11 @@ def execute_job(job: Job) -> str:
             os.close(saved)
 
 
+def kernel_start_failed(exc: BaseException) -> bool:
+    """Whether ``exc`` says the kernel could not start (see :data:`KERNEL_START_ERRORS`)."""
+    return any(text in str(exc) for text in KERNEL_START_ERRORS)
+
+
 def _execute(job: Job) -> str:
     """Execute ``job`` with papermill, strip volatile metadata, render HTML when asked.
 
@@ -198,11 +208,14 @@ def _execute(job: Job) -> str:
                                     progress_bar=False, log_output=False,
                                     request_save_on_cell_execute=False)
                 break
-            except RuntimeError as exc:
-                # a kernel that dies while starting (seen on an overloaded machine) is retried;
-                # cell errors are PapermillExecutionError and are never retried
-                if "before replying to kernel_info" not in str(exc) \
-                        or attempt + 1 == KERNEL_START_ATTEMPTS:
+            except pm.PapermillExecutionError:
+                raise  # a cell failed: never retried
+            except Exception as exc:
+                # a kernel that could not start (seen on an overloaded machine, and as a port race
+                # between kernels started in parallel) is retried
+                if not kernel_start_failed(exc):
+                    raise
+                if attempt + 1 == KERNEL_START_ATTEMPTS:
                     raise RunError(f"notebook {job.source.name}: the kernel could not start: "
                                    f"{exc}") from None
     except pm.PapermillExecutionError as exc:
@@ -356,6 +369,8 @@ def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
     for message in scope_warnings(dataset, params, results):
         print(f"warning: {message}", file=sys.stderr, flush=True)
 
+    from .notebook import summarize
+
     def build(staging: Path) -> None:
         write_results(results, staging)
         write_rejected(dataset, staging)
@@ -364,8 +379,8 @@ def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
         with tempfile.TemporaryDirectory(prefix="sca-session-") as tmp:
             session = Path(tmp) / "session.pkl"
             with session.open("wb") as fh:
-                pickle.dump({"parameters": parameters, "dataset": dataset, "results": results}, fh,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump({"parameters": parameters, "data": summarize(dataset, params, results),
+                             "results": results}, fh, protocol=pickle.HIGHEST_PROTOCOL)
             env = {FIGURES_ENV: str(figures), SESSION_ENV: str(session)}
             jobs = [Job(nb, staging / nb.name, parameters, env, staging / f"{nb.stem}.html")
                     for nb in nbs]

@@ -1,0 +1,93 @@
+"""What the notebooks receive of the dataset (issue 6: bounded sessions): hand-counted fixtures."""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "indicators"))
+import builders as b  # noqa: E402
+
+from helpers import notebook  # noqa: E402
+from helpers.indicators import compute_results  # noqa: E402
+
+A, B = b.BUYER_A, b.BUYER_B
+
+
+def _dataset():
+    # Buyer A: c1, c2, c3 notified 2024-01-15 (default), c4 notified 2023-06-01.
+    #   clauses rows for c1 and c4; participation rows: two for c1, one for c2.
+    # Buyer B: b1 notified 2024-01-15, nothing else.
+    contracts = [{"contract_id": "c1"}, {"contract_id": "c2"}, {"contract_id": "c3"},
+                 {"contract_id": "c4", "notification_date": "2023-06-01"},
+                 {"buyer_siret": B, "contract_id": "b1"}]
+    clauses = [{"contract_id": "c1", "planned_hours": 100.0},
+               {"contract_id": "c4", "planned_hours": 50.0}]
+    parts = [{"contract_id": "c1", "beneficiary_id": "p1"},
+             {"contract_id": "c1", "beneficiary_id": "p2"},
+             {"contract_id": "c2", "beneficiary_id": "p3"}]
+    ds = b.dataset(contracts, clauses, parts,
+                   buyer_rows=[(A, "Ville A", "collectivite"), (B, "Métropole B", "collectivite")])
+    ds.rejected = {"contracts": pd.DataFrame({"row": [2, 3, 4], "reason": ["x", "y", "x"]}),
+                   "clauses": pd.DataFrame({"row": [7], "reason": ["z"]}),
+                   "suppliers": pd.DataFrame({"row": [], "reason": []})}
+    return ds
+
+
+def test_summary_counts_rows_and_rejected_reasons():
+    ds = _dataset()
+    params = b.params(year=2024)
+    data = notebook.summarize(ds, params, compute_results(ds, params))
+    # 5 contracts, 2 clause rows, 3 participation rows, no supplier, 2 buyers
+    assert data.rows == {"contracts": 5, "clauses": 2, "participations": 3, "suppliers": 0,
+                         "buyers": 2}
+    # clauses: z once; contracts: x twice (first: most frequent), y once; empty suppliers left out
+    assert data.rejected.to_dict("records") == [
+        {"table": "clauses", "reason": "z", "rows": 1},
+        {"table": "contracts", "reason": "x", "rows": 2},
+        {"table": "contracts", "reason": "y", "rows": 1},
+    ]
+    assert data.quality is ds.quality
+    summary = notebook.quality_summary(data, compute_results(ds, params)).set_index("item")
+    assert summary.loc["contracts after de-duplication", "value"] == 5
+    assert summary.loc["participation rows", "value"] == 3
+
+
+def test_summary_coverage_of_the_year_by_hand():
+    ds = _dataset()
+    params = b.params(year=2024)
+    data = notebook.summarize(ds, params, compute_results(ds, params))
+    # 2024: A holds c1, c2, c3 (c4 is 2023): clause row for c1 only -> 1; participations for c1
+    # and c2 -> 2; all three in scope "all". B: b1 only, no clause, no participation.
+    assert data.coverage.to_dict("records") == [
+        {"buyer_siret": A, "buyer_name": "Ville A", "contracts": 3, "with_clause": 1,
+         "with_participations": 2, "in_scope": 3},
+        {"buyer_siret": B, "buyer_name": "Métropole B", "contracts": 1, "with_clause": 0,
+         "with_participations": 0, "in_scope": 1},
+    ]
+    # restricted to buyer B, only B's row is left
+    only_b = b.params(year=2024, buyers=[B])
+    data_b = notebook.summarize(ds, only_b, compute_results(ds, only_b))
+    assert data_b.coverage["buyer_siret"].tolist() == [B]
+
+
+def test_summary_holds_no_per_contract_or_per_person_table():
+    ds = _dataset()
+    params = b.params(year=2024)
+    data = notebook.summarize(ds, params, compute_results(ds, params))
+    for table in ("contracts", "clauses", "participations"):
+        assert not hasattr(data, table)
+    # the coverage table has one row per buyer whatever the number of contracts
+    assert len(data.coverage) == 2
+    assert b"p1" not in pickle.dumps(data)  # no beneficiary id reaches the kernels
+
+
+def test_rejected_summary_empty_when_nothing_was_set_aside():
+    ds = b.dataset([{"contract_id": "c1"}])
+    params = b.params(year=2024)
+    data = notebook.summarize(ds, params, compute_results(ds, params))
+    assert data.rejected.empty
+    assert list(notebook.rejected_summary(data).columns) == ["table", "reason", "rows"]
