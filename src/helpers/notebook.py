@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
+import time
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from .dataset import Dataset
 from .params import Params, make_params
 
 SESSION_ENV = "SCA_SESSION"
+RUN_PID_ENV = "SCA_RUN_PID"
 MAX_ROWS = 20
 
 
@@ -61,6 +63,59 @@ def summarize(dataset: Dataset, params: Params, results: Any) -> DataSummary:
                        coverage=coverage_by_buyer(dataset, results, params))
 
 
+class SessionAborted(RuntimeError):
+    """The run stopped (bad input, error, interrupt) before it could hand the session over."""
+
+
+def write_session(path: Path, payload: dict[str, Any]) -> None:
+    """Hand ``payload`` (``parameters``, ``data``, ``results``) to the notebooks: written beside
+    ``path`` and renamed into place, so a kernel never reads half a file."""
+    part = path.with_name(path.name + ".part")
+    with part.open("wb") as fh:
+        pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(part, path)
+
+
+def abort_session(path: Path, reason: str) -> None:
+    """Tell the kernels waiting for ``path`` that no session will come (they raise
+    :class:`SessionAborted`)."""
+    write_session(path, {"aborted": reason})
+
+
+def wait_for_session(path: Path, run_pid: str | None = None, poll: float = 0.05
+                     ) -> dict[str, Any]:
+    """The session the run writes to ``path`` (see :func:`write_session`).
+
+    The run starts the notebooks' kernels while it is still loading the data (their start-up and
+    imports then use the core the loading leaves idle), so the file may not exist yet: wait for it,
+    as long as the run process ``run_pid`` is alive. Raises :class:`SessionAborted` when the run
+    gave up (:func:`abort_session`) or died.
+    """
+    while not path.is_file():
+        if run_pid and not _alive(int(run_pid)):
+            raise SessionAborted(f"the run (process {run_pid}) ended before the session was "
+                                 "ready")
+        time.sleep(poll)
+    with path.open("rb") as fh:
+        stored = pickle.load(fh)
+    if "aborted" in stored:
+        raise SessionAborted(f"the run stopped before the notebooks could start: "
+                             f"{stored['aborted']}")
+    return stored
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would terminate the process there: no check
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def setup(**parameters: Any) -> tuple[Params, DataSummary, Any]:
     """Parameters → (params, data summary, results); see the module docstring.
 
@@ -74,9 +129,8 @@ def setup(**parameters: Any) -> tuple[Params, DataSummary, Any]:
     pd.set_option("display.width", 120)
     warnings.filterwarnings("ignore")
     session = os.environ.get(SESSION_ENV)
-    if session and Path(session).is_file():
-        with open(session, "rb") as fh:
-            stored = pickle.load(fh)
+    if session:
+        stored = wait_for_session(Path(session), os.environ.get(RUN_PID_ENV))
         if stored.get("parameters") == dataclasses.asdict(params):
             return params, stored["data"], stored["results"]
     from .run import compute_results, load_dataset

@@ -13,9 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-from nbconvert import HTMLExporter
-
 _CSS = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
        color: #222; line-height: 1.45; }
@@ -32,6 +29,9 @@ th { background: #f3f3f3; }
 
 def render_html(notebook: str | Path, html_path: str | Path) -> Path:
     """Render an executed notebook to a standalone HTML page without code cells or prompts."""
+    import nbformat  # imported here: the index pages are written without them (1.5 s of imports)
+    from nbconvert import HTMLExporter
+
     nb = nbformat.read(str(notebook), as_version=4)
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
@@ -43,11 +43,12 @@ def render_html(notebook: str | Path, html_path: str | Path) -> Path:
 
 def notebook_title(notebook: str | Path) -> str:
     """The first Markdown heading of a notebook (its file stem when there is none)."""
-    nb = nbformat.read(str(notebook), as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type != "markdown":
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
             continue
-        for line in cell.source.splitlines():
+        source = cell.get("source", "")
+        for line in ("".join(source) if isinstance(source, list) else source).splitlines():
             if line.startswith("#"):
                 return line.lstrip("#").strip()
     return Path(notebook).stem

@@ -17,7 +17,11 @@
 The notebooks receive the results computed in step 3 and a bounded summary of the dataset
 (:class:`helpers.notebook.DataSummary`) through a pickle named by ``$SCA_SESSION`` (see
 :func:`helpers.notebook.setup`), so the data is read once, each kernel unpickles a few MB whatever the
-size of the data, and the notebooks show exactly the numbers of ``indicators.json``.
+size of the data, and the notebooks show exactly the numbers of ``indicators.json``. Steps 3 and 4
+overlap: the notebooks are submitted before the data is loaded, so that their kernels start and import
+the helpers on the core the single-threaded loading leaves idle, then wait for the session; if step 3
+fails, the waiting kernels are told to stop (:func:`helpers.notebook.abort_session`). Notebook workers
+come from a fork server that has imported papermill and nbconvert once (:data:`WORKER_PRELOAD`).
 
 Exit codes: 0 success; 2 invalid input or parameters (message on stderr, nothing written); 1 a notebook
 or another step failed (message on stderr, previous report kept).
@@ -29,25 +33,28 @@ import argparse
 import ast
 import concurrent.futures as cf
 import dataclasses
+import json
 import multiprocessing
 import os
-import pickle
 import shutil
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
 import pandas as pd
 
 from . import config
 from .dataset import Dataset
 from .errors import EXIT_INPUT_ERROR, InputError
 from .params import PARAM_NAMES, ParameterError, Params, check_names, load_params
+
+if TYPE_CHECKING:  # nbformat costs about 1 s to import: only the notebook workers need it
+    import nbformat
 
 FIGURES_ENV = "SCA_FIGURES_DIR"
 SESSION_ENV = "SCA_SESSION"
@@ -73,10 +80,29 @@ class RunError(RuntimeError):
 # notebooks and their parameters cell
 # ---------------------------------------------------------------------------------------------------
 
-def parameters_cell(nb: nbformat.NotebookNode, where: str) -> nbformat.NotebookNode:
+def read_notebook_json(path: Path) -> dict[str, Any]:
+    """A notebook file as plain JSON (what the parameter checks need, without importing nbformat);
+    :class:`ParameterError` when it is not a readable notebook."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ParameterError(f"{path.name}: cannot read the notebook ({exc})") from None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise ParameterError(f"{path.name}: not a Jupyter notebook (no list of cells)")
+    return nb
+
+
+def cell_source(cell: Mapping[str, Any]) -> str:
+    """A cell's source as one string (the JSON may hold a list of lines)."""
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def parameters_cell(nb: Mapping[str, Any], where: str) -> Mapping[str, Any]:
     """The single code cell tagged ``parameters``; :class:`ParameterError` if there are 0 or several."""
-    cells = [c for c in nb.cells
-             if c.cell_type == "code" and "parameters" in c.get("metadata", {}).get("tags", [])]
+    cells = [c for c in nb["cells"]
+             if c.get("cell_type") == "code"
+             and "parameters" in (c.get("metadata") or {}).get("tags", [])]
     if len(cells) != 1:
         raise ParameterError(f"{where}: expected exactly one code cell tagged 'parameters', "
                              f"found {len(cells)}")
@@ -90,9 +116,9 @@ def notebook_parameters(path: str | Path) -> dict[str, Any]:
     else is a :class:`ParameterError` naming the notebook and the line.
     """
     p = Path(path)
-    cell = parameters_cell(nbformat.read(str(p), as_version=4), p.name)
+    cell = parameters_cell(read_notebook_json(p), p.name)
     try:
-        tree = ast.parse(cell.source)
+        tree = ast.parse(cell_source(cell))
     except SyntaxError as exc:
         raise ParameterError(f"{p.name}: parameters cell is not valid Python: {exc}") from exc
     out: dict[str, Any] = {}
@@ -225,6 +251,8 @@ def _execute(job: Job) -> str:
     except Exception:
         tmp_out.unlink(missing_ok=True)
         raise
+    import nbformat
+
     nb = strip_volatile(nbformat.read(str(tmp_out), as_version=4))
     nbformat.write(nb, str(tmp_out))
     os.replace(tmp_out, job.output)
@@ -235,26 +263,110 @@ def _execute(job: Job) -> str:
     return job.source.name
 
 
-def execute_jobs(jobs: Sequence[Job], workers: int | None = None) -> None:
-    """Run independent notebooks in parallel worker processes (at most one per core), printing one
-    progress line per finished notebook on stderr. The first failure cancels the rest and is raised."""
+WORKER_PRELOAD = ("helpers._low_priority", "helpers.run", "helpers.report", "papermill", "nbformat",
+                  "nbconvert")
+"""Imported once by the fork server, so that each notebook worker starts with them loaded; the first
+lowers the fork server's priority, which its workers and their kernels inherit."""
+
+
+def _worker_context() -> Any:
+    """``forkserver`` with :data:`WORKER_PRELOAD` where the platform has it (Linux, macOS): the
+    heavy imports (nbformat, nbconvert, papermill: about 2 s of CPU) happen once, not once per
+    worker; elsewhere ``spawn``. Never plain ``fork``: the parent holds the dataset and Arrow
+    threads."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(list(WORKER_PRELOAD))
+        _start_fork_server()
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _start_fork_server() -> None:
+    """Start the fork server (once per process) with its standard output and error on
+    ``/dev/null``. It outlives the run by its own interpreter shutdown (about a second), and a caller
+    that reads the run's output through a pipe (CI, the benchmark) would wait for it; the workers'
+    and kernels' output is captured by :func:`execute_job` anyway."""
+    from multiprocessing import forkserver
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        forkserver.ensure_running()  # only spawns the server: it does its imports on its own
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
+
+
+def _lower_priority() -> None:
+    """Worker initializer: the priority of the fork server's children where there is no fork server
+    (``spawn``); a no-op when it was lowered already."""
+    import helpers._low_priority  # noqa: F401  (lowers the priority on first import only)
+
+
+def start_workers(n_jobs: int, workers: int | None = None) -> cf.ProcessPoolExecutor:
+    """A pool for ``n_jobs`` notebooks: at most one worker per core (or ``workers``), started from
+    the fork server at a lower priority (:mod:`helpers._low_priority`)."""
+    n = max(1, min(n_jobs, workers or os.cpu_count() or 1))
+    return cf.ProcessPoolExecutor(max_workers=n, mp_context=_worker_context(),
+                                  initializer=_lower_priority)
+
+
+def execute_jobs(jobs: Sequence[Job], workers: int | None = None,
+                 pool: cf.ProcessPoolExecutor | None = None,
+                 meanwhile: Callable[[], None] | None = None) -> None:
+    """Run independent notebooks in parallel worker processes (``pool``, or a new one of at most
+    one worker per core), printing one progress line per finished notebook on stderr. The first
+    failure cancels the rest and is raised. ``meanwhile`` is called in this process once the
+    notebooks are submitted (work that does not need them, such as writing the CSV files)."""
     if not jobs:
+        if meanwhile is not None:
+            meanwhile()
         return
-    n = max(1, min(len(jobs), workers or os.cpu_count() or 1))
-    ctx = multiprocessing.get_context("spawn")
+    own = pool is None
+    if pool is None:
+        pool = start_workers(len(jobs), workers)
     start = time.monotonic()
-    with cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-        futures = {pool.submit(execute_job, job): job for job in jobs}
-        done = 0
+    futures: dict[cf.Future[str], Job] = {}
+    submit_error: list[BaseException] = []
+
+    def submit() -> None:  # starting a worker waits for the fork server's imports: not in our way
         try:
-            for fut in cf.as_completed(futures):
-                name = fut.result()
-                done += 1
-                print(f"  [{done}/{len(jobs)}] {name} done ({time.monotonic() - start:.0f} s)",
-                      file=sys.stderr, flush=True)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+            for job in jobs:
+                futures[pool.submit(execute_job, job)] = job
+        except BaseException as exc:  # noqa: BLE001 - re-raised below, in the caller's thread
+            submit_error.append(exc)
+
+    submitter = threading.Thread(target=submit, name="sca-submit", daemon=True)
+    try:
+        submitter.start()
+        try:
+            if meanwhile is not None:
+                meanwhile()
+        finally:
+            submitter.join()
+        if submit_error:
+            raise submit_error[0]
+        done = 0
+        for fut in cf.as_completed(futures):
+            name = fut.result()
+            done += 1
+            print(f"  [{done}/{len(jobs)}] {name} done ({time.monotonic() - start:.0f} s)",
+                  file=sys.stderr, flush=True)
+    except BaseException:
+        # wait for the running notebooks to stop: none may still write into the folder the caller
+        # is about to remove
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        if own:
+            pool.shutdown(wait=True)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -356,43 +468,73 @@ def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
              workers: int | None = None) -> Path:
     """Build ``<out>/<year>/`` for ``params`` (steps 2-5 of the module docstring); return its path.
 
-    Raises :class:`ParameterError` / :class:`InputError` before anything is written, and
-    :class:`RunError` (or the underlying exception) when a later step fails — the previous report of
-    the year is then left untouched.
+    The notebooks are submitted first: their kernels start and import the helpers on the core the
+    single-threaded loading and computing leave idle, then wait for the session
+    (:func:`helpers.notebook.wait_for_session`).
+
+    Raises :class:`ParameterError` / :class:`InputError` with nothing written (an output folder
+    created for this run is removed again), and :class:`RunError` (or the underlying exception)
+    when a later step fails — the previous report of the year is then left untouched.
     """
     nbs = list(notebooks) if notebooks is not None else year_notebooks(config.NOTEBOOKS_DIR)
     parameters = dataclasses.asdict(params)  # typed values as given ("" as_of = 31 December)
     check_notebook_parameters(nbs, list(parameters))
-    if dataset is None:
-        dataset = load_dataset(params.data_dir, on_invalid=on_invalid)
-    results = compute_results(dataset, params)
-    for message in scope_warnings(dataset, params, results):
-        print(f"warning: {message}", file=sys.stderr, flush=True)
-
-    from .notebook import summarize
-
-    def build(staging: Path) -> None:
-        write_results(results, staging)
-        write_rejected(dataset, staging)
-        figures = staging / "figures"
-        figures.mkdir()
+    final = out / str(params.year)
+    created = [d for d in (out, *out.parents) if not d.exists()]
+    try:
         with tempfile.TemporaryDirectory(prefix="sca-session-") as tmp:
             session = Path(tmp) / "session.pkl"
-            with session.open("wb") as fh:
-                pickle.dump({"parameters": parameters, "data": summarize(dataset, params, results),
-                             "results": results}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            env = {FIGURES_ENV: str(figures), SESSION_ENV: str(session)}
-            jobs = [Job(nb, staging / nb.name, parameters, env, staging / f"{nb.stem}.html")
-                    for nb in nbs]
-            execute_jobs(jobs, workers)
-        from .report import write_year_index
-
-        write_year_index(staging, params.year, [staging / nb.name for nb in nbs])
-
-    final = out / str(params.year)
-    print(f"{params.year}: running {len(nbs)} notebook(s) into {final}", file=sys.stderr, flush=True)
-    build_into(final, build)
+            build_into(final, lambda staging: _build_year(staging, params, parameters, nbs,
+                                                          session, on_invalid, dataset, workers))
+    except BaseException:
+        for folder in created:  # innermost first; a folder holding anything is kept
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
     return final
+
+
+def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: Sequence[Path],
+                session: Path, on_invalid: str, dataset: Dataset | None,
+                workers: int | None) -> None:
+    from .notebook import RUN_PID_ENV, abort_session, summarize, write_session
+
+    figures = staging / "figures"
+    figures.mkdir()
+    env = {FIGURES_ENV: str(figures), SESSION_ENV: str(session), RUN_PID_ENV: str(os.getpid())}
+    jobs = [Job(nb, staging / nb.name, parameters, env, staging / f"{nb.stem}.html") for nb in nbs]
+
+    def prepare() -> None:
+        data = dataset
+        try:
+            if data is None:
+                t0 = time.monotonic()
+                data = load_dataset(params.data_dir, on_invalid=on_invalid)
+                print(f"{params.year}: data loaded: {len(data.contracts)} contracts "
+                      f"({time.monotonic() - t0:.1f} s)", file=sys.stderr, flush=True)
+            t0 = time.monotonic()
+            results = compute_results(data, params)
+            print(f"{params.year}: indicators computed ({time.monotonic() - t0:.1f} s)",
+                  file=sys.stderr, flush=True)
+            for message in scope_warnings(data, params, results):
+                print(f"warning: {message}", file=sys.stderr, flush=True)
+            write_session(session, {"parameters": parameters,
+                                    "data": summarize(data, params, results), "results": results})
+        except BaseException as exc:
+            abort_session(session, type(exc).__name__)
+            raise
+        # the notebooks are running: write the tables meanwhile
+        write_results(results, staging)
+        write_rejected(data, staging)
+
+    print(f"{params.year}: running {len(nbs)} notebook(s) into {staging.parent / str(params.year)}",
+          file=sys.stderr, flush=True)
+    execute_jobs(jobs, workers, meanwhile=prepare)
+    from .report import write_year_index
+
+    write_year_index(staging, params.year, [staging / nb.name for nb in nbs])
 
 
 def scope_warnings(dataset: Dataset, params: Params, results: Any) -> list[str]:

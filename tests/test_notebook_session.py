@@ -1,12 +1,18 @@
-"""What the notebooks receive of the dataset (issue 6: bounded sessions): hand-counted fixtures."""
+"""What the notebooks receive from the run (issue 6): a bounded data summary, handed over through a
+session file the kernels wait for. Hand-counted fixtures."""
 
 from __future__ import annotations
 
+import os
 import pickle
+import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "indicators"))
 import builders as b  # noqa: E402
@@ -91,3 +97,26 @@ def test_rejected_summary_empty_when_nothing_was_set_aside():
     data = notebook.summarize(ds, params, compute_results(ds, params))
     assert data.rejected.empty
     assert list(notebook.rejected_summary(data).columns) == ["table", "reason", "rows"]
+
+
+def test_wait_for_session_waits_for_the_file_then_reads_it(tmp_path):
+    path = tmp_path / "session.pkl"
+    timer = threading.Timer(0.3, notebook.write_session, (path, {"parameters": {"year": 2024}}))
+    timer.start()
+    started = time.monotonic()
+    stored = notebook.wait_for_session(path, str(os.getpid()), poll=0.01)
+    assert stored == {"parameters": {"year": 2024}}
+    assert time.monotonic() - started >= 0.25  # it did wait for the writer
+    assert not path.with_name("session.pkl.part").exists()  # written aside, then renamed
+
+
+def test_wait_for_session_stops_on_abort_and_when_the_run_is_gone(tmp_path):
+    aborted = tmp_path / "aborted.pkl"
+    notebook.abort_session(aborted, "InputError")
+    with pytest.raises(notebook.SessionAborted, match="InputError"):
+        notebook.wait_for_session(aborted)
+    # a run process that ended without writing anything: no endless wait
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)
+    with pytest.raises(notebook.SessionAborted, match="ended before the session was ready"):
+        notebook.wait_for_session(tmp_path / "never.pkl", finished.stdout.strip(), poll=0.01)
