@@ -45,15 +45,19 @@ publication date of the current data), so a republished, modified contract super
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import gzip
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow
+import pyarrow.compute as pc
 
 from .. import schemas
 from ..errors import InputError, Problem
@@ -155,8 +159,10 @@ def lists_by_group(codes: np.ndarray, values: np.ndarray, n_groups: int) -> list
     codes = np.asarray(codes, dtype=np.int64)
     order = np.argsort(codes, kind="stable")
     counts = np.bincount(codes, minlength=n_groups)
-    parts = np.split(np.asarray(values, dtype=object)[order], np.cumsum(counts)[:-1])
-    return [part.tolist() for part in parts]
+    ends = np.cumsum(counts).tolist()
+    flat = np.asarray(values, dtype=object)[order].tolist()
+    # slices of one Python list: no NumPy array per group (500 000 groups: 0.1 s instead of 1 s)
+    return [flat[start:end] for start, end in zip([0, *ends[:-1]], ends)]
 
 
 def _mask(mask: pd.Series) -> pd.Series:
@@ -282,9 +288,10 @@ class ContractChecker:
         issues.add(raw, notif_bad, self.col["notification_date"],
                    "notification date is not a valid calendar date", raw["notification_date"])
         out_of_range = notif.notna() & ((notif < MIN_DATE) | (notif > MAX_DATE))
-        issues.add(raw, out_of_range, self.col["notification_date"],
-                   f"notification date is impossible (outside {MIN_DATE:%Y-%m-%d}.."
-                   f"{MAX_DATE:%Y-%m-%d})", notif.dt.strftime("%Y-%m-%d"))
+        if out_of_range.any():
+            issues.add(raw, out_of_range, self.col["notification_date"],
+                       f"notification date is impossible (outside {MIN_DATE:%Y-%m-%d}.."
+                       f"{MAX_DATE:%Y-%m-%d})", notif.dt.strftime("%Y-%m-%d"))
         pub, pub_bad = to_date(raw["publication_date"])
         issues.add(raw, pub_bad, self.col["publication_date"],
                    "publication date is not a valid calendar date", raw["publication_date"])
@@ -317,7 +324,8 @@ class ContractChecker:
 
         # -- CPV: 8 digits, the check digit ("-7") removed
         cpv_text = text(raw["cpv"])
-        cpv = cpv_text.str.extract(r"^(\d{8})(?:-\d)?$")[0]
+        # = extract(r"^(\d{8})(?:-\d)?$"), in Arrow (pandas' extract would loop in Python)
+        cpv = cpv_text.str.slice(0, 8).where(cpv_text.str.fullmatch(r"\d{8}(?:-\d)?"))
         issues.add(raw, cpv_text.notna() & cpv.isna(), self.col["cpv"],
                    "CPV code is not 8 digits (optionally followed by '-' and a check digit)",
                    cpv_text)
@@ -590,13 +598,42 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
 def deduplicate(contracts: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """One row per uid (DESIGN §1): the latest ``publication_date`` wins (missing dates lose); ties
     go to the later row of the input (the later file, then the later record). Returns the rows sorted
-    by uid and the number of rows dropped."""
-    order = contracts.assign(_pos=np.arange(len(contracts)))
-    order = order.sort_values(["publication_date", "_pos"], na_position="first", kind="stable")
-    kept = order.drop_duplicates("uid", keep="last")
-    dropped = len(contracts) - len(kept)
-    kept = kept.drop(columns="_pos").sort_values("uid", kind="stable").reset_index(drop=True)
-    return kept, dropped
+    by uid and the number of rows dropped.
+
+    Vectorised on integer keys: the uids are ranked once (codes in sorted-uid order), one
+    ``lexsort`` on (uid code, publication date, position) puts each uid's winner last in its group,
+    and a single ``take`` builds the result — no sort of the whole frame on text columns.
+    """
+    n = len(contracts)
+    if n == 0:
+        return contracts.reset_index(drop=True), 0
+    # dense rank of each uid = its code among the sorted distinct uids (Arrow sorts text 3x faster
+    # than pandas.factorize(sort=True))
+    uid = pyarrow.array(contracts["uid"].to_numpy(dtype=object), type=pyarrow.string())
+    codes = pc.rank(uid, sort_keys="ascending", tiebreaker="dense").to_numpy() - 1
+    published = contracts["publication_date"].to_numpy(dtype="datetime64[ns]").view("int64")
+    # NaT is the smallest int64: a missing publication date loses against any date
+    order = np.lexsort((np.arange(n), published, codes))
+    grouped = codes[order]
+    last_of_group = np.append(grouped[1:] != grouped[:-1], True)
+    winners = order[last_of_group]  # in uid order: groups are sorted by code
+    kept = contracts.take(winners).reset_index(drop=True)
+    return kept, n - len(kept)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a block builds millions of small objects (one
+    list of holders and one of considerations per contract): the collector would otherwise walk all
+    of them again and again (about 15 % of a 500 000-contract read). The readers create no reference
+    cycles; reference counting still frees everything as usual. Restored on exit, even on error."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def read_contracts(paths: Sequence[str | Path] | str | Path, *, on_invalid: OnInvalid = "strict",
@@ -605,9 +642,16 @@ def read_contracts(paths: Sequence[str | Path] | str | Path, *, on_invalid: OnIn
 
     Files are read in sorted path order; in strict mode the problems of *all* files are gathered
     before one :class:`InputError` is raised. The result has one row per uid (:func:`deduplicate`),
-    is sorted by uid and is validated with :data:`helpers.schemas.CONTRACTS_SCHEMA`.
+    is sorted by uid and satisfies :data:`helpers.schemas.CONTRACTS_SCHEMA` (validated in two parts,
+    see the comment in the code).
     ``quality["contracts_rows_read"]`` and ``quality["duplicates_dropped"]`` are incremented.
     """
+    with gc_paused():
+        return _read_contracts(paths, on_invalid, quality)
+
+
+def _read_contracts(paths: Sequence[str | Path] | str | Path, on_invalid: OnInvalid,
+                    quality: dict[str, Any] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     if isinstance(paths, (str, Path)):
         paths = [paths]
     files = sorted((Path(p) for p in paths), key=str)
@@ -628,10 +672,14 @@ def read_contracts(paths: Sequence[str | Path] | str | Path, *, on_invalid: OnIn
     allrows = allrows.astype({"notification_date": "datetime64[ns]",
                               "publication_date": "datetime64[ns]",
                               "amount": "float64", "duration_months": "float64"})
+    # Validated before de-duplication, which only selects rows: in file order the values are read
+    # in the order they were created, several times faster at 500 000 rows than once shuffled into
+    # uid order (issue 6); uniqueness, the one property de-duplication adds, is checked after it.
+    allrows = schemas.CONTRACT_ROWS_SCHEMA.validate(allrows)
     contracts, dropped = deduplicate(allrows)
+    contracts = schemas.UNIQUE_UID_SCHEMA.validate(contracts)
     if quality is not None:
         quality["contracts_rows_read"] = quality.get("contracts_rows_read", 0) + len(allrows)
         quality["duplicates_dropped"] = quality.get("duplicates_dropped", 0) + dropped
-    contracts = schemas.CONTRACTS_SCHEMA.validate(contracts)
     rejected = (pd.concat(rejecteds, ignore_index=True) if rejecteds else empty_rejected())
     return contracts, rejected

@@ -1,0 +1,137 @@
+"""The canonical-table checks (Arrow-backed, issue 6) and the one-row-per-uid rule, one rule at a
+time on hand fixtures."""
+
+from __future__ import annotations
+
+import gc
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.errors
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "indicators"))
+import builders as b  # noqa: E402
+
+from helpers import schemas  # noqa: E402
+from helpers.io.contracts import deduplicate, gc_paused  # noqa: E402
+
+A, B = b.BUYER_A, b.BUYER_B
+
+
+def _contracts(rows):
+    return b.contracts(rows)
+
+
+# --- text columns -------------------------------------------------------------------------------
+
+def test_valid_contracts_pass_and_every_text_rule_is_checked():
+    good = _contracts([{"contract_id": "c1"}, {"contract_id": "c2", "cpv": None}])
+    schemas.CONTRACTS_SCHEMA.validate(good)  # a missing CPV is allowed (nullable)
+    cases = {
+        "buyer_siret": "2133006350001",   # 13 digits
+        "cpv": "4500000",                 # 7 digits
+        "contract_id": "",                # empty
+        "procedure": 12,                  # not a str
+        "subject": b"bytes",              # bytes are not text
+    }
+    for column, bad in cases.items():
+        frame = good.copy()
+        frame[column] = frame[column].astype(object)
+        frame.loc[1, column] = bad
+        with pytest.raises(pandera.errors.SchemaError) as err:
+            schemas.CONTRACTS_SCHEMA.validate(frame)
+        assert column in str(err.value), column
+
+
+def test_text_checks_accept_missing_values_only_where_nullable():
+    frame = _contracts([{"contract_id": "c1"}])
+    frame["procedure"] = pd.Series([np.nan], dtype=object)
+    schemas.CONTRACTS_SCHEMA.validate(frame)  # procedure is nullable
+    frame["buyer_siret"] = pd.Series([None], dtype=object)
+    with pytest.raises(pandera.errors.SchemaError, match="buyer_siret"):
+        schemas.CONTRACTS_SCHEMA.validate(frame)
+
+
+def test_is_text_and_text_matches_by_value():
+    values = pd.Series(["21330063500017", "2133006350001", None, 5, "x21330063500017"],
+                       dtype=object)
+    # one non-str value (5): the exact value-by-value path reports each value
+    assert schemas.is_text(values).tolist() == [True, True, False, False, True]
+    check = schemas.text_matches(schemas.SIRET_REGEX)
+    # pandera leaves the missing value (row 2) out of the check: rows 0, 1, 3, 4 remain
+    assert check(values).check_output.tolist() == [True, False, False, False]
+    # all str: the Arrow path gives the same answers
+    clean = values[[0, 1, 4]]
+    assert schemas.is_text(clean).tolist() == [True, True, True]
+    assert check(clean).check_output.tolist() == [True, False, False]
+
+
+# --- list columns -------------------------------------------------------------------------------
+
+def test_str_list_check_value_by_value():
+    values = pd.Series([
+        ["Clause sociale"],                          # ok
+        [],                                          # ok: none given
+        ["Clause sociale", "Critère social"],        # ok
+        ("Clause sociale",),                         # a tuple, not a list
+        ["Clause sociale", 3],                       # an element that is not a str
+        ["Clause sociale", "Autre chose"],           # not an allowed value
+        None,                                        # not a list
+        [np.nan],                                    # NaN inside a list is not a str
+    ], dtype=object)
+    got = schemas._is_str_list(values, schemas.SOCIAL_CONSIDERATIONS).tolist()
+    assert got == [True, True, True, False, False, False, False, False]
+    # without allowed values, any str passes
+    assert schemas._is_str_list(values).tolist() == [True, True, True, False, False, True, False,
+                                                     False]
+
+
+# --- one row per uid ----------------------------------------------------------------------------
+
+def test_dedup_latest_publication_wins_missing_loses_ties_go_to_the_later_row():
+    rows = [
+        # uid A+x: published 2024-03-01 (row 0) and 2024-05-01 (row 1) -> row 1 wins
+        {"contract_id": "x", "publication_date": "2024-03-01", "amount": 1.0},
+        {"contract_id": "x", "publication_date": "2024-05-01", "amount": 2.0},
+        # uid A+y: a date (row 2) beats a missing date (row 3), whatever the order
+        {"contract_id": "y", "publication_date": "2024-01-01", "amount": 3.0},
+        {"contract_id": "y", "publication_date": None, "amount": 4.0},
+        # uid A+z: same date twice -> the later row (5) wins
+        {"contract_id": "z", "publication_date": "2024-02-02", "amount": 5.0},
+        {"contract_id": "z", "publication_date": "2024-02-02", "amount": 6.0},
+        # uid B+a: alone, no date -> kept
+        {"buyer_siret": B, "contract_id": "a", "amount": 7.0},
+    ]
+    kept, dropped = deduplicate(_contracts(rows))
+    assert dropped == 3  # 7 rows, 4 uids
+    # sorted by uid: A (213...) before B (243...), then x < y < z
+    assert kept["uid"].tolist() == [A + "x", A + "y", A + "z", B + "a"]
+    assert kept["amount"].tolist() == [2.0, 3.0, 6.0, 7.0]
+    assert kept.index.tolist() == [0, 1, 2, 3]
+
+
+def test_dedup_of_nothing_and_of_unique_rows():
+    kept, dropped = deduplicate(schemas.empty_contracts())
+    assert (len(kept), dropped) == (0, 0)
+    unique = _contracts([{"contract_id": "b"}, {"contract_id": "a"}])
+    kept, dropped = deduplicate(unique)
+    assert dropped == 0 and kept["contract_id"].tolist() == ["a", "b"]  # only re-ordered
+
+
+def test_gc_paused_restores_the_collector_even_on_error():
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with gc_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("boom")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
