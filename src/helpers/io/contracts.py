@@ -624,9 +624,13 @@ def deduplicate(contracts: pd.DataFrame) -> tuple[pd.DataFrame, int]:
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a block builds millions of small objects (one
-    list of holders and one of considerations per contract): the collector would otherwise walk all
-    of them again and again (about 15 % of a 500 000-contract read). The readers create no reference
-    cycles; reference counting still frees everything as usual. Restored on exit, even on error."""
+    list of holders and one of considerations per contract, all at once): the collector would
+    otherwise walk all of them again and again (10-15 % of reading a 500 000-contract Parquet file).
+    Reference counting still frees everything as usual. Restored on exit, even on error.
+
+    Not for the streaming JSON reader: its chunks leave cyclic garbage behind, which the collector
+    must free as it goes to keep the peak memory under 1 GB (measured: 942 MB with the collector,
+    1 048 MB and no faster without)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -646,12 +650,6 @@ def read_contracts(paths: Sequence[str | Path] | str | Path, *, on_invalid: OnIn
     see the comment in the code).
     ``quality["contracts_rows_read"]`` and ``quality["duplicates_dropped"]`` are incremented.
     """
-    with gc_paused():
-        return _read_contracts(paths, on_invalid, quality)
-
-
-def _read_contracts(paths: Sequence[str | Path] | str | Path, on_invalid: OnInvalid,
-                    quality: dict[str, Any] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     if isinstance(paths, (str, Path)):
         paths = [paths]
     files = sorted((Path(p) for p in paths), key=str)

@@ -39,8 +39,9 @@ import pyarrow.parquet as pq
 
 from ..errors import InputError, Problem
 from ..schemas import NONE_DECLARED
-from .contracts import (CONSIDERATIONS_FIELD, TABLE, TEXT, OnInvalid, missing_columns_problem,
-                        lists_by_group, normalise_contracts, read_csv_text, text, to_date)
+from .contracts import (CONSIDERATIONS_FIELD, TABLE, TEXT, OnInvalid, gc_paused,
+                        lists_by_group, missing_columns_problem, normalise_contracts, read_csv_text,
+                        text, to_date)
 
 FORMAT = "decp_tabular"
 NONE_VALUE = "Sans objet"
@@ -120,13 +121,23 @@ def _considerations_column(values: pd.Series) -> pd.Series:
                      index=values.index, dtype=object)
 
 
+def _magic(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(4)
+
+
 def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
                         quality: dict[str, Any] | None = None
                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read one decp.info tabular file (``.parquet``/``.pq`` or CSV). Returns
     ``(valid rows, rejected rows)``, one row per contract record (see the module docstring)."""
-    path = Path(path)
-    if path.suffix.lower() in (".parquet", ".pq") or path.read_bytes()[:4] == b"PAR1":
+    with gc_paused():
+        return _read_contracts_file(Path(path), on_invalid, quality)
+
+
+def _read_contracts_file(path: Path, on_invalid: OnInvalid, quality: dict[str, Any] | None
+                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    if path.suffix.lower() in (".parquet", ".pq") or _magic(path) == b"PAR1":
         df, header = _read_parquet(path)
         shifted = None
     else:
