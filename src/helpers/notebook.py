@@ -108,11 +108,11 @@ def _alive(pid: int) -> bool:
     if os.name == "nt":  # os.kill(pid, 0) would terminate the process there: no check
         return True
     try:
-        os.kill(pid, 0)
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # it exists, under another user
+        pass
     return True
 
 

@@ -319,19 +319,16 @@ def start_workers(n_jobs: int, workers: int | None = None) -> cf.ProcessPoolExec
 
 
 def execute_jobs(jobs: Sequence[Job], workers: int | None = None,
-                 pool: cf.ProcessPoolExecutor | None = None,
                  meanwhile: Callable[[], None] | None = None) -> None:
-    """Run independent notebooks in parallel worker processes (``pool``, or a new one of at most
-    one worker per core), printing one progress line per finished notebook on stderr. The first
-    failure cancels the rest and is raised. ``meanwhile`` is called in this process once the
-    notebooks are submitted (work that does not need them, such as writing the CSV files)."""
+    """Run independent notebooks in parallel worker processes (:func:`start_workers`), printing one
+    progress line per finished notebook on stderr. The first failure cancels the rest and is raised.
+    ``meanwhile`` is called in this process once the notebooks are submitted (work they wait for or
+    do not need, such as loading the data or writing the CSV files)."""
     if not jobs:
         if meanwhile is not None:
             meanwhile()
         return
-    own = pool is None
-    if pool is None:
-        pool = start_workers(len(jobs), workers)
+    pool = start_workers(len(jobs), workers)
     start = time.monotonic()
     futures: dict[cf.Future[str], Job] = {}
     submit_error: list[BaseException] = []
@@ -364,9 +361,7 @@ def execute_jobs(jobs: Sequence[Job], workers: int | None = None,
         # is about to remove
         pool.shutdown(wait=True, cancel_futures=True)
         raise
-    finally:
-        if own:
-            pool.shutdown(wait=True)
+    pool.shutdown(wait=True)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow

@@ -39,7 +39,7 @@ import pyarrow.parquet as pq
 
 from ..errors import InputError, Problem
 from ..schemas import NONE_DECLARED
-from .contracts import (CONSIDERATIONS_FIELD, TABLE, TEXT, OnInvalid, gc_paused,
+from .contracts import (CONSIDERATIONS_FIELD, TABLE, TEXT, OnInvalid, _head_bytes, gc_paused,
                         lists_by_group, missing_columns_problem, normalise_contracts, read_csv_text,
                         text, to_date)
 
@@ -121,11 +121,6 @@ def _considerations_column(values: pd.Series) -> pd.Series:
                      index=values.index, dtype=object)
 
 
-def _magic(path: Path) -> bytes:
-    with path.open("rb") as fh:
-        return fh.read(4)
-
-
 def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
                         quality: dict[str, Any] | None = None
                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -137,7 +132,7 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
 
 def _read_contracts_file(path: Path, on_invalid: OnInvalid, quality: dict[str, Any] | None
                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    if path.suffix.lower() in (".parquet", ".pq") or _magic(path) == b"PAR1":
+    if path.suffix.lower() in (".parquet", ".pq") or _head_bytes(path, 4) == b"PAR1":
         df, header = _read_parquet(path)
         shifted = None
     else:
