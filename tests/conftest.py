@@ -41,3 +41,17 @@ def demo_dir() -> Path:
 def _agg_backend(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MPLBACKEND", "Agg")
     os.environ.setdefault("PYTHONHASHSEED", "0")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Every test (and every run it starts as a subprocess) caches tables and results in a temporary
+    folder, never in the user's ``data/interim/cache``: a test must not be served results another
+    run left there, nor leave its own behind."""
+    saved = os.environ.get("SCA_CACHE_DIR")
+    os.environ["SCA_CACHE_DIR"] = str(tmp_path_factory.mktemp("sca-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("SCA_CACHE_DIR", None)
+    else:
+        os.environ["SCA_CACHE_DIR"] = saved

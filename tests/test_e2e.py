@@ -184,13 +184,23 @@ def test_no_beneficiary_identifier_in_any_written_file(demo_run: dict) -> None:
 
 
 def test_rerun_gives_byte_identical_data_files(demo_run: dict) -> None:
-    out2 = demo_run["base"] / "rerun"
     nbs = one_cell_notebooks(demo_run["base"] / "nbs-rerun")
+    # recomputed from the raw files (--no-cache): the computation itself is deterministic
+    out2 = demo_run["base"] / "rerun"
     proc = run_cli("--year", "2024", "--data-dir", "data/demo", "--out", str(out2),
+                   "--notebooks", str(nbs), "--no-cache")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "reused from the cache" not in proc.stderr and "data loaded" in proc.stderr
+    # served by the results cache the first run filled: the same bytes, nothing loaded
+    out3 = demo_run["base"] / "rerun-cached"
+    proc = run_cli("--year", "2024", "--data-dir", "data/demo", "--out", str(out3),
                    "--notebooks", str(nbs))
     assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "reused from the cache" in proc.stderr and "data loaded" not in proc.stderr
     for name in ("indicators.json", "buyers.csv", "contracts.csv"):
-        assert (out2 / "2024" / name).read_bytes() == (demo_run["year"] / name).read_bytes(), name
+        first = (demo_run["year"] / name).read_bytes()
+        assert (out2 / "2024" / name).read_bytes() == first, name
+        assert (out3 / "2024" / name).read_bytes() == first, name
 
 
 def test_failing_run_keeps_previous_report_byte_for_byte(demo_run: dict) -> None:

@@ -135,3 +135,43 @@ def test_every_plot_is_titled_and_labelled() -> None:
         labelled(fig)
     # funnel bars carry the count and the share of declared: 6/10 = 60 %
     assert "6 (60% of declared)" in [t.get_text().strip() for t in figs[3].axes[0].texts]
+
+
+def _errorbar_x_extents(ax: plt.Axes) -> list[tuple[float, float]]:
+    """(low, high) x of each horizontal error bar drawn on ``ax``, in drawing order."""
+    out = []
+    for coll in ax.collections:
+        for seg in coll.get_segments():
+            (x0, _), (x1, _) = seg
+            out.append((round(min(x0, x1), 6), round(max(x0, x1), 6)))
+    return out
+
+
+def test_shares_by_buyer_draws_the_tables_intervals_when_given() -> None:
+    # buyers_detail carries the indicators' intervals: they are drawn as they are (not recomputed)
+    b = buyers_frame(2).assign(declared_ci_low=[0.10, 0.20], declared_ci_high=[0.50, 0.60])
+    fig = figures.plot_shares_by_buyer(b, 0.30, effective=False)
+    # drawn bottom-up, the largest buyer on top: buyer 0 (10 contracts) first, then buyer 1 (11)
+    assert _errorbar_x_extents(fig.axes[0]) == [(0.10, 0.50), (0.20, 0.60)]
+    # without the columns, the Wilson interval of 3/10 (test_wilson_by_hand) is recomputed
+    fig = figures.plot_shares_by_buyer(buyers_frame(1), 0.30, effective=False)
+    (lo, hi), = _errorbar_x_extents(fig.axes[0])
+    assert lo == pytest.approx(0.10779, abs=1e-4) and hi == pytest.approx(0.60323, abs=1e-4)
+    plt.close("all")
+
+
+def test_grouped_bars_one_per_label_and_series_first_label_on_top() -> None:
+    cov = pd.DataFrame({"buyer_siret": ["01234567890123", "21750001630066"],
+                        "buyer_name": ["Small", "Large"], "contracts": [4, 9],
+                        "with_clause": [2, 5], "with_participations": [1, 3]})
+    fig = figures.plot_coverage(cov)
+    ax = fig.axes[0]
+    # largest buyer first, at the top: the y axis is inverted
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Large (21750001630066)",
+                                                           "Small (01234567890123)"]
+    assert ax.get_ylim()[0] > ax.get_ylim()[1]
+    # 2 labels x 3 series = 6 bars; within a label, bars side by side in series order
+    widths = [p.get_width() for p in ax.patches]
+    assert widths == [9, 4, 5, 2, 3, 1]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Contracts notified", "With a clauses row", "With participation rows"]

@@ -120,3 +120,26 @@ def test_wait_for_session_stops_on_abort_and_when_the_run_is_gone(tmp_path):
                               capture_output=True, text=True, check=True)
     with pytest.raises(notebook.SessionAborted, match="ended before the session was ready"):
         notebook.wait_for_session(tmp_path / "never.pkl", finished.stdout.strip(), poll=0.01)
+
+
+HEAVY_MODULES = ("scipy.stats", "statsmodels", "seaborn", "pandera")
+
+
+def test_a_kernel_reads_the_session_without_the_heavy_libraries(tmp_path):
+    # Each of the four kernels of a run unpickles the session and imports the notebook helpers;
+    # SciPy's statistics, statsmodels, seaborn and pandera would add about 1 s of CPU to each
+    # (issue 6: most of a warm rerun). They are imported where numbers are computed, not here.
+    ds = _dataset()
+    params = b.params(year=2024)
+    results = compute_results(ds, params)
+    session = tmp_path / "session.pkl"
+    notebook.write_session(session, {"parameters": {}, "data": notebook.summarize(ds, params, results),
+                                     "results": results})
+    code = ("import pickle, sys\n"
+            f"stored = pickle.load(open({str(session)!r}, 'rb'))\n"
+            "from helpers import figures, notebook\n"
+            "assert stored['results'].indicators['year'] == 2024\n"
+            f"print(sorted(m for m in {HEAVY_MODULES!r} if m in sys.modules))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

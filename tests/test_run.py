@@ -182,15 +182,16 @@ def test_write_rejected_keeps_reasons_and_drops_person_ids(tmp_path: Path) -> No
 def stubbed(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     calls = {"load": 0}
 
-    def load(data_dir: object, on_invalid: str = "strict") -> Dataset:
+    def load(data_dir: object, on_invalid: str = "strict", use_cache: bool = True) -> Dataset:
         calls["load"] += 1
         ds = Dataset()
         if on_invalid == "quarantine":
             ds.rejected = {"clauses": pd.DataFrame({"_row": [2], "reason": ["planned_hours: x"]})}
         return ds
 
-    def write(res: SimpleNamespace, folder: Path) -> None:
+    def write(res: SimpleNamespace, folder: Path) -> list[Path]:
         (folder / "indicators.json").write_text(json.dumps(res.indicators, sort_keys=True))
+        return [folder / "indicators.json"]
 
     monkeypatch.setattr(run, "load_dataset", load)
     monkeypatch.setattr(run, "compute_results", lambda ds, p: SimpleNamespace(indicators={
@@ -240,7 +241,7 @@ def test_main_run_input_error_exits_2_and_writes_nothing(tmp_path: Path, stubbed
     nbs = tmp_path / "nbs"
     tiny_notebook(nbs)
 
-    def bad(data_dir: object, on_invalid: str = "strict") -> Dataset:
+    def bad(data_dir: object, on_invalid: str = "strict", use_cache: bool = True) -> Dataset:
         raise InputError([Problem("participations.csv", "hours", "negative", (4, 9))])
 
     monkeypatch.setattr(run, "load_dataset", bad)

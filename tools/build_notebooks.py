@@ -164,7 +164,8 @@ verdict.
 """),
         code("nb.declared_by_buyer(res)"),
         code('''
-figures.show(figures.plot_shares_by_buyer(res.buyers, params.target, effective=False),
+figures.show(figures.plot_shares_by_buyer(res.tables["buyers_detail"], params.target,
+                                          effective=False),
              "declared_share_by_buyer")'''),
         md("""
 ## National context
@@ -350,7 +351,8 @@ target. A buyer whose blue dot is right of the line and orange dot left of it de
 delivers too little. Buyers with few contracts have wide intervals: read them with care.
 """),
         code('''
-figures.show(figures.plot_shares_by_buyer(res.buyers, params.target, alpha=params.alpha),
+figures.show(figures.plot_shares_by_buyer(res.tables["buyers_detail"], params.target,
+                                          alpha=params.alpha),
              "declared_vs_effective_by_buyer")'''),
         code('''
 figures.show(figures.plot_share_by_amount(res.tables["buyers_detail"], params.target),

@@ -369,7 +369,7 @@ def _prune(root: Path, keep: str, data_dir: str, on_invalid: str) -> None:
     """Delete older entries of the same data directory and mode, and leftover temporary folders."""
     now = time.time()
     for p in root.iterdir():
-        if not p.is_dir() or p.name == keep or p.name in ("fingerprints", "locks"):
+        if not p.is_dir() or p.name == keep or p.name in ("fingerprints", "locks", "results"):
             continue
         if p.name.startswith((".tmp-", ".trash-")):
             with contextlib.suppress(OSError):

@@ -28,9 +28,13 @@ matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from statsmodels.stats.proportion import proportion_confint  # noqa: E402
+
+# No seaborn, SciPy nor statsmodels at import: every notebook kernel imports this module, and those
+# three cost about 1 s of CPU per kernel, most of a warm rerun's start-up (issue 6). The style is
+# matplotlib's own copy of the seaborn theme; statsmodels is imported by the one fallback that needs
+# it (:func:`_wilson`).
+STYLE = ("seaborn-v0_8-whitegrid", "seaborn-v0_8-notebook", "seaborn-v0_8-deep")
 
 FIGURES_ENV = "SCA_FIGURES_DIR"
 FIGSIZE: tuple[float, float] = (9.0, 5.0)
@@ -48,8 +52,9 @@ STATUS_ORDER = ("VERIFIED", "NOT_DUE", "SHORTFALL", "NO_EVIDENCE", "UNVERIFIABLE
 
 
 def apply_style() -> None:
-    """Fixed seaborn/matplotlib style for every report figure (deterministic output)."""
-    sns.set_theme(style="whitegrid", context="notebook")
+    """Fixed style for every report figure (deterministic output): the seaborn "whitegrid" theme,
+    "notebook" context and "deep" palette as matplotlib ships them (:data:`STYLE`), then our sizes."""
+    plt.style.use(list(STYLE))
     plt.rcParams.update({
         "figure.figsize": FIGSIZE,
         "figure.dpi": DPI,
@@ -121,6 +126,8 @@ def png_bytes(fig: Figure) -> bytes:
 
 def _wilson(k: pd.Series, n: pd.Series, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
     """95 % Wilson interval bounds (DESIGN §3) for counts ``k`` out of ``n`` (NaN where n = 0)."""
+    from statsmodels.stats.proportion import proportion_confint
+
     k = k.astype(float).to_numpy()
     n = n.astype(float).to_numpy()
     lo = np.full(len(n), np.nan)
@@ -147,6 +154,21 @@ def top_buyers(buyers: pd.DataFrame, max_buyers: int = MAX_BUYERS) -> pd.DataFra
     return ordered.head(max_buyers)
 
 
+def _grouped_barh(ax: plt.Axes, labels: Sequence[str], series: Mapping[str, Sequence[float]],
+                  colors: Sequence[str] | None = None) -> None:
+    """One horizontal bar per label and series, the series side by side within a label; the first
+    label at the top, a legend entry per series."""
+    y = np.arange(len(labels))
+    height = 0.8 / max(1, len(series))
+    cycle = colors or plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, (name, values) in enumerate(series.items()):
+        offset = (i - (len(series) - 1) / 2) * height
+        ax.barh(y + offset, np.asarray(values, dtype=float), height=height, label=name,
+                color=cycle[i % len(cycle)])
+    ax.set_yticks(y, list(labels))
+    ax.set_ylim(len(labels) - 0.5, -0.5)  # first label on top
+
+
 def _empty_figure(title: str, message: str) -> Figure:
     fig, ax = plt.subplots(figsize=FIGSIZE)
     ax.set_title(title)
@@ -171,7 +193,10 @@ def plot_shares_by_buyer(buyers: pd.DataFrame, target: float, *, effective: bool
     """Declared (and, when ``effective``, effective) share per buyer with Wilson intervals.
 
     ``buyers`` has the ``buyers.csv`` columns of DESIGN §4 (``assessable_contracts``, ``declared_n``,
-    ``effective_n``, ...). Intervals are recomputed from the counts. A vertical line marks ``target``.
+    ``effective_n``, ...). The intervals are the table's ``declared_ci_low``/``declared_ci_high``
+    (and ``effective_*``) when it has them (``res.tables["buyers_detail"]``: computed by the
+    indicators at the run's ``alpha``), else recomputed from the counts at ``alpha``. A vertical
+    line marks ``target``.
     Over ``max_buyers`` buyers, the chart shows the largest ones and a second panel shows the
     distribution of the shares over all buyers.
     """
@@ -195,8 +220,12 @@ def plot_shares_by_buyer(buyers: pd.DataFrame, target: float, *, effective: bool
     step = 0.38 if effective else 0.0
     for i, (key, colour, label) in enumerate(series):
         k, n = shown[f"{key}_n"], shown["assessable_contracts"]
-        share = k.astype(float) / n.astype(float)
-        lo, hi = _wilson(k, n, alpha)
+        share = (k.astype(float) / n.astype(float)).to_numpy()
+        bounds = [f"{key}_ci_low", f"{key}_ci_high"]
+        if set(bounds) <= set(shown.columns):
+            lo, hi = (shown[b].astype(float).to_numpy() for b in bounds)
+        else:
+            lo, hi = _wilson(k, n, alpha)
         offset = (i - (len(series) - 1) / 2) * step
         ax.errorbar(share, y + offset, xerr=[share - lo, hi - share], fmt="o", color=colour,
                     ecolor=colour, capsize=3, label=f"{label} share (95 % Wilson interval)")
@@ -234,13 +263,11 @@ def plot_share_by_amount(buyers: pd.DataFrame, target: float, *, max_buyers: int
     if not cols or data.empty:
         return _empty_figure(title, "No amount-weighted shares available.")
     shown = top_buyers(data, max_buyers)
-    long = shown.assign(label=buyer_label(shown)).melt(
-        id_vars="label", value_vars=cols, var_name="measure", value_name="share")
-    long["measure"] = long["measure"].map({"declared_share_by_amount": "Declared",
-                                           "effective_share_by_amount": "Effective"})
+    names = {"declared_share_by_amount": ("Declared", DECLARED_COLOR),
+             "effective_share_by_amount": ("Effective", EFFECTIVE_COLOR)}
     fig, ax = plt.subplots(figsize=(FIGSIZE[0], max(3.0, 0.35 * len(shown) + 1.5)))
-    sns.barplot(data=long, y="label", x="share", hue="measure", ax=ax,
-                palette={"Declared": DECLARED_COLOR, "Effective": EFFECTIVE_COLOR})
+    _grouped_barh(ax, buyer_label(shown).tolist(),
+                  {names[c][0]: shown[c].to_numpy() for c in cols}, [names[c][1] for c in cols])
     ax.axvline(target, color=TARGET_COLOR, linestyle="--", label=f"Target {target:.0%}")
     ax.set_xlim(0, 1)
     _percent_axis(ax, "x")
@@ -317,7 +344,8 @@ def plot_funnel(stages: Mapping[str, int]) -> Figure:
     s = pd.Series(dict(stages), dtype=float)
     fig, ax = plt.subplots(figsize=FIGSIZE)
     y = np.arange(len(s))[::-1]
-    ax.barh(y, s.to_numpy(), color=sns.color_palette("Blues_r", len(s)))
+    # shades of blue, darkest for the first stage (the inner 70 % of the colormap: no white bar)
+    ax.barh(y, s.to_numpy(), color=plt.get_cmap("Blues_r")(np.linspace(0.0, 0.7, len(s))))
     top = float(s.iloc[0]) if len(s) and s.iloc[0] > 0 else 0.0
     for yi, (label, v) in zip(y, s.items()):
         pct = f" ({v / top:.0%} of declared)" if top else ""
@@ -354,14 +382,11 @@ def plot_coverage(coverage: pd.DataFrame, *, max_buyers: int = MAX_BUYERS) -> Fi
     if coverage.empty:
         return _empty_figure(title, "No contract notified in the year.")
     shown = coverage.sort_values(["contracts", "buyer_siret"], ascending=[False, True]).head(max_buyers)
-    long = shown.assign(label=buyer_label(shown)).melt(
-        id_vars="label", value_vars=["contracts", "with_clause", "with_participations"],
-        var_name="measure", value_name="n")
-    long["measure"] = long["measure"].map({
-        "contracts": "Contracts notified", "with_clause": "With a clauses row",
-        "with_participations": "With participation rows"})
     fig, ax = plt.subplots(figsize=(FIGSIZE[0], max(3.0, 0.45 * len(shown) + 1.5)))
-    sns.barplot(data=long, y="label", x="n", hue="measure", ax=ax)
+    _grouped_barh(ax, buyer_label(shown).tolist(), {
+        "Contracts notified": shown["contracts"].to_numpy(),
+        "With a clauses row": shown["with_clause"].to_numpy(),
+        "With participation rows": shown["with_participations"].to_numpy()})
     ax.set_xlabel("Number of contracts")
     ax.set_ylabel("Buyer")
     suffix = f" — {len(shown)} largest of {len(coverage)} buyers" if len(coverage) > max_buyers else ""

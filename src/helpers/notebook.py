@@ -67,13 +67,24 @@ class SessionAborted(RuntimeError):
     """The run stopped (bad input, error, interrupt) before it could hand the session over."""
 
 
-def write_session(path: Path, payload: dict[str, Any]) -> None:
-    """Hand ``payload`` (``parameters``, ``data``, ``results``) to the notebooks: written beside
-    ``path`` and renamed into place, so a kernel never reads half a file."""
+def session_bytes(payload: dict[str, Any]) -> bytes:
+    """``payload`` (``parameters``, ``data``, ``results``) pickled as :func:`write_session` writes
+    it (the run also keeps these bytes in the results cache, :mod:`helpers.results_cache`)."""
+    return pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def publish_session(path: Path, data: bytes) -> None:
+    """Write pickled session bytes beside ``path`` and rename them into place, so a kernel never
+    reads half a file."""
     part = path.with_name(path.name + ".part")
-    with part.open("wb") as fh:
-        pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    part.write_bytes(data)
     os.replace(part, path)
+
+
+def write_session(path: Path, payload: dict[str, Any]) -> None:
+    """Hand ``payload`` (``parameters``, ``data``, ``results``) to the notebooks (see
+    :func:`publish_session`)."""
+    publish_session(path, session_bytes(payload))
 
 
 def abort_session(path: Path, reason: str) -> None:

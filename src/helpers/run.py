@@ -7,7 +7,9 @@
    there — papermill would only warn about an unknown name;
 3. the data directory is loaded once (``helpers.cache.load_dataset``), results are computed
    (``helpers.indicators.compute_results``) and written (``indicators.json``, ``buyers.csv``,
-   ``contracts.csv``); quarantined rows go to ``rejected/<table>.csv``;
+   ``contracts.csv``); quarantined rows go to ``rejected/<table>.csv``. When the data, parameters,
+   code and reference files are those of a previous run, all of this is copied from the results
+   cache instead (``helpers.results_cache``; ``--no-cache`` turns both caches off);
 4. the notebooks run with papermill (kernel ``python3``, parameters as a typed dict, cwd = project root)
    in parallel worker processes, one line of progress per notebook on stderr; each is rendered to HTML
    without code; figures go to ``figures/`` (``$SCA_FIGURES_DIR``); an ``index.html`` links it all;
@@ -48,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import config
+from . import config, results_cache
 from .dataset import Dataset
 from .errors import EXIT_INPUT_ERROR, InputError
 from .params import PARAM_NAMES, ParameterError, Params, check_names, load_params
@@ -310,10 +312,17 @@ def _lower_priority() -> None:
     import helpers._low_priority  # noqa: F401  (lowers the priority on first import only)
 
 
+KERNELS_PER_CORE = 2
+"""Notebooks executed at once per core by default. A kernel spends part of its life waiting (process
+start, messages to and from papermill, file writes), so one per core leaves a core idle for about a
+third of a warm run; two per core keep both busy (measured at 500 000 contracts on 2 cores: 6.4-6.7 s
+instead of 7.4-7.7 s for the four notebooks, issue 6)."""
+
+
 def start_workers(n_jobs: int, workers: int | None = None) -> cf.ProcessPoolExecutor:
-    """A pool for ``n_jobs`` notebooks: at most one worker per core (or ``workers``), started from
-    the fork server at a lower priority (:mod:`helpers._low_priority`)."""
-    n = max(1, min(n_jobs, workers or os.cpu_count() or 1))
+    """A pool for ``n_jobs`` notebooks: at most :data:`KERNELS_PER_CORE` workers per core (or
+    ``workers``), started from the fork server at a lower priority (:mod:`helpers._low_priority`)."""
+    n = max(1, min(n_jobs, workers or KERNELS_PER_CORE * (os.cpu_count() or 1)))
     return cf.ProcessPoolExecutor(max_workers=n, mp_context=_worker_context(),
                                   initializer=_lower_priority)
 
@@ -368,13 +377,14 @@ def execute_jobs(jobs: Sequence[Job], workers: int | None = None,
 # data and results (delegated to the loader / cache and the indicators modules)
 # ---------------------------------------------------------------------------------------------------
 
-def load_dataset(data_dir: str | Path, on_invalid: str = "strict") -> Dataset:
+def load_dataset(data_dir: str | Path, on_invalid: str = "strict", use_cache: bool = True
+                 ) -> Dataset:
     """Load a data directory (DESIGN §4 layout) through the Parquet cache of the canonical tables
-    (``helpers.cache.load_dataset``, same result as ``helpers.loader.load_data_dir``). Raises
-    :class:`InputError` on bad input."""
+    (``helpers.cache.load_dataset``, same result as ``helpers.loader.load_data_dir``; without it when
+    ``use_cache`` is false). Raises :class:`InputError` on bad input."""
     from .cache import load_dataset as load
 
-    return load(config.resolve_path(data_dir), on_invalid=on_invalid)
+    return load(config.resolve_path(data_dir), on_invalid=on_invalid, use_cache=use_cache)
 
 
 def compute_results(dataset: Dataset, params: Params) -> Any:
@@ -384,11 +394,12 @@ def compute_results(dataset: Dataset, params: Params) -> Any:
     return compute(dataset, params)
 
 
-def write_results(results: Any, folder: Path) -> None:
-    """``indicators.json``, ``buyers.csv``, ``contracts.csv`` (``helpers.indicators.write_results``)."""
+def write_results(results: Any, folder: Path) -> list[Path]:
+    """``indicators.json``, ``buyers.csv``, ``contracts.csv`` (``helpers.indicators.write_results``);
+    returns their paths."""
     from .indicators import write_results as write
 
-    write(results, folder)
+    return list(write(results, folder))
 
 
 def write_rejected(dataset: Dataset, folder: Path) -> list[Path]:
@@ -460,8 +471,13 @@ def build_into(final: Path, build: Callable[[Path], None]) -> None:
 
 def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
              notebooks: Sequence[Path] | None = None, dataset: Dataset | None = None,
-             workers: int | None = None) -> Path:
+             workers: int | None = None, use_cache: bool = True) -> Path:
     """Build ``<out>/<year>/`` for ``params`` (steps 2-5 of the module docstring); return its path.
+
+    Unless ``use_cache`` is false, the tables come from the Parquet cache (:mod:`helpers.cache`)
+    and, when neither the data, the parameters, the code nor the reference files changed since a
+    previous run, the session and the data files from the results cache
+    (:mod:`helpers.results_cache`): only the notebooks are executed again.
 
     The notebooks are submitted first: their kernels start and import the helpers on the core the
     single-threaded loading and computing leave idle, then wait for the session
@@ -480,7 +496,8 @@ def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
         with tempfile.TemporaryDirectory(prefix="sca-session-") as tmp:
             session = Path(tmp) / "session.pkl"
             build_into(final, lambda staging: _build_year(staging, params, parameters, nbs,
-                                                          session, on_invalid, dataset, workers))
+                                                          session, on_invalid, dataset, workers,
+                                                          use_cache))
     except BaseException:
         for folder in created:  # innermost first; a folder holding anything is kept
             try:
@@ -493,8 +510,8 @@ def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
 
 def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: Sequence[Path],
                 session: Path, on_invalid: str, dataset: Dataset | None,
-                workers: int | None) -> None:
-    from .notebook import RUN_PID_ENV, abort_session, summarize, write_session
+                workers: int | None, use_cache: bool = True) -> None:
+    from .notebook import RUN_PID_ENV, abort_session, publish_session, session_bytes, summarize
 
     figures = staging / "figures"
     figures.mkdir()
@@ -503,26 +520,49 @@ def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: 
 
     def prepare() -> None:
         data = dataset
+        # the results cache serves runs that load their own data (run-all hands a loaded dataset)
+        cached = None
         try:
-            if data is None:
+            key = (results_key(params, parameters, on_invalid)
+                   if use_cache and dataset is None else None)
+            cached = results_cache.lookup(key) if key is not None else None
+            if cached is not None:
+                publish_session(session, cached.session)
+                print(f"{params.year}: data and results unchanged since a previous run: reused "
+                      "from the cache (--no-cache recomputes them)", file=sys.stderr, flush=True)
+                for message in cached.warnings:
+                    print(f"warning: {message}", file=sys.stderr, flush=True)
+            else:
+                if data is None:
+                    t0 = time.monotonic()
+                    data = load_dataset(params.data_dir, on_invalid=on_invalid,
+                                        use_cache=use_cache)
+                    print(f"{params.year}: data loaded: {len(data.contracts)} contracts "
+                          f"({time.monotonic() - t0:.1f} s)", file=sys.stderr, flush=True)
                 t0 = time.monotonic()
-                data = load_dataset(params.data_dir, on_invalid=on_invalid)
-                print(f"{params.year}: data loaded: {len(data.contracts)} contracts "
-                      f"({time.monotonic() - t0:.1f} s)", file=sys.stderr, flush=True)
-            t0 = time.monotonic()
-            results = compute_results(data, params)
-            print(f"{params.year}: indicators computed ({time.monotonic() - t0:.1f} s)",
-                  file=sys.stderr, flush=True)
-            for message in scope_warnings(data, params, results):
-                print(f"warning: {message}", file=sys.stderr, flush=True)
-            write_session(session, {"parameters": parameters,
-                                    "data": summarize(data, params, results), "results": results})
+                results = compute_results(data, params)
+                print(f"{params.year}: indicators computed ({time.monotonic() - t0:.1f} s)",
+                      file=sys.stderr, flush=True)
+                warnings = scope_warnings(data, params, results)
+                for message in warnings:
+                    print(f"warning: {message}", file=sys.stderr, flush=True)
+                pickled = session_bytes({"parameters": parameters,
+                                         "data": summarize(data, params, results),
+                                         "results": results})
+                publish_session(session, pickled)
         except BaseException as exc:
             abort_session(session, type(exc).__name__)
             raise
         # the notebooks are running: write the tables meanwhile
-        write_results(results, staging)
-        write_rejected(data, staging)
+        if cached is not None:
+            cached.restore(staging)
+            return
+        written = [*write_results(results, staging), *write_rejected(data, staging)]
+        if key is not None:
+            results_cache.store(key, session=pickled, warnings=warnings,
+                                outputs={p.relative_to(staging).as_posix(): p for p in written},
+                                meta={"data_dir": str(config.resolve_path(params.data_dir)),
+                                      "parameters": parameters, "on_invalid": on_invalid})
 
     print(f"{params.year}: running {len(nbs)} notebook(s) into {staging.parent / str(params.year)}",
           file=sys.stderr, flush=True)
@@ -530,6 +570,15 @@ def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: 
     from .report import write_year_index
 
     write_year_index(staging, params.year, [staging / nb.name for nb in nbs])
+
+
+def results_key(params: Params, parameters: dict[str, Any], on_invalid: str) -> str | None:
+    """Key of the run's results in :mod:`helpers.results_cache`; None when the data directory
+    does not exist (the loader then reports it in its own words)."""
+    data = config.resolve_path(params.data_dir)
+    if not data.is_dir():
+        return None
+    return results_cache.key_for(data, on_invalid, parameters)
 
 
 def scope_warnings(dataset: Dataset, params: Params, results: Any) -> list[str]:
@@ -603,7 +652,10 @@ def _common_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--notebooks", type=Path, default=None,
                     help="folder of the per-year notebooks (default: notebooks/)")
     ap.add_argument("--jobs", type=int, default=None,
-                    help="notebooks executed in parallel (default: number of cores)")
+                    help="notebooks executed in parallel (default: twice the number of cores)")
+    ap.add_argument("--no-cache", dest="use_cache", action="store_false",
+                    help="read the raw files and compute every result again, without reading or "
+                         "writing the caches of data/interim/cache (default: use them)")
 
 
 def _fail(exc: BaseException, code: int) -> int:
@@ -635,7 +687,8 @@ def main_run(argv: Sequence[str] | None = None) -> int:
         params = load_params(args.params, year=args.year, buyers=args.buyers,
                              data_dir=args.data_dir)
         nbs = _notebooks_from(args.notebooks)
-        run_year(params, out, on_invalid=args.on_invalid, notebooks=nbs, workers=args.jobs)
+        run_year(params, out, on_invalid=args.on_invalid, notebooks=nbs, workers=args.jobs,
+                 use_cache=args.use_cache)
     except (InputError, ParameterError) as exc:
         return _fail(exc, EXIT_INPUT_ERROR)
     except RunError as exc:
@@ -658,7 +711,8 @@ def main_run_all(argv: Sequence[str] | None = None) -> int:
     try:
         base = load_params(args.params, data_dir=args.data_dir)
         nbs = _notebooks_from(args.notebooks)
-        dataset = load_dataset(base.data_dir, on_invalid=args.on_invalid)
+        dataset = load_dataset(base.data_dir, on_invalid=args.on_invalid,
+                               use_cache=args.use_cache)
         for year in args.years:
             params = load_params(args.params, year=year, data_dir=args.data_dir)
             run_year(params, out, on_invalid=args.on_invalid, notebooks=nbs, dataset=dataset,

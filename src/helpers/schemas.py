@@ -1,4 +1,5 @@
-"""Canonical tables (DESIGN §2) and their pandera schemas.
+"""Canonical tables (DESIGN §2) and their pandera schemas (``CONTRACTS_SCHEMA`` ..., built on first
+use by :mod:`helpers.pandera_schemas`).
 
 Every reader returns one of these tables; every indicator consumes them. Identifiers (SIRET, CPV,
 contract ids, department codes) are strings everywhere, so leading zeros survive.
@@ -29,10 +30,7 @@ buyers         siret, name, buyer_type
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
@@ -103,26 +101,6 @@ def is_text(values: pd.Series) -> pd.Series:
     return values.map(lambda v: isinstance(v, str)).astype(bool)
 
 
-def text_matches(regex: str) -> pa.Check:
-    """Each value is a ``str`` matching ``regex`` (anchor it: ``^...$``; RE2 syntax in Arrow,
-    :mod:`re` in the fallback — keep to the common subset, such as ``\\d`` and ``{n}``)."""
-    compiled = re.compile(regex)
-
-    def check(values: pd.Series) -> pd.Series:
-        arr = _arrow_text(values)
-        if arr is None:
-            return values.map(lambda v: isinstance(v, str) and compiled.search(v) is not None
-                              ).astype(bool)
-        return _bools(pc.match_substring_regex(arr, regex), values.index)
-
-    return pa.Check(check, element_wise=False, name="text_matches", error=f"text_matches({regex})")
-
-
-def text_check() -> pa.Check:
-    """Each value is a ``str`` (the check that replaces pandera's ``str`` dtype, see above)."""
-    return pa.Check(is_text, element_wise=False, name="is_text", error="is_text")
-
-
 def _is_str_list(values: pd.Series, allowed: tuple[str, ...] | None = None) -> pd.Series:
     """Whether each value is a ``list`` of ``str`` (among ``allowed`` when given). Vectorised: one
     ``explode`` and type look-ups, no Python loop over rows."""
@@ -139,92 +117,20 @@ def _is_str_list(values: pd.Series, allowed: tuple[str, ...] | None = None) -> p
     return ok
 
 
-_siret = pa.Column(object, text_matches(SIRET_REGEX), nullable=False)
+_PANDERA_NAMES = ("text_matches", "text_check", "CONTRACTS_SCHEMA", "CONTRACT_ROWS_SCHEMA",
+                  "UNIQUE_UID_SCHEMA", "CLAUSES_SCHEMA", "PARTICIPATIONS_SCHEMA", "SUPPLIERS_SCHEMA",
+                  "BUYERS_SCHEMA")
 
-CONTRACTS_SCHEMA = pa.DataFrameSchema(
-    {
-        "uid": pa.Column(object, text_check(), nullable=False, unique=True),
-        "buyer_siret": _siret,
-        "contract_id": pa.Column(object, text_matches(r"^.+$"), nullable=False),
-        "notification_date": pa.Column("datetime64[ns]", nullable=False),
-        "publication_date": pa.Column("datetime64[ns]", nullable=True),
-        "amount": pa.Column(float, nullable=True),
-        "cpv": pa.Column(object, text_matches(r"^\d{8}$"), nullable=True),
-        "procedure": pa.Column(object, text_check(), nullable=True),
-        "duration_months": pa.Column(float, pa.Check.ge(0), nullable=True),
-        "social_considerations": pa.Column(
-            object, pa.Check(lambda s: _is_str_list(s, SOCIAL_CONSIDERATIONS), element_wise=False)
-        ),
-        "holders": pa.Column(object, pa.Check(lambda s: _is_str_list(s), element_wise=False)),
-        "subject": pa.Column(object, text_check(), nullable=True),
-        "source_file": pa.Column(object, text_check(), nullable=False),
-    },
-    strict=True,
-    ordered=False,
-    name="contracts",
-)
 
-CONTRACT_ROWS_SCHEMA = CONTRACTS_SCHEMA.update_column("uid", unique=False)
-""":data:`CONTRACTS_SCHEMA` without the uniqueness of ``uid``: contract rows before de-duplication.
-``CONTRACT_ROWS_SCHEMA`` then :data:`UNIQUE_UID_SCHEMA` on the de-duplicated rows (a selection of
-them) is the whole of :data:`CONTRACTS_SCHEMA`."""
+def __getattr__(name: str) -> object:
+    """The pandera schemas (``CONTRACTS_SCHEMA`` ...) and checks, built on first use by
+    :mod:`helpers.pandera_schemas`: pandera costs about 0.2 s of CPU to import, and the notebook
+    kernels, which import this module for its constants, never validate a table (issue 6)."""
+    if name in _PANDERA_NAMES:
+        from . import pandera_schemas
 
-UNIQUE_UID_SCHEMA = pa.DataFrameSchema({"uid": CONTRACTS_SCHEMA.columns["uid"]}, name="contracts")
-"""The ``uid`` column of :data:`CONTRACTS_SCHEMA` (unique), the other columns left unchecked."""
-
-CLAUSES_SCHEMA = pa.DataFrameSchema(
-    {
-        "buyer_siret": _siret,
-        "contract_id": pa.Column(object, text_check(), nullable=False),
-        "uid": pa.Column(object, text_check(), nullable=False, unique=True),
-        "planned_hours": pa.Column(float, pa.Check.ge(0), nullable=False),
-    },
-    strict=True,
-    name="clauses",
-)
-
-PARTICIPATIONS_SCHEMA = pa.DataFrameSchema(
-    {
-        "buyer_siret": _siret,
-        "contract_id": pa.Column(object, text_check(), nullable=False),
-        "uid": pa.Column(object, text_check(), nullable=False),
-        "beneficiary_id": pa.Column(object, text_check(), nullable=False),
-        "sex": pa.Column(object, pa.Check.isin(SEXES), nullable=True),
-        "birth_year": pa.Column("Int64", pa.Check.in_range(1900, 2100), nullable=True),
-        "diploma_level": pa.Column(object, pa.Check.isin(DIPLOMA_LEVELS), nullable=False),
-        "public_categories": pa.Column(
-            object, pa.Check(lambda s: _is_str_list(s, PUBLIC_CATEGORIES), element_wise=False)
-        ),
-        "hours": pa.Column(float, pa.Check.ge(0), nullable=False),
-        "start_date": pa.Column("datetime64[ns]", nullable=False),
-        "end_date": pa.Column("datetime64[ns]", nullable=True),
-        "modality": pa.Column(object, pa.Check.isin(MODALITIES), nullable=False),
-        "exit_outcome": pa.Column(object, pa.Check.isin(EXIT_OUTCOMES), nullable=False),
-    },
-    strict=True,
-    name="participations",
-)
-
-SUPPLIERS_SCHEMA = pa.DataFrameSchema(
-    {
-        "siret": pa.Column(object, text_matches(SIRET_REGEX), nullable=False),
-        "kind": pa.Column(object, pa.Check.isin(SUPPLIER_KINDS), nullable=False),
-        "name": pa.Column(object, text_check(), nullable=True),
-        "source": pa.Column(object, text_check(), nullable=False),
-    },
-    strict=True,
-    name="suppliers",
-)
-
-BUYERS_SCHEMA = pa.DataFrameSchema(
-    {
-        "siret": pa.Column(object, text_matches(SIRET_REGEX), nullable=False, unique=True),
-        "name": pa.Column(object, text_check(), nullable=True),
-        "buyer_type": pa.Column(object, pa.Check.isin(BUYER_TYPES), nullable=False),
-    },
-    strict=True,
-    name="buyers",
-)
+        return getattr(pandera_schemas, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _empty(columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from statsmodels.stats.proportion import proportion_confint
 
 from ..params import Params
+
+# SciPy's and statsmodels' statistics are imported by the functions that use them: unpickling the
+# results in a notebook kernel imports this package, and scipy.stats alone costs about 0.6 s of CPU
+# per kernel (issue 6: the warm rerun is the notebooks' start-up).
 
 INSUFFICIENT_DATA = "insufficient_data"
 COMPLIANT = "compliant"
@@ -47,6 +49,8 @@ def wilson_interval(count: object, nobs: object, alpha: float = 0.05) -> tuple[n
     high = np.full(k.shape, np.nan)
     ok = n > 0
     if ok.any():
+        from statsmodels.stats.proportion import proportion_confint
+
         lo, hi = proportion_confint(k[ok], n[ok], alpha=alpha, method="wilson")
         low[ok], high[ok] = np.clip(lo, 0.0, 1.0), np.clip(hi, 0.0, 1.0)
     return low, high
@@ -88,6 +92,8 @@ def mcnemar_exact_p(b: object, c: object) -> np.ndarray:
     """McNemar's exact two-sided p-value from the discordant counts: min(1, 2·Binom(min(b,c); b+c, ½)).
     Equals ``statsmodels...mcnemar([[a, b], [c, d]], exact=True).pvalue``; 1 when b + c = 0."""
     b, c = _arr(b), _arr(c)
+    from scipy import stats
+
     return np.minimum(1.0, 2.0 * stats.binom.cdf(np.minimum(b, c), b + c, 0.5))
 
 
@@ -96,6 +102,8 @@ def below_target_p(effective_n: object, n: object, target: float) -> np.ndarray:
     P(X ≤ k), X ~ Binom(n, target) (= ``scipy.stats.binomtest(k, n, target, "less").pvalue``).
     NaN where n = 0."""
     k, n = _arr(effective_n), _arr(n)
+    from scipy import stats
+
     return np.where(n > 0, stats.binom.cdf(k, n, target), np.nan)
 
 
