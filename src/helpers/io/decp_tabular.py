@@ -39,7 +39,7 @@ import pyarrow.parquet as pq
 
 from ..errors import InputError, Problem
 from ..schemas import NONE_DECLARED
-from .contracts import (CONSIDERATIONS_FIELD, TABLE, TEXT, OnInvalid, _head_bytes, gc_paused,
+from .contracts import (CONSIDERATIONS_FIELD, TABLE, OnInvalid, _head_bytes, gc_paused,
                         lists_by_group, missing_columns_problem, normalise_contracts, read_csv_text,
                         text, to_date)
 
@@ -65,6 +65,12 @@ _IDENTIFIERS = ("acheteur_id", "titulaire_id", "id", "codeCPV")
 _TRUE = {"true", "1", "oui", "vrai", "yes", "t"}
 
 
+def _arrow_text_series(column: pa.ChunkedArray) -> pd.Series:
+    """An Arrow string column as a pandas ``string[pyarrow]`` Series without a copy (going through
+    ``to_pandas()`` would create a Python str per value, then convert them back to Arrow)."""
+    return pd.Series(pd.arrays.ArrowStringArray(column))
+
+
 def _arrow_column_as_text(column: pa.ChunkedArray, name: str) -> pd.Series:
     """One Parquet column for the checks: numeric identifiers as zero-padded text (see module
     docstring), dates as ``datetime64[ns]``, numbers and booleans with their own dtype, text as
@@ -73,7 +79,7 @@ def _arrow_column_as_text(column: pa.ChunkedArray, name: str) -> pd.Series:
     if name in _IDENTIFIERS and (pa.types.is_integer(typ) or pa.types.is_floating(typ)):
         if pa.types.is_floating(typ):
             column = pc.cast(column, pa.int64(), safe=True)
-        digits = pd.Series(pc.cast(column, pa.string()).to_pandas(), dtype=TEXT)
+        digits = _arrow_text_series(pc.cast(column, pa.string()))
         return digits.str.zfill(14) if name.endswith("_id") else digits
     if pa.types.is_date(typ) or pa.types.is_timestamp(typ):
         if pa.types.is_timestamp(typ) and typ.tz is not None:
@@ -85,7 +91,7 @@ def _arrow_column_as_text(column: pa.ChunkedArray, name: str) -> pd.Series:
         return pd.Series(column.to_pandas(), dtype=bool)
     if pa.types.is_string(typ) or pa.types.is_large_string(typ):
         # kept Arrow-backed: no Python string objects for 500 000 rows until the checks need them
-        return pd.Series(pc.cast(column, pa.string()).to_pandas(), dtype=TEXT)
+        return _arrow_text_series(pc.cast(column, pa.string()))
     return pd.Series(column.to_pandas(), dtype=object)
 
 
@@ -103,6 +109,40 @@ def _read_parquet(path: Path) -> tuple[pd.DataFrame, list[str]]:
     return df, header
 
 
+_HOLDER_COLUMNS = ("titulaire_id", "titulaire_typeIdentifiant", "modification_id",
+                   "donneesActuelles")
+
+
+def _holders(df: pd.DataFrame, cur: np.ndarray, keys: np.ndarray, chosen_keys: np.ndarray
+             ) -> list[list[str]]:
+    """For each contract of ``chosen_keys`` (in that order), the ``titulaire_id`` of type SIRET (or
+    of unknown type) of its current rows ``cur``, first-seen order, each once."""
+    if "titulaire_id" not in df:
+        return [[] for _ in range(len(chosen_keys))]
+    holder = text(df["titulaire_id"].take(cur)).reset_index(drop=True)
+    if "titulaire_typeIdentifiant" in df:
+        kind = text(df["titulaire_typeIdentifiant"].take(cur)).str.upper().reset_index(drop=True)
+        siret_like = (kind.isna() | (kind == "SIRET")).to_numpy(dtype=bool)
+    else:
+        siret_like = np.ones(len(cur), dtype=bool)
+    rows = pd.DataFrame({"key": keys[cur], "holder": holder})[
+        holder.notna().to_numpy(dtype=bool) & siret_like].drop_duplicates(["key", "holder"])
+    # group code of each holder row = position of its contract among the chosen ones
+    codes = pd.Index(chosen_keys).get_indexer(rows["key"])
+    return lists_by_group(codes, rows["holder"].to_numpy(object), len(chosen_keys))
+
+
+def _latest_per_key(keys: np.ndarray, published: np.ndarray) -> np.ndarray:
+    """Positions of the row of each key with the latest publication date (NaT loses against any
+    date; ties go to the later row), in row order. Integer sorts only: one ``lexsort`` on (key,
+    date, position), the last row of each key's run wins."""
+    positions = np.arange(len(keys))
+    order = np.lexsort((positions, published.astype("datetime64[ns]").view("int64"), keys))
+    grouped = keys[order]
+    last = np.append(grouped[1:] != grouped[:-1], True)
+    return np.sort(order[last])
+
+
 def _considerations(text: Any) -> list[str] | None:
     if text is None or text is pd.NA or (isinstance(text, float) and np.isnan(text)):
         return None
@@ -116,8 +156,8 @@ def _considerations_column(values: pd.Series) -> pd.Series:
     """:func:`_considerations` of each value, parsed once per distinct text (a fresh list per
     row)."""
     codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
-    parsed = [_considerations(v) for v in uniques]
-    return pd.Series([None if c < 0 or parsed[c] is None else list(parsed[c]) for c in codes],
+    parsed = [_considerations(v) for v in uniques] + [None]  # code -1 (missing) -> the last: None
+    return pd.Series([None if parsed[c] is None else parsed[c][:] for c in codes.tolist()],
                      index=values.index, dtype=object)
 
 
@@ -164,17 +204,14 @@ def _read_contracts_file(path: Path, on_invalid: OnInvalid, quality: dict[str, A
     pub, _ = to_date(df["datePublicationDonnees"]) if "datePublicationDonnees" in df else (
         pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]"), None)
 
-    cur = df.assign(_key=key, _pub=pub, _first=first_notif, _bad=notif_bad)[current.to_numpy()]
-    kind = (text(cur["titulaire_typeIdentifiant"]).str.upper() if "titulaire_typeIdentifiant" in cur
-            else pd.Series(pd.NA, index=cur.index, dtype="string"))
-    holder_rows = cur.assign(_holder=text(cur["titulaire_id"]) if "titulaire_id" in cur else pd.NA)
-    holder_rows = holder_rows[holder_rows["_holder"].notna() & (kind.isna() | (kind == "SIRET"))]
-    holder_rows = holder_rows.drop_duplicates(["_key", "_holder"])
-    chosen = (cur.sort_values(["_pub", "row"], na_position="first", kind="stable")
-              .drop_duplicates("_key", keep="last").sort_values("row", kind="stable"))
-    # holders of each chosen contract: codes = position of the contract's key among chosen rows
-    key_codes = pd.Index(chosen["_key"]).get_indexer(holder_rows["_key"])
-    holders = lists_by_group(key_codes, holder_rows["_holder"].to_numpy(object), len(chosen))
+    # Row positions only, then one take of the columns still needed: no copy of the whole file.
+    cur = np.flatnonzero(current.to_numpy())
+    keys = key.to_numpy()
+    winners = cur[_latest_per_key(keys[cur], pub.to_numpy()[cur])]
+    fields = [c for c in df.columns if c not in _HOLDER_COLUMNS]
+    chosen = df[fields].take(winners).assign(_first=first_notif.to_numpy()[winners],
+                                             _bad=notif_bad.to_numpy()[winners])
+    holders = _holders(df, cur, keys, keys[winners])
 
     # notification: the earliest valid date of the contract; an invalid text is kept to be reported
     if pd.api.types.is_datetime64_any_dtype(chosen["dateNotification"]):
