@@ -179,7 +179,9 @@ def test_write_rejected_keeps_reasons_and_drops_person_ids(tmp_path: Path) -> No
 # --------------------------------------------------------------------------------------------------
 
 @pytest.fixture()
-def stubbed(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+def stubbed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, int]:
+    # the stub results are cached under the key of the real data/demo: in a cache of their own
+    monkeypatch.setenv("SCA_CACHE_DIR", str(tmp_path / "stub-cache"))
     calls = {"load": 0}
 
     def load(data_dir: object, on_invalid: str = "strict", use_cache: bool = True) -> Dataset:
@@ -291,6 +293,12 @@ def test_run_all_builds_years_research_and_root_index(tmp_path: Path, stubbed: d
     index = (out / "index.html").read_text()
     for href in ("2023/index.html", "2024/index.html", "trends/index.html"):
         assert f'href="{href}"' in index
+    # the same run again: both years' results come from the results cache, nothing is loaded
+    before = {y: (out / y / "indicators.json").read_bytes() for y in ("2023", "2024")}
+    rc = run.main_run_all(["--years", "2023", "2024", "--notebooks", str(nbs), "--out", str(out),
+                           "--data-dir", "data/demo"])
+    assert rc == 0 and stubbed["load"] == 1
+    assert {y: (out / y / "indicators.json").read_bytes() for y in before} == before
 
 
 def test_refresh_notebooks_in_place_and_untouched_on_failure(tmp_path: Path) -> None:

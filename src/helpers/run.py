@@ -471,13 +471,17 @@ def build_into(final: Path, build: Callable[[Path], None]) -> None:
 
 def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
              notebooks: Sequence[Path] | None = None, dataset: Dataset | None = None,
-             workers: int | None = None, use_cache: bool = True) -> Path:
+             workers: int | None = None, use_cache: bool = True,
+             load: Callable[[], Dataset] | None = None) -> Path:
     """Build ``<out>/<year>/`` for ``params`` (steps 2-5 of the module docstring); return its path.
 
     Unless ``use_cache`` is false, the tables come from the Parquet cache (:mod:`helpers.cache`)
     and, when neither the data, the parameters, the code nor the reference files changed since a
     previous run, the session and the data files from the results cache
-    (:mod:`helpers.results_cache`): only the notebooks are executed again.
+    (:mod:`helpers.results_cache`): only the notebooks are executed again. The data is loaded by
+    ``load`` when given (run-all shares one load between its years; it must load
+    ``params.data_dir`` with ``on_invalid``), else from ``params.data_dir``; a ``dataset`` handed in
+    is used as it is, and then the results cache is not (nothing ties it to a data directory).
 
     The notebooks are submitted first: their kernels start and import the helpers on the core the
     single-threaded loading and computing leave idle, then wait for the session
@@ -497,7 +501,7 @@ def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
             session = Path(tmp) / "session.pkl"
             build_into(final, lambda staging: _build_year(staging, params, parameters, nbs,
                                                           session, on_invalid, dataset, workers,
-                                                          use_cache))
+                                                          use_cache, load))
     except BaseException:
         for folder in created:  # innermost first; a folder holding anything is kept
             try:
@@ -510,7 +514,8 @@ def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
 
 def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: Sequence[Path],
                 session: Path, on_invalid: str, dataset: Dataset | None,
-                workers: int | None, use_cache: bool = True) -> None:
+                workers: int | None, use_cache: bool = True,
+                load: Callable[[], Dataset] | None = None) -> None:
     from .notebook import RUN_PID_ENV, abort_session, publish_session, session_bytes, summarize
 
     figures = staging / "figures"
@@ -520,7 +525,6 @@ def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: 
 
     def prepare() -> None:
         data = dataset
-        # the results cache serves runs that load their own data (run-all hands a loaded dataset)
         cached = None
         try:
             key = (results_key(params, parameters, on_invalid)
@@ -535,8 +539,8 @@ def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: 
             else:
                 if data is None:
                     t0 = time.monotonic()
-                    data = load_dataset(params.data_dir, on_invalid=on_invalid,
-                                        use_cache=use_cache)
+                    data = load() if load is not None else load_dataset(
+                        params.data_dir, on_invalid=on_invalid, use_cache=use_cache)
                     print(f"{params.year}: data loaded: {len(data.contracts)} contracts "
                           f"({time.monotonic() - t0:.1f} s)", file=sys.stderr, flush=True)
                 t0 = time.monotonic()
@@ -702,7 +706,8 @@ def main_run(argv: Sequence[str] | None = None) -> int:
 
 def main_run_all(argv: Sequence[str] | None = None) -> int:
     """``python -m helpers run-all --years 2022 2023 2024 2025``: every year, then the research
-    notebooks (when present) and ``<out>/index.html``. The data is loaded once for all years."""
+    notebooks (when present) and ``<out>/index.html``. The data is loaded at most once for all
+    years, and not at all when every year's results are cached."""
     ap = argparse.ArgumentParser(prog="python -m helpers run-all")
     ap.add_argument("--years", type=int, nargs="+", required=True, help="years to run")
     _common_arguments(ap)
@@ -711,12 +716,18 @@ def main_run_all(argv: Sequence[str] | None = None) -> int:
     try:
         base = load_params(args.params, data_dir=args.data_dir)
         nbs = _notebooks_from(args.notebooks)
-        dataset = load_dataset(base.data_dir, on_invalid=args.on_invalid,
-                               use_cache=args.use_cache)
+        loaded: list[Dataset] = []
+
+        def load_once() -> Dataset:  # at most once for all years, and not at all when cached
+            if not loaded:
+                loaded.append(load_dataset(base.data_dir, on_invalid=args.on_invalid,
+                                           use_cache=args.use_cache))
+            return loaded[0]
+
         for year in args.years:
             params = load_params(args.params, year=year, data_dir=args.data_dir)
-            run_year(params, out, on_invalid=args.on_invalid, notebooks=nbs, dataset=dataset,
-                     workers=args.jobs)
+            run_year(params, out, on_invalid=args.on_invalid, notebooks=nbs, workers=args.jobs,
+                     use_cache=args.use_cache, load=load_once)
         folder = config.resolve_path(args.notebooks) if args.notebooks else config.NOTEBOOKS_DIR
         research = [(folder / name, sub) for name, sub in RESEARCH_NOTEBOOKS.items()
                     if (folder / name).is_file()]
