@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "indicators"))
 import builders as b  # noqa: E402
 
 from helpers import schemas  # noqa: E402
+from helpers.io import contracts  # noqa: E402
 from helpers.io.contracts import deduplicate, gc_paused  # noqa: E402
 
 A, B = b.BUYER_A, b.BUYER_B
@@ -147,3 +148,26 @@ def test_gc_paused_restores_the_collector_even_on_error():
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
+
+
+def test_uid_order_check_after_deduplication():
+    # sorted and unique: accepted (also the trivial 0- and 1-row cases)
+    contracts.check_uid_order(pd.Series(["01234567890123A", "01234567890123B", "21330063500017A"]))
+    contracts.check_uid_order(pd.Series([], dtype=object))
+    contracts.check_uid_order(pd.Series(["x"]))
+    # a repeated uid, and a uid out of order, are named
+    with pytest.raises(pandera.errors.SchemaError, match="'01234567890123B'"):
+        contracts.check_uid_order(pd.Series(["01234567890123A", "01234567890123B",
+                                             "01234567890123B"]))
+    with pytest.raises(pandera.errors.SchemaError, match="not unique or not sorted"):
+        contracts.check_uid_order(pd.Series(["21330063500017A", "01234567890123A"]))
+
+
+def test_missing_text_becomes_nan_in_one_conversion():
+    def shown(values: pd.Series) -> list[object]:
+        out = contracts._str_col(values)
+        assert out.dtype == object
+        return ["nan" if isinstance(v, float) and np.isnan(v) else v for v in out]
+
+    assert shown(pd.Series(["a", None, "b"], dtype="string[pyarrow]")) == ["a", "nan", "b"]
+    assert shown(pd.Series(["a", None, np.nan], dtype=object)) == ["a", "nan", "nan"]

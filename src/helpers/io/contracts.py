@@ -174,8 +174,10 @@ def _mask(mask: pd.Series) -> pd.Series:
 
 
 def _str_col(values: pd.Series) -> pd.Series:
-    """Object column of str with ``np.nan`` for missing (what the pandera ``str`` columns accept)."""
-    return values.astype(object).where(values.notna(), np.nan)
+    """Object column of str with ``np.nan`` for missing (what the pandera ``str`` columns accept),
+    in one conversion."""
+    return pd.Series(values.to_numpy(dtype=object, na_value=np.nan), index=values.index,
+                     dtype=object)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -302,7 +304,8 @@ class ContractChecker:
         issues.add(raw, mpub_bad, self.col["modification_publication_date"],
                    "modification publication date is not a valid calendar date",
                    raw["modification_publication_date"])
-        published = pd.concat([pub, mpub], axis=1).max(axis=1).astype("datetime64[ns]")
+        # the later of the two dates; fmax ignores a missing one (NaT), as max(skipna) did
+        published = pd.Series(np.fmax(pub.to_numpy(), mpub.to_numpy()), index=raw.index)
         issues.warn(raw, pub.notna() & notif.notna() & (pub < notif), self.col["publication_date"],
                     "publication date earlier than the notification date (kept as written)")
 
@@ -625,6 +628,25 @@ def deduplicate(contracts: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return kept, n - len(kept)
 
 
+def check_uid_order(uid: pd.Series) -> None:
+    """Check that ``uid`` is strictly increasing, hence unique: the property of
+    :data:`helpers.schemas.UNIQUE_UID_SCHEMA` that :func:`deduplicate` adds to rows already checked
+    by :data:`helpers.schemas.CONTRACT_ROWS_SCHEMA`. The rows being sorted by uid, one comparison of
+    neighbours proves it (0.03 s at 500 000 rows; pandera's hash-based check took 0.3 s). Raises
+    :class:`pandera.errors.SchemaError` naming the first offending uids (a bug, not bad input)."""
+    values = uid.to_numpy(dtype=object)
+    if len(values) < 2:
+        return
+    increasing = values[1:] > values[:-1]
+    if not increasing.all():
+        from pandera.errors import SchemaError
+
+        bad = values[1:][~increasing]
+        raise SchemaError(schemas.UNIQUE_UID_SCHEMA, uid,
+                          f"uid not unique or not sorted after de-duplication: "
+                          f"{', '.join(map(repr, bad[:5]))}")
+
+
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a block builds millions of small objects (one
@@ -679,7 +701,7 @@ def read_contracts(paths: Sequence[str | Path] | str | Path, *, on_invalid: OnIn
     # uid order (issue 6); uniqueness, the one property de-duplication adds, is checked after it.
     allrows = schemas.CONTRACT_ROWS_SCHEMA.validate(allrows)
     contracts, dropped = deduplicate(allrows)
-    contracts = schemas.UNIQUE_UID_SCHEMA.validate(contracts)
+    check_uid_order(contracts["uid"])
     if quality is not None:
         quality["contracts_rows_read"] = quality.get("contracts_rows_read", 0) + len(allrows)
         quality["duplicates_dropped"] = quality.get("duplicates_dropped", 0) + dropped

@@ -79,8 +79,10 @@ def _arrow_column_as_text(column: pa.ChunkedArray, name: str) -> pd.Series:
     if name in _IDENTIFIERS and (pa.types.is_integer(typ) or pa.types.is_floating(typ)):
         if pa.types.is_floating(typ):
             column = pc.cast(column, pa.int64(), safe=True)
-        digits = _arrow_text_series(pc.cast(column, pa.string()))
-        return digits.str.zfill(14) if name.endswith("_id") else digits
+        digits = pc.cast(column, pa.string())
+        # zero-padded in Arrow (pandas' str.zfill loops in Python on Arrow strings)
+        return _arrow_text_series(pc.utf8_lpad(digits, width=14, padding="0")
+                                  if name.endswith("_id") else digits)
     if pa.types.is_date(typ) or pa.types.is_timestamp(typ):
         if pa.types.is_timestamp(typ) and typ.tz is not None:
             column = pc.local_timestamp(column)  # the date as written, not shifted to UTC
@@ -155,7 +157,7 @@ def _considerations(text: Any) -> list[str] | None:
 def _considerations_column(values: pd.Series) -> pd.Series:
     """:func:`_considerations` of each value, parsed once per distinct text (a fresh list per
     row)."""
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # Arrow text: no str per row
     parsed = [_considerations(v) for v in uniques] + [None]  # code -1 (missing) -> the last: None
     return pd.Series([None if parsed[c] is None else parsed[c][:] for c in codes.tolist()],
                      index=values.index, dtype=object)
