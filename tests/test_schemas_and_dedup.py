@@ -171,3 +171,11 @@ def test_missing_text_becomes_nan_in_one_conversion():
 
     assert shown(pd.Series(["a", None, "b"], dtype="string[pyarrow]")) == ["a", "nan", "b"]
     assert shown(pd.Series(["a", None, np.nan], dtype=object)) == ["a", "nan", "nan"]
+
+
+def test_low_cardinality_text_shares_one_object_per_value():
+    values = pd.Series(["45000000", None, "45000000", "79000000"], dtype="string[pyarrow]")
+    out = contracts._shared_str_col(values)
+    assert out.dtype == object
+    assert out[0] == "45000000" and out[3] == "79000000" and np.isnan(out[1])
+    assert out[0] is out[2]  # equal values: the same str object

@@ -173,6 +173,15 @@ def _mask(mask: pd.Series) -> pd.Series:
     return mask.astype("boolean").fillna(False).astype(bool)
 
 
+def _shared_str_col(values: pd.Series) -> pd.Series:
+    """:func:`_str_col` for a column with few distinct values (buyer SIRET, CPV, procedure): one
+    ``str`` object per distinct value, shared by its rows. Built 2-5 times faster than one object
+    per row, and later gathers and checks touch a few objects instead of 500 000 (issue 6)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.append(np.asarray(uniques, dtype=object), np.nan)  # code -1 (missing) -> NaN
+    return pd.Series(table[codes], index=values.index, dtype=object)
+
+
 def _str_col(values: pd.Series) -> pd.Series:
     """Object column of str with ``np.nan`` for missing (what the pandera ``str`` columns accept),
     in one conversion."""
@@ -385,13 +394,13 @@ class ContractChecker:
         keep = ~raw.index.isin(found["pos"].to_numpy())
         valid = pd.DataFrame({
             "uid": (siret + cid).astype(object),
-            "buyer_siret": siret.astype(object),
+            "buyer_siret": _shared_str_col(siret),
             "contract_id": cid.astype(object),
             "notification_date": notif,
             "publication_date": published,
             "amount": amount.astype("float64"),
-            "cpv": _str_col(cpv),
-            "procedure": _str_col(text(raw["procedure"])),
+            "cpv": _shared_str_col(cpv),
+            "procedure": _shared_str_col(text(raw["procedure"])),
             "duration_months": duration.astype("float64"),
             "social_considerations": cons,
             "holders": holders,
