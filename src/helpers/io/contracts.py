@@ -708,7 +708,8 @@ def read_contracts(paths: Sequence[str | Path] | str | Path, *, on_invalid: OnIn
     # Validated before de-duplication, which only selects rows: in file order the values are read
     # in the order they were created, several times faster at 500 000 rows than once shuffled into
     # uid order (issue 6); uniqueness, the one property de-duplication adds, is checked after it.
-    allrows = schemas.CONTRACT_ROWS_SCHEMA.validate(allrows)
+    # inplace: the schemas coerce nothing, so pandera's defensive copy of the table is not needed
+    allrows = schemas.CONTRACT_ROWS_SCHEMA.validate(allrows, inplace=True)
     contracts, dropped = deduplicate(allrows)
     check_uid_order(contracts["uid"])
     if quality is not None:

@@ -363,7 +363,7 @@ def _finish_frame(chk: _FileChecks, out: pd.DataFrame, schema: Any, on_invalid: 
                   sort_by: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     keep, rejected = chk.finish(on_invalid)
     out = out.loc[keep].sort_values(sort_by, kind="stable").reset_index(drop=True)
-    return schema.validate(out), rejected
+    return schema.validate(out, inplace=True), rejected  # nothing coerced: no copy needed
 
 
 # --------------------------------------------------------------------------------------------------
