@@ -21,6 +21,8 @@ COMMANDS = {
     "simulate": ("helpers.simulate", "main"),
 }
 
+NOTEBOOK_COMMANDS = ("run", "run-all", "refresh-notebooks")
+
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -32,6 +34,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown command {cmd!r}; choose one of: {', '.join(COMMANDS)}", file=sys.stderr)
         return 2
     module, func = COMMANDS[cmd]
+    if cmd in NOTEBOOK_COMMANDS and not {"-h", "--help"} & set(rest):
+        # the notebook workers' fork server starts now and does its imports while this process
+        # imports pandas and the helpers (helpers.workers; half a second off a warm run)
+        from .workers import worker_context
+
+        worker_context()
     return int(getattr(importlib.import_module(module), func)(rest) or 0)
 
 

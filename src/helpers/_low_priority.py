@@ -1,4 +1,4 @@
-"""Imported first by the notebook workers' fork server (:data:`helpers.run.WORKER_PRELOAD`).
+"""Imported first by the notebook workers' fork server (:data:`helpers.workers.WORKER_PRELOAD`).
 
 * Lowers the priority of that process, hence of every worker and kernel forked from it, so that the
   run's own process (loading the data, computing the indicators) keeps a full core while the kernels

@@ -23,7 +23,7 @@ size of the data, and the notebooks show exactly the numbers of ``indicators.jso
 overlap: the notebooks are submitted before the data is loaded, so that their kernels start and import
 the helpers on the core the single-threaded loading leaves idle, then wait for the session; if step 3
 fails, the waiting kernels are told to stop (:func:`helpers.notebook.abort_session`). Notebook workers
-come from a fork server that has imported papermill and nbconvert once (:data:`WORKER_PRELOAD`).
+come from a fork server that has imported papermill and nbconvert once (:mod:`helpers.workers`).
 
 Exit codes: 0 success; 2 invalid input or parameters (message on stderr, nothing written); 1 a notebook
 or another step failed (message on stderr, previous report kept).
@@ -36,7 +36,6 @@ import ast
 import concurrent.futures as cf
 import dataclasses
 import json
-import multiprocessing
 import os
 import shutil
 import sys
@@ -54,6 +53,7 @@ from . import config, results_cache
 from .dataset import Dataset
 from .errors import EXIT_INPUT_ERROR, InputError
 from .params import PARAM_NAMES, ParameterError, Params, check_names, load_params
+from .workers import worker_context
 
 if TYPE_CHECKING:  # nbformat costs about 1 s to import: only the notebook workers need it
     import nbformat
@@ -265,47 +265,6 @@ def _execute(job: Job) -> str:
     return job.source.name
 
 
-WORKER_PRELOAD = ("helpers._low_priority", "helpers.run", "helpers.report", "papermill", "nbformat",
-                  "nbconvert")
-"""Imported once by the fork server, so that each notebook worker starts with them loaded; the first
-lowers the fork server's priority, which its workers and their kernels inherit."""
-
-
-def _worker_context() -> Any:
-    """``forkserver`` with :data:`WORKER_PRELOAD` where the platform has it (Linux, macOS): the
-    heavy imports (nbformat, nbconvert, papermill: about 2 s of CPU) happen once, not once per
-    worker; elsewhere ``spawn``. Never plain ``fork``: the parent holds the dataset and Arrow
-    threads."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(list(WORKER_PRELOAD))
-        _start_fork_server()
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
-def _start_fork_server() -> None:
-    """Start the fork server (once per process) with its standard output and error on
-    ``/dev/null``. It outlives the run by its own interpreter shutdown (about a second), and a caller
-    that reads the run's output through a pipe (CI, the benchmark) would wait for it; the workers'
-    and kernels' output is captured by :func:`execute_job` anyway."""
-    from multiprocessing import forkserver
-
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = [os.dup(1), os.dup(2)]
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        os.dup2(devnull, 2)
-        forkserver.ensure_running()  # only spawns the server: it does its imports on its own
-    finally:
-        os.dup2(saved[0], 1)
-        os.dup2(saved[1], 2)
-        for fd in (*saved, devnull):
-            os.close(fd)
-
-
 def _lower_priority() -> None:
     """Worker initializer: the priority of the fork server's children where there is no fork server
     (``spawn``); a no-op when it was lowered already."""
@@ -323,7 +282,7 @@ def start_workers(n_jobs: int, workers: int | None = None) -> cf.ProcessPoolExec
     """A pool for ``n_jobs`` notebooks: at most :data:`KERNELS_PER_CORE` workers per core (or
     ``workers``), started from the fork server at a lower priority (:mod:`helpers._low_priority`)."""
     n = max(1, min(n_jobs, workers or KERNELS_PER_CORE * (os.cpu_count() or 1)))
-    return cf.ProcessPoolExecutor(max_workers=n, mp_context=_worker_context(),
+    return cf.ProcessPoolExecutor(max_workers=n, mp_context=worker_context(),
                                   initializer=_lower_priority)
 
 
