@@ -49,9 +49,9 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -67,6 +67,7 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: The readers' version (defined once in helpers.io.contracts): bump it there when the canonical
 #: tables change in a way the source hash cannot see.
@@ -355,7 +356,7 @@ def _read_entry(entry: Path) -> Dataset:
     return Dataset(**frames, quality=quality, rejected=rejected)
 
 
-def _discard(entry: Path) -> None:
+def discard_entry(entry: Path) -> None:
     """Remove an entry: rename it out of the way first so no reader sees it half-deleted."""
     trash = entry.parent / f".trash-{entry.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
@@ -379,7 +380,7 @@ def _prune(root: Path, keep: str, data_dir: str, on_invalid: str) -> None:
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
             m = json.loads((p / _MANIFEST).read_text(encoding="utf-8"))
             if m["data_dir"] == data_dir and m["on_invalid"] == on_invalid:
-                _discard(p)
+                discard_entry(p)
 
 
 @contextlib.contextmanager
@@ -410,17 +411,25 @@ def _build(data_dir: Path, on_invalid: str) -> Dataset:
     return load_data_dir(data_dir, on_invalid=on_invalid)
 
 
-def _try_read(entry: Path) -> Dataset | None:
+def read_or_discard(entry: Path, read: Callable[[Path], T], corrupt: type[Exception],
+                    what: str) -> T | None:
+    """``read(entry)``; None when the entry does not exist, or when reading raises ``corrupt``: the
+    entry is then deleted (:func:`discard_entry`) with a warning naming ``what``, never trusted.
+    Shared by the tables' cache and the results cache (:mod:`helpers.results_cache`)."""
     if not entry.is_dir():
         return None
     try:
-        ds = _read_entry(entry)
-    except CorruptEntry as exc:
-        log.warning("cache entry rebuilt, it cannot be trusted: %s", exc)
-        _discard(entry)
+        found = read(entry)
+    except corrupt as exc:
+        log.warning("%s discarded, it cannot be trusted: %s", what, exc)
+        discard_entry(entry)
         return None
-    log.info("cache hit: %s", entry)
-    return ds
+    log.info("%s: cache hit %s", what, entry)
+    return found
+
+
+def _try_read(entry: Path) -> Dataset | None:
+    return read_or_discard(entry, _read_entry, CorruptEntry, "cached tables")
 
 
 def load_dataset(data_dir: str | os.PathLike[str], *, on_invalid: str = "strict",

@@ -198,28 +198,10 @@ def _read_entry(entry: Path) -> CachedResults:
     return CachedResults(session=session, warnings=warnings, outputs=outputs)
 
 
-def _discard(entry: Path) -> None:
-    trash = entry.parent / f".trash-{entry.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    try:
-        os.rename(entry, trash)
-    except OSError:
-        return
-    shutil.rmtree(trash, ignore_errors=True)
-
-
 def lookup(key: str, cache_dir: str | os.PathLike[str] | None = None) -> CachedResults | None:
     """The verified entry of ``key``, or None (absent, or corrupt: then deleted)."""
-    entry = results_root(cache_dir) / key
-    if not entry.is_dir():
-        return None
-    try:
-        found = _read_entry(entry)
-    except CorruptResults as exc:
-        log.warning("cached results discarded, they cannot be trusted: %s", exc)
-        _discard(entry)
-        return None
-    log.info("results cache hit: %s", entry)
-    return found
+    return cache.read_or_discard(results_root(cache_dir) / key, _read_entry, CorruptResults,
+                                 "cached results")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -288,7 +270,7 @@ def _prune(root: Path, keep: str, meta: dict[str, Any]) -> None:
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
             m = json.loads((p / MANIFEST).read_text(encoding="utf-8"))
             if (m["data_dir"], parameters_text(m["parameters"]), m["on_invalid"]) == same:
-                _discard(p)
+                cache.discard_entry(p)
 
 
 __all__ = ["RESULTS_FORMAT", "CachedResults", "CorruptResults", "code_digest", "key_for", "lookup",
