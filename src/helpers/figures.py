@@ -30,10 +30,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-# No seaborn, SciPy nor statsmodels at import: every notebook kernel imports this module, and those
-# three cost about 1 s of CPU per kernel, most of a warm rerun's start-up (issue 6). The style is
-# matplotlib's own copy of the seaborn theme; statsmodels is imported by the one fallback that needs
-# it (:func:`_wilson`).
+# Neither SciPy nor statsmodels at import, and no seaborn at all: every notebook kernel imports this
+# module, and the three cost about 1 s of CPU per kernel, most of a warm rerun's start-up (issue 6).
+# The style is matplotlib's own copy of the seaborn theme; statsmodels is imported by the one
+# fallback that needs it (:func:`_wilson`).
 STYLE = ("seaborn-v0_8-whitegrid", "seaborn-v0_8-notebook", "seaborn-v0_8-deep")
 
 FIGURES_ENV = "SCA_FIGURES_DIR"
