@@ -235,6 +235,25 @@ def test_tabular_bad_values_name_rows(tmp_path: Path) -> None:
         ((3,), "dateNotification"), ((4,), "acheteur_id"), ((4,), "considerationsSociales")}
 
 
+def test_tabular_quarantine_sets_aside_contracts_without_uid(tmp_path: Path) -> None:
+    # rows (spreadsheet numbers): 2 = B of buyer 2175..., 3 = no buyer SIRET, 4 = A of buyer 2175...,
+    # 5 = no contract id, 6 = A of buyer 0123... ; the two without a uid are set aside
+    table = pd.DataFrame({
+        "acheteur_id": ["21750001600019", None, "21750001600019", "21750001600019",
+                        "01234567890123"],
+        "id": ["B", "X", "A", None, "A"], "titulaire_id": ["33333333300033"] * 5,
+        "dateNotification": ["2024-01-01"] * 5, "montant": ["1000"] * 5,
+        "considerationsSociales": ["Sans objet"] * 5,
+    })
+    path = tmp_path / "tab.csv"
+    table.to_csv(path, index=False)
+    valid, rejected = read_contracts_file(path, on_invalid="quarantine")
+    # the others, one row per contract, in the file's order
+    assert valid["uid"].tolist() == ["21750001600019B", "21750001600019A", "01234567890123A"]
+    assert sorted(rejected["row"].unique().tolist()) == [3, 5]
+    assert set(rejected["column"]) == {"acheteur_id", "id"}
+
+
 def test_chunked_json_reports_the_same_rows(tmp_path: Path, monkeypatch) -> None:
     """Streaming checks records by chunks: row numbers and warnings must not depend on the chunk
     size (here 2 records per chunk, so the 12 records span 6 chunks)."""
