@@ -346,6 +346,16 @@ def load_dataset(data_dir: str | Path, on_invalid: str = "strict", use_cache: bo
     return load(config.resolve_path(data_dir), on_invalid=on_invalid, use_cache=use_cache)
 
 
+def load_reporting(data_dir: str | Path, on_invalid: str, use_cache: bool, label: str) -> Dataset:
+    """:func:`load_dataset`, then one progress line on stderr: ``<label>: data loaded: N contracts
+    (t s)``."""
+    t0 = time.monotonic()
+    data = load_dataset(data_dir, on_invalid=on_invalid, use_cache=use_cache)
+    print(f"{label}: data loaded: {len(data.contracts)} contracts ({time.monotonic() - t0:.1f} s)",
+          file=sys.stderr, flush=True)
+    return data
+
+
 def compute_results(dataset: Dataset, params: Params) -> Any:
     """DESIGN §3 results (``helpers.indicators.compute_results``)."""
     from .indicators import compute_results as compute
@@ -497,11 +507,8 @@ def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: 
                     print(f"warning: {message}", file=sys.stderr, flush=True)
             else:
                 if data is None:
-                    t0 = time.monotonic()
-                    data = load() if load is not None else load_dataset(
-                        params.data_dir, on_invalid=on_invalid, use_cache=use_cache)
-                    print(f"{params.year}: data loaded: {len(data.contracts)} contracts "
-                          f"({time.monotonic() - t0:.1f} s)", file=sys.stderr, flush=True)
+                    data = load() if load is not None else load_reporting(
+                        params.data_dir, on_invalid, use_cache, str(params.year))
                 t0 = time.monotonic()
                 results = compute_results(data, params)
                 print(f"{params.year}: indicators computed ({time.monotonic() - t0:.1f} s)",
@@ -679,8 +686,8 @@ def main_run_all(argv: Sequence[str] | None = None) -> int:
 
         def load_once() -> Dataset:  # at most once for all years, and not at all when cached
             if not loaded:
-                loaded.append(load_dataset(base.data_dir, on_invalid=args.on_invalid,
-                                           use_cache=args.use_cache))
+                loaded.append(load_reporting(base.data_dir, args.on_invalid, args.use_cache,
+                                             "all years"))
             return loaded[0]
 
         for year in args.years:
