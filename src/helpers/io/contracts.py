@@ -284,7 +284,8 @@ class ContractChecker:
         """Check one chunk. ``extra`` holds problems the format module found itself (``row,
         column, kind, value`` and ``pos``: the record position in ``raw``, or -1 for rows absent
         from ``raw``)."""
-        raw = raw.reset_index(drop=True)
+        if not raw.index.equals(pd.RangeIndex(len(raw))):
+            raw = raw.reset_index(drop=True)  # a copy of every column: only when needed
         self.n_records += len(raw)
         issues = _Issues(self.file)
         # -- identifiers
@@ -402,11 +403,12 @@ class ContractChecker:
             "cpv": _shared_str_col(cpv),
             "procedure": _shared_str_col(text(raw["procedure"])),
             "duration_months": duration.astype("float64"),
-            "social_considerations": cons,
-            "holders": holders,
+            # copies: a column of `raw` would keep the chunk's whole raw block alive (JSON: +200 MB)
+            "social_considerations": cons.copy(),
+            "holders": holders.copy(),
             "subject": _str_col(text(raw["subject"])),
             "source_file": self.file,
-        })
+        }, copy=False)  # columns kept apart: stacking them into one block copies every pointer
         self.valid.append(valid if keep.all() else valid.loc[keep].reset_index(drop=True))
 
     def finish(self, *, has_considerations_field: bool = True, rows_read: int | None = None
@@ -633,7 +635,8 @@ def deduplicate(contracts: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     grouped = codes[order]
     last_of_group = np.append(grouped[1:] != grouped[:-1], True)
     winners = order[last_of_group]  # in uid order: groups are sorted by code
-    kept = contracts.take(winners).reset_index(drop=True)
+    kept = contracts.take(winners)
+    kept.index = pd.RangeIndex(len(kept))  # not reset_index(): it would copy every column again
     return kept, n - len(kept)
 
 

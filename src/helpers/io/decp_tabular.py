@@ -237,7 +237,8 @@ def _read_contracts_file(path: Path, on_invalid: OnInvalid, quality: dict[str, A
         "social_considerations": _considerations_column(chosen[CONSIDERATIONS_FIELD]),
         "holders": pd.Series(holders, index=chosen.index, dtype=object),
         "subject": chosen.get("objet", pd.NA),
-    }).reset_index(drop=True)
+    }, copy=False)
+    raw.index = pd.RangeIndex(len(raw))  # not reset_index(), which copies every column
     if quality is not None and orphan.any():
         quality.setdefault("warnings", []).append({
             "table": TABLE, "file": path.name, "column": "donneesActuelles",
