@@ -46,7 +46,7 @@ demo: $(STAMP) ## Regenerate data/demo/ (fixed seed: byte-identical output)
 	$(PY) -m helpers.demo
 
 bench: $(STAMP) ## National-scale benchmark at 100k and 500k contracts -> bench/results.json (slow)
-	$(PY) -m helpers bench --contracts 100000 500000 --out bench/results.json
+	$(PY) -m helpers bench --contracts 100000 500000 --repeat 3 --out bench/results.json
 
 simulate: $(STAMP) ## Coverage simulation of the hypotheses' intervals over repeated draws (slow)
 	$(PY) -m helpers simulate
