@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gc
 import hashlib
 import json
 import logging
@@ -71,7 +70,7 @@ T = TypeVar("T")
 
 #: The readers' version (defined once in helpers.io.contracts): bump it there when the canonical
 #: tables change in a way the source hash cannot see.
-from .io.contracts import READER_VERSION  # noqa: E402  one version for all readers
+from .io.contracts import READER_VERSION, gc_paused  # noqa: E402  one version for all readers
 #: Layout of an entry on disk (manifest keys, file names). Part of the key.
 CACHE_FORMAT = 1
 CACHE_DIR_ENV = "SCA_CACHE_DIR"
@@ -287,19 +286,6 @@ def _write_entry(ds: Dataset, final: Path, meta: dict[str, Any]) -> bool:
 # --------------------------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Building hundreds of thousands of small lists triggers the cyclic GC over and over
-    (it quadruples the time); none of them can form a cycle, so pause it meanwhile."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def _read_verified(entry: Path, name: str, files: dict[str, Any]) -> bytes:
     path = entry / name
     try:
@@ -327,7 +313,7 @@ def _read_table(entry: Path, spec: dict[str, Any], files: dict[str, Any]) -> pd.
     if len(df) != spec["rows"]:
         raise CorruptEntry(f"{entry / spec['file']}: {len(df)} rows, the manifest says {spec['rows']}")
     if lists:
-        with _gc_paused():
+        with gc_paused():  # hundreds of thousands of lists, no cycle among them
             for col in lists:
                 df[col] = pd.Series(table.column(col).to_pylist(), index=df.index, dtype=object)
         order = [f.name for f in table.schema if f.name in set(df.columns)]

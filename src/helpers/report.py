@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 _CSS = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
@@ -41,14 +42,19 @@ def render_html(notebook: str | Path, html_path: str | Path) -> Path:
     return out
 
 
+def cell_source(cell: Mapping[str, Any]) -> str:
+    """A notebook cell's source as one string (the JSON may hold a list of lines)."""
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
 def notebook_title(notebook: str | Path) -> str:
     """The first Markdown heading of a notebook (its file stem when there is none)."""
     nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "markdown":
             continue
-        source = cell.get("source", "")
-        for line in ("".join(source) if isinstance(source, list) else source).splitlines():
+        for line in cell_source(cell).splitlines():
             if line.startswith("#"):
                 return line.lstrip("#").strip()
     return Path(notebook).stem

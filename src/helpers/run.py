@@ -53,6 +53,7 @@ from . import config, results_cache
 from .dataset import Dataset
 from .errors import EXIT_INPUT_ERROR, InputError
 from .params import PARAM_NAMES, ParameterError, Params, check_names, load_params
+from .report import cell_source
 from .workers import worker_context
 
 if TYPE_CHECKING:  # nbformat costs about 1 s to import: only the notebook workers need it
@@ -92,12 +93,6 @@ def read_notebook_json(path: Path) -> dict[str, Any]:
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise ParameterError(f"{path.name}: not a Jupyter notebook (no list of cells)")
     return nb
-
-
-def cell_source(cell: Mapping[str, Any]) -> str:
-    """A cell's source as one string (the JSON may hold a list of lines)."""
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
 
 
 def parameters_cell(nb: Mapping[str, Any], where: str) -> Mapping[str, Any]:
@@ -439,18 +434,16 @@ def build_into(final: Path, build: Callable[[Path], None]) -> None:
 # ---------------------------------------------------------------------------------------------------
 
 def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
-             notebooks: Sequence[Path] | None = None, dataset: Dataset | None = None,
-             workers: int | None = None, use_cache: bool = True,
-             load: Callable[[], Dataset] | None = None) -> Path:
+             notebooks: Sequence[Path] | None = None, workers: int | None = None,
+             use_cache: bool = True, load: Callable[[], Dataset] | None = None) -> Path:
     """Build ``<out>/<year>/`` for ``params`` (steps 2-5 of the module docstring); return its path.
 
     Unless ``use_cache`` is false, the tables come from the Parquet cache (:mod:`helpers.cache`)
     and, when neither the data, the parameters, the code nor the reference files changed since a
     previous run, the session and the data files from the results cache
-    (:mod:`helpers.results_cache`): only the notebooks are executed again. The data is loaded by
-    ``load`` when given (run-all shares one load between its years; it must load
-    ``params.data_dir`` with ``on_invalid``), else from ``params.data_dir``; a ``dataset`` handed in
-    is used as it is, and then the results cache is not (nothing ties it to a data directory).
+    (:mod:`helpers.results_cache`): only the notebooks are executed again. Otherwise the data is
+    loaded by ``load`` when given (run-all shares one load between its years; it must load
+    ``params.data_dir`` with ``on_invalid``), else from ``params.data_dir``.
 
     The notebooks are submitted first: their kernels start and import the helpers on the core the
     single-threaded loading and computing leave idle, then wait for the session
@@ -469,7 +462,7 @@ def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
         with tempfile.TemporaryDirectory(prefix="sca-session-") as tmp:
             session = Path(tmp) / "session.pkl"
             build_into(final, lambda staging: _build_year(staging, params, parameters, nbs,
-                                                          session, on_invalid, dataset, workers,
+                                                          session, on_invalid, workers,
                                                           use_cache, load))
     except BaseException:
         for folder in created:  # innermost first; a folder holding anything is kept
@@ -482,8 +475,7 @@ def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
 
 
 def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: Sequence[Path],
-                session: Path, on_invalid: str, dataset: Dataset | None,
-                workers: int | None, use_cache: bool = True,
+                session: Path, on_invalid: str, workers: int | None, use_cache: bool = True,
                 load: Callable[[], Dataset] | None = None) -> None:
     from .notebook import RUN_PID_ENV, abort_session, publish_session, session_bytes, summarize
 
@@ -493,11 +485,9 @@ def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: 
     jobs = [Job(nb, staging / nb.name, parameters, env, staging / f"{nb.stem}.html") for nb in nbs]
 
     def prepare() -> None:
-        data = dataset
         cached = None
         try:
-            key = (results_key(params, parameters, on_invalid)
-                   if use_cache and dataset is None else None)
+            key = results_key(params, parameters, on_invalid) if use_cache else None
             cached = results_cache.lookup(key) if key is not None else None
             if cached is not None:
                 publish_session(session, cached.session)
@@ -506,9 +496,8 @@ def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: 
                 for message in cached.warnings:
                     print(f"warning: {message}", file=sys.stderr, flush=True)
             else:
-                if data is None:
-                    data = load() if load is not None else load_reporting(
-                        params.data_dir, on_invalid, use_cache, str(params.year))
+                data = load() if load is not None else load_reporting(
+                    params.data_dir, on_invalid, use_cache, str(params.year))
                 t0 = time.monotonic()
                 results = compute_results(data, params)
                 print(f"{params.year}: indicators computed ({time.monotonic() - t0:.1f} s)",

@@ -25,7 +25,6 @@ Modifications (DESIGN §1): they are applied in order of ``dateNotificationModif
 
 from __future__ import annotations
 
-import gc
 import gzip
 import io
 import re
@@ -37,7 +36,7 @@ import ijson
 import pandas as pd
 
 from ..errors import InputError, Problem
-from .contracts import CONSIDERATIONS_FIELD, RAW_COLUMNS, ContractChecker, OnInvalid
+from .contracts import CONSIDERATIONS_FIELD, RAW_COLUMNS, ContractChecker, OnInvalid, gc_paused
 
 FORMAT = "decp_json"
 SOURCE_COLUMNS = {
@@ -262,9 +261,7 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
     # The cyclic garbage collector is paused while records are decoded: the reader creates no
     # cycles, and its full collections would otherwise re-scan every list already built (a cost
     # that grows with the square of the file size).
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    with _open(path) as stream:
+    with gc_paused(), _open(path) as stream:
         try:
             for n, record in enumerate(ijson.items(stream, prefix, use_float=True), start=1):
                 idx = n - 1
@@ -294,9 +291,6 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
             msg = (str(exc).strip().splitlines() or ["premature end of data"])[0]
             raise _file_problem(path, f"invalid or truncated JSON after record {n - 1 if n else 0}"
                                       f" ({msg}): the file must be complete") from None
-        finally:
-            if gc_was_enabled:
-                gc.enable()
     if cols["row"] or not_objects:
         flush()
     return checker.finish(has_considerations_field=has_field or not checker.n_records)
