@@ -254,6 +254,15 @@ def test_tabular_quarantine_sets_aside_contracts_without_uid(tmp_path: Path) -> 
     assert set(rejected["column"]) == {"acheteur_id", "id"}
 
 
+def test_tabular_file_with_a_header_only_gives_no_contract(tmp_path: Path) -> None:
+    path = tmp_path / "tab.csv"
+    path.write_text("acheteur_id,id,dateNotification,montant,considerationsSociales\n",
+                    encoding="utf-8")
+    valid, rejected = read_contracts_file(path)
+    assert valid.empty and rejected.empty
+    assert "uid" in valid.columns
+
+
 def test_chunked_json_reports_the_same_rows(tmp_path: Path, monkeypatch) -> None:
     """Streaming checks records by chunks: row numbers and warnings must not depend on the chunk
     size (here 2 records per chunk, so the 12 records span 6 chunks)."""

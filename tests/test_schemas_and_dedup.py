@@ -197,3 +197,16 @@ def test_checked_rows_hold_no_view_of_the_raw_chunk():
     for col in ("social_considerations", "holders"):
         assert valid[col].tolist() == raw[col].tolist()
         assert not np.shares_memory(valid[col].to_numpy(), raw[col].to_numpy()), col
+
+
+def test_latest_per_group_by_hand():
+    nat = np.datetime64("NaT", "ns")
+    d1, d2 = np.datetime64("2024-01-01", "ns"), np.datetime64("2024-02-01", "ns")
+    # group 1: positions 0 (d1), 2 (d2), 4 (d2) -> the later of the two d2 rows: 4
+    # group 0: positions 1 (NaT), 3 (d1) -> the dated row: 3
+    # group 2: position 5 (NaT) alone -> 5
+    codes = np.array([1, 0, 1, 0, 1, 2])
+    published = np.array([d1, nat, d2, d1, d2, nat])
+    assert contracts.latest_per_group(codes, published).tolist() == [3, 4, 5]  # in code order
+    assert contracts.latest_per_group(np.array([], dtype=int), np.array([], "datetime64[ns]")
+                                      ).tolist() == []

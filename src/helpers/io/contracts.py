@@ -613,14 +613,29 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
     return reader(path, on_invalid=on_invalid, quality=quality)
 
 
+def latest_per_group(codes: np.ndarray, published: np.ndarray) -> np.ndarray:
+    """Position of each group's row with the latest ``published`` date, in the order of the group
+    codes: a missing date (NaT) loses against any date, ties go to the later position. One
+    ``lexsort`` on integers (code, date, position); the last row of each code's run wins. Used by
+    :func:`deduplicate` and by the tabular reader's fold."""
+    codes = np.asarray(codes)
+    if len(codes) == 0:
+        return np.empty(0, dtype=np.intp)
+    # NaT is the smallest int64: a missing publication date loses against any date
+    dates = np.asarray(published, dtype="datetime64[ns]").view("int64")
+    order = np.lexsort((np.arange(len(codes)), dates, codes))
+    grouped = codes[order]
+    return order[np.append(grouped[1:] != grouped[:-1], True)]
+
+
 def deduplicate(contracts: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """One row per uid (DESIGN §1): the latest ``publication_date`` wins (missing dates lose); ties
     go to the later row of the input (the later file, then the later record). Returns the rows sorted
     by uid and the number of rows dropped.
 
-    Vectorised on integer keys: the uids are ranked once (codes in sorted-uid order), one
-    ``lexsort`` on (uid code, publication date, position) puts each uid's winner last in its group,
-    and a single ``take`` builds the result — no sort of the whole frame on text columns.
+    Vectorised on integer keys: the uids are ranked once (codes in sorted-uid order),
+    :func:`latest_per_group` picks each uid's winner, and a single ``take`` builds the result — no
+    sort of the whole frame on text columns.
     """
     n = len(contracts)
     if n == 0:
@@ -629,12 +644,8 @@ def deduplicate(contracts: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     # than pandas.factorize(sort=True))
     uid = pyarrow.array(contracts["uid"].to_numpy(dtype=object), type=pyarrow.string())
     codes = pc.rank(uid, sort_keys="ascending", tiebreaker="dense").to_numpy() - 1
-    published = contracts["publication_date"].to_numpy(dtype="datetime64[ns]").view("int64")
-    # NaT is the smallest int64: a missing publication date loses against any date
-    order = np.lexsort((np.arange(n), published, codes))
-    grouped = codes[order]
-    last_of_group = np.append(grouped[1:] != grouped[:-1], True)
-    winners = order[last_of_group]  # in uid order: groups are sorted by code
+    # in uid order: the codes are the uids' ranks
+    winners = latest_per_group(codes, contracts["publication_date"].to_numpy())
     kept = contracts.take(winners)
     kept.index = pd.RangeIndex(len(kept))  # not reset_index(): it would copy every column again
     return kept, n - len(kept)

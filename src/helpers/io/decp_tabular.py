@@ -40,8 +40,8 @@ import pyarrow.parquet as pq
 from ..errors import InputError, Problem
 from ..schemas import NONE_DECLARED
 from .contracts import (CONSIDERATIONS_FIELD, TABLE, OnInvalid, _head_bytes, gc_paused,
-                        lists_by_group, missing_columns_problem, normalise_contracts, read_csv_text,
-                        text, to_date)
+                        latest_per_group, lists_by_group, missing_columns_problem,
+                        normalise_contracts, read_csv_text, text, to_date)
 
 FORMAT = "decp_tabular"
 NONE_VALUE = "Sans objet"
@@ -134,17 +134,6 @@ def _holders(df: pd.DataFrame, cur: np.ndarray, keys: np.ndarray, chosen_keys: n
     return lists_by_group(codes, rows["holder"].to_numpy(object), len(chosen_keys))
 
 
-def _latest_per_key(keys: np.ndarray, published: np.ndarray) -> np.ndarray:
-    """Positions of the row of each key with the latest publication date (NaT loses against any
-    date; ties go to the later row), in row order. Integer sorts only: one ``lexsort`` on (key,
-    date, position), the last row of each key's run wins."""
-    positions = np.arange(len(keys))
-    order = np.lexsort((positions, published.astype("datetime64[ns]").view("int64"), keys))
-    grouped = keys[order]
-    last = np.append(grouped[1:] != grouped[:-1], True)
-    return np.sort(order[last])
-
-
 def _considerations(text: Any) -> list[str] | None:
     if text is None or text is pd.NA or (isinstance(text, float) and np.isnan(text)):
         return None
@@ -209,7 +198,7 @@ def _read_contracts_file(path: Path, on_invalid: OnInvalid, quality: dict[str, A
     # Row positions only, then one take of the columns still needed: no copy of the whole file.
     cur = np.flatnonzero(current.to_numpy())
     keys = key.to_numpy()
-    winners = cur[_latest_per_key(keys[cur], pub.to_numpy()[cur])]
+    winners = cur[np.sort(latest_per_group(keys[cur], pub.to_numpy()[cur]))]  # in row order
     fields = [c for c in df.columns if c not in _HOLDER_COLUMNS]
     chosen = df[fields].take(winners).assign(_first=first_notif.to_numpy()[winners],
                                              _bad=notif_bad.to_numpy()[winners])
