@@ -352,11 +352,14 @@ def discard_entry(entry: Path) -> None:
     shutil.rmtree(trash, ignore_errors=True)
 
 
-def _prune(root: Path, keep: str, data_dir: str, on_invalid: str) -> None:
-    """Delete older entries of the same data directory and mode, and leftover temporary folders."""
+def prune(root: Path, keep: str, is_stale: Callable[[dict[str, Any]], bool],
+          skip: tuple[str, ...] = ()) -> None:
+    """Delete the entries of ``root`` other than ``keep`` (and the names in ``skip``) whose manifest
+    ``is_stale`` says are superseded, and the temporary or trash folders that crashed processes left
+    more than :data:`STALE_TMP_S` ago. Shared by this cache and :mod:`helpers.results_cache`."""
     now = time.time()
     for p in root.iterdir():
-        if not p.is_dir() or p.name == keep or p.name in ("fingerprints", "locks", "results"):
+        if not p.is_dir() or p.name == keep or p.name in skip:
             continue
         if p.name.startswith((".tmp-", ".trash-")):
             with contextlib.suppress(OSError):
@@ -364,8 +367,7 @@ def _prune(root: Path, keep: str, data_dir: str, on_invalid: str) -> None:
                     shutil.rmtree(p, ignore_errors=True)
             continue
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-            m = json.loads((p / _MANIFEST).read_text(encoding="utf-8"))
-            if m["data_dir"] == data_dir and m["on_invalid"] == on_invalid:
+            if is_stale(json.loads((p / _MANIFEST).read_text(encoding="utf-8"))):
                 discard_entry(p)
 
 
@@ -451,7 +453,8 @@ def load_dataset(data_dir: str | os.PathLike[str], *, on_invalid: str = "strict"
             return ds
         if committed:
             with contextlib.suppress(OSError):
-                _prune(root, key, str(data), on_invalid)
+                prune(root, key, lambda m: m["data_dir"] == str(data)
+                      and m["on_invalid"] == on_invalid, skip=("fingerprints", "locks", "results"))
     return ds
 
 

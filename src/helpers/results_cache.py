@@ -45,7 +45,6 @@ import logging
 import os
 import platform
 import shutil
-import time
 import uuid
 from collections.abc import Sequence
 from importlib import metadata
@@ -249,28 +248,12 @@ def store(key: str, *, session: bytes, warnings: Sequence[str], outputs: dict[st
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     with contextlib.suppress(OSError):
-        _prune(root, key, meta)
+        # the older entries of the same run (data directory, parameters, mode) are stale
+        same = (meta.get("data_dir"), parameters_text(meta.get("parameters") or {}),
+                meta.get("on_invalid"))
+        cache.prune(root, key, lambda m: (m["data_dir"], parameters_text(m["parameters"]),
+                                          m["on_invalid"]) == same)
     return True
-
-
-def _prune(root: Path, keep: str, meta: dict[str, Any]) -> None:
-    """Delete the other entries of the same run (data directory, parameters, ``on_invalid``) and
-    temporary folders left by crashed runs more than an hour ago."""
-    now = time.time()
-    same = (meta.get("data_dir"), parameters_text(meta.get("parameters") or {}),
-            meta.get("on_invalid"))
-    for p in root.iterdir():
-        if not p.is_dir() or p.name == keep:
-            continue
-        if p.name.startswith((".tmp-", ".trash-")):
-            with contextlib.suppress(OSError):
-                if now - p.stat().st_mtime > cache.STALE_TMP_S:
-                    shutil.rmtree(p, ignore_errors=True)
-            continue
-        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-            m = json.loads((p / MANIFEST).read_text(encoding="utf-8"))
-            if (m["data_dir"], parameters_text(m["parameters"]), m["on_invalid"]) == same:
-                cache.discard_entry(p)
 
 
 __all__ = ["RESULTS_FORMAT", "CachedResults", "CorruptResults", "code_digest", "key_for", "lookup",
