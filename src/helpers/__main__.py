@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     module, func = COMMANDS[cmd]
     if cmd in NOTEBOOK_COMMANDS and not {"-h", "--help"} & set(rest):
         # the notebook workers' fork server starts now and does its imports while this process
-        # imports pandas and the helpers (helpers.workers; half a second off a warm run)
+        # imports pandas and the helpers (helpers.workers; about 0.15 s off a warm run)
         from .workers import worker_context
 
         worker_context()
