@@ -182,14 +182,18 @@ def test_duplicated_participation_rows_dropped_with_a_warning(tmp_path: Path) ->
     assert len(read_participations(q)[0]) == 2
 
 
-def test_clauses_conflicting_rows_for_one_contract(tmp_path: Path) -> None:
+def test_clauses_several_rows_for_one_contract_are_kept_and_noted(tmp_path: Path) -> None:
     c = tmp_path / "clauses.csv"
     c.write_text("buyer_siret;contract_id;planned_hours\n01234567890123;C1;100\n"
                  "01234567890123;C1;100\n01234567890123;C1;250\n01234567890123;C2;5\n",
                  encoding="utf-8")
-    problems = problems_of(read_clauses, c)
-    # row 3 is an exact copy of row 2 (dropped first); rows 2 and 4 then disagree
-    assert by_column(problems) == {"contract_id": (2, 4)}
+    quality = new_quality()
+    valid, _ = read_clauses(c, quality=quality)
+    # row 3 is an exact copy of row 2 (dropped, noted); rows 2 and 4 are two clauses of C1, kept
+    # (the status rules sum them: 100 + 250 = 350 planned hours)
+    assert valid.groupby("contract_id")["planned_hours"].sum().to_dict() == {"C1": 350.0, "C2": 5.0}
+    assert any("several clauses rows" in w["message"] and w["rows"] == [2, 4]
+               for w in quality["warnings"])
     b = tmp_path / "buyers.csv"
     b.write_text("siret;buyer_type\n01234567890123;etat\n01234567890123;collectivite\n",
                  encoding="utf-8")

@@ -150,16 +150,28 @@ def test_unmatched_clauses_and_participations_are_warnings(tmp_path: Path,
 
 
 def test_missing_required_files_are_all_named(tmp_path: Path, fake_contracts: None) -> None:
+    # no contract file, a clauses file without its participations file, and a bad buyers file:
+    # the three problems are named together
     root = tmp_path / "data"
     (root / "contracts").mkdir(parents=True)
+    (root / "clauses.csv").write_text("buyer_siret,contract_id,planned_hours\n", encoding="utf-8")
     (root / "buyers.csv").write_text("siret\n0123\n", encoding="utf-8")  # also bad: listed too
     with pytest.raises(InputError) as exc:
         load_data_dir(root)
     got = [(p.file, p.column) for p in exc.value.problems]
-    assert got == [("contracts/", None), ("clauses.csv", None), ("participations.csv", None),
-                   ("buyers.csv", "siret")]
+    assert got == [("contracts/", None), ("participations.csv", None), ("buyers.csv", "siret")]
     assert "required folder missing or empty" in exc.value.problems[0].message
-    assert "clauses.csv or clauses.xlsx" in exc.value.problems[1].message
+    assert "clauses given without participations" in exc.value.problems[1].message
+
+
+def test_contracts_only_directory_is_valid(tmp_path: Path, fake_contracts: None) -> None:
+    # open DECP data alone: no clauses, no participations -> loaded, facilitator_data False
+    root = make_dir(tmp_path / "data")
+    for name in ("clauses.csv", "participations.csv"):
+        (root / name).unlink()
+    ds = load_data_dir(root)
+    assert ds.quality["facilitator_data"] is False
+    assert len(ds.contracts) > 0 and ds.clauses.empty and ds.participations.empty
 
 
 def test_missing_data_dir(tmp_path: Path) -> None:

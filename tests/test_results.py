@@ -1,4 +1,5 @@
-"""Published results (DESIGN §4): keys, tables, verdicts on a hand fixture, deterministic files."""
+"""Published results (docs/design.md §4): keys, tables, verdicts on a hand fixture, deterministic
+files."""
 
 from __future__ import annotations
 
@@ -26,12 +27,17 @@ IN_2024 = {"start_date": "2024-03-01", "end_date": "2024-03-31"}
 def _three_buyers():
     # scope "all", year 2024, every contract notified 2024-01-15 for 6 months (fully due)
     # Buyer A: 3 Clause sociale without hours (NO_EVIDENCE) + 2 undeclared, nothing delivered
-    #   -> |A| 5, declared 3/5 = 0.6, effective 0 -> social_washing;
-    #   significance P(X ≤ 0 | 5, 0.3) = 0.7^5 = 0.16807 -> not significant
+    #   -> |A| = |C| = 5, declared 3/5 = 0.6, effective 0; binomial p P(X ≤ 0 | 5, 0.3) = 0.7^5
+    #   = 0.16807
+    # Buyer B: binomial p P(X ≤ 2 | 6, 0.3) = 0.7^6 + 6·0.3·0.7^5 + 15·0.09·0.7^4
+    #   = 0.117649 + 0.302526 + 0.324135 = 0.74431
+    # q-values over A and B (C is not judged): A rank 1 -> 0.16807·2/1 = 0.33614; B rank 2 ->
+    #   0.74431 -> A: declared ≥ 0.3, q ≥ 0.05 -> possible_social_washing
     # Buyer B: 2 Clause sociale, 100 planned, 100 delivered (VERIFIED) + 4 NOT_DECLARED
     #   -> declared 2/6, effective 2/6 = 0.3333 ≥ 0.3 -> compliant
     # Buyer C: 1 NOT_DECLARED -> |A| 1 < 5 -> insufficient_data
-    # Whole scope: |A| 12, declared 5, effective 2 -> 0.1667 < 0.3 ≤ 0.4167 -> social_washing;
+    # Whole scope: |A| 12, declared 5, effective 2 -> 0.1667 < 0.3 ≤ 0.4167, not significant (below)
+    #   -> possible_social_washing;
     #   b = 3 (A's clauses), c = 0 -> gap 3/12 = 25 points, McNemar 2 · 0.5³ = 0.25;
     #   significance P(X ≤ 2 | 12, 0.3) = 0.7^12 + 12·0.3·0.7^11 + 66·0.09·0.7^10
     #   = 0.0138413 + 0.0711838 + 0.1677903 = 0.2528153 -> not significant
@@ -53,9 +59,9 @@ def _three_buyers():
 def test_results_verdicts_by_hand():
     res = compute_results(_three_buyers(), b.params(year=2024))
     ind = res.indicators
-    assert ind["verdict"] == "social_washing" and ind["significant"] is False
-    assert ind["significance_p"] == pytest.approx(0.2528153, abs=1e-7)
-    assert ind["assessable_contracts"] == 12
+    assert ind["verdict"] == "possible_social_washing" and ind["significant"] is False
+    assert ind["binomial_p"] == pytest.approx(0.2528153, abs=1e-7)
+    assert ind["assessable_contracts"] == 12 and ind["covered_contracts"] == 12
     assert (ind["declared"]["n"], ind["effective"]["n"]) == (5, 2)
     assert ind["declared"]["share"] == pytest.approx(5 / 12)
     assert ind["effective"]["share"] == pytest.approx(2 / 12)
@@ -63,12 +69,20 @@ def test_results_verdicts_by_hand():
     assert ind["gap"]["mcnemar_p"] == pytest.approx(0.25)
     assert (ind["gap"]["declared_not_effective"], ind["gap"]["effective_not_declared"]) == (3, 0)
     assert ind["gap"]["ci95"][0] < 25.0 < ind["gap"]["ci95"][1]
-    assert ind["status_counts"] == {"VERIFIED": 2, "NOT_DUE": 0, "SHORTFALL": 0, "NO_EVIDENCE": 3,
-                                   "UNVERIFIABLE": 0, "UNDECLARED_DELIVERY": 0, "NOT_DECLARED": 7}
+    assert ind["status_counts"] == {"VERIFIED": 2, "NOT_DUE": 0, "NOT_COVERED": 0, "SHORTFALL": 0,
+                                   "NO_EVIDENCE": 3, "UNVERIFIABLE": 0, "UNDECLARED_DELIVERY": 0,
+                                   "NOT_DECLARED": 7}
+    # unsubstantiated: b / (a + b) = 3 / 5 over the covered set
+    assert ind["unsubstantiated"]["n"] == 3
+    assert ind["unsubstantiated"]["share"] == pytest.approx(3 / 5)
     assert ind["declared"]["by_consideration"]["clause_sociale"]["n"] == 5
 
     buyers = res.buyers.set_index("buyer_siret")
-    assert buyers.loc[b.BUYER_A, "verdict"] == "social_washing"
+    assert buyers.loc[b.BUYER_A, "verdict"] == "possible_social_washing"
+    assert buyers.loc[b.BUYER_A, "binomial_p"] == pytest.approx(0.16807)
+    assert buyers.loc[b.BUYER_A, "q_value"] == pytest.approx(0.33614)
+    assert buyers.loc[b.BUYER_B, "q_value"] == pytest.approx(0.74431, abs=1e-5)
+    assert pd.isna(buyers.loc[b.BUYER_C, "q_value"]) and pd.isna(buyers.loc[b.BUYER_C, "binomial_p"])
     assert buyers.loc[b.BUYER_A, "declared_share"] == pytest.approx(0.6)
     assert buyers.loc[b.BUYER_A, "gap_points"] == pytest.approx(60.0)
     assert not buyers.loc[b.BUYER_A, "significant"]
@@ -162,9 +176,14 @@ def test_write_results_is_deterministic_and_well_formed(tmp_path):
     assert buyers[0] == ",".join(BUYER_COLUMNS)
     # sorted by SIRET: C (110...), A (213...), B (243...)
     assert [line[:14] for line in buyers[1:]] == [b.BUYER_C, b.BUYER_A, b.BUYER_B]
-    assert buyers[1] == f"{b.BUYER_C},,1,0,0,0,0,0,1,insufficient_data,False"
-    # A: 5 assessable, 3 declared (0.6), 0 effective, gap 60 points, McNemar 2·0.5³ = 0.25
-    assert buyers[2] == f"{b.BUYER_A},Ville A,5,3,0.6,0,0,60,0.25,social_washing,False"
+    # C: 1 assessable and covered, nothing declared: declared 0 (does not meet the target), no
+    # declared contract -> unsubstantiated share empty; gap 0; McNemar 1 (no discordant pair);
+    # not judged (1 < 5) -> p and q empty
+    assert buyers[1] == f"{b.BUYER_C},,1,1,0,0,False,0,0,0,,0,1,,,insufficient_data,False"
+    # A: 5 assessable and covered, 3 declared (0.6, meets on paper), 0 effective, unsubstantiated
+    # 3/3 = 1, gap 60 points, McNemar 2·0.5³ = 0.25, p 0.7^5 = 0.16807, q 0.33614
+    assert buyers[2] == (f"{b.BUYER_A},Ville A,5,5,3,0.6,True,0.6,0,0,1,60,0.25,0.16807,0.33614,"
+                         "possible_social_washing,False")
     contracts = pd.read_csv(first[2], dtype=str)
     assert contracts["notification_date"].iloc[0] == "2024-01-15"
     assert contracts["buyer_siret"].str.len().eq(14).all()

@@ -1,4 +1,5 @@
-"""Shares, intervals, paired gap, McNemar, significance and verdicts (DESIGN §3), checked by hand."""
+"""Shares, intervals, paired gap, McNemar, significance, q-values and verdicts (docs/design.md §3),
+checked by hand."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import pytest
 from scipy.stats import binomtest
 from statsmodels.stats.contingency_tables import mcnemar
 
-from helpers.indicators import (below_target_p, mcnemar_exact_p, paired_gap_interval, share_table,
-                                verdict, wilson_interval)
+from helpers.indicators import (below_target_p, bh_q_values, mcnemar_exact_p, paired_gap_interval,
+                                share_table, verdict, wilson_interval)
 from helpers.params import make_params
 
 Z = 1.959963984540054  # standard normal 97.5 % quantile
@@ -90,62 +91,110 @@ def test_paired_gap_with_no_correlation_term_and_empty():
     assert math.isnan(diff[1]) and math.isnan(low[1]) and math.isnan(high[1])
 
 
-@pytest.mark.parametrize("n, declared, effective, expected", [
-    (4, 1.0, 1.0, "insufficient_data"),   # |A| = 4 < min_contracts 5
-    (5, 0.0, 0.4, "compliant"),           # |A| = 5 is enough; 0.4 ≥ 0.3
-    (10, 0.3, 0.3, "compliant"),          # 3/10 exactly at the target counts as meeting it
-    (10, 0.3, 0.2, "social_washing"),     # effective 0.2 < 0.3 ≤ declared 0.3
-    (10, 0.2, 0.1, "below_target"),       # both below
-    (10, 0.1, 0.29, "below_target"),
+@pytest.mark.parametrize("n_a, n_c, declared, effective, significant, expected", [
+    (4, 4, 1.0, 1.0, False, "insufficient_data"),   # |A| = 4 < min_contracts 5
+    (10, 4, 0.5, 0.0, True, "not_measured"),        # |A| = 10 but |C| = 4 < 5
+    (5, 5, 0.0, 0.4, False, "compliant"),           # |C| = 5 is enough; 0.4 ≥ 0.3
+    (10, 10, 0.3, 0.3, False, "compliant"),         # 3/10 exactly at the target meets it
+    (10, 10, 0.3, 0.2, True, "social_washing"),     # effective 0.2 < 0.3 ≤ declared, significant
+    (10, 10, 0.3, 0.2, False, "possible_social_washing"),  # same, not significant
+    (10, 10, 0.2, 0.1, True, "below_target"),       # both below
+    (10, 10, 0.1, 0.29, False, "below_target"),
 ])
-def test_verdict_rules(n, declared, effective, expected):
-    assert verdict(n, declared, effective, 0.30, 5)[0] == expected
+def test_verdict_rules(n_a, n_c, declared, effective, significant, expected):
+    assert verdict(n_a, n_c, declared, effective, significant, 0.30, 5)[0] == expected
 
 
 def test_verdict_exact_share_three_tenths():
     # the share computed as 3 / 10 must compare ≥ the target 0.30
-    assert verdict(10, 3 / 10, 3 / 10, 0.30, 5)[0] == "compliant"
+    assert verdict(10, 10, 3 / 10, 3 / 10, False, 0.30, 5)[0] == "compliant"
+
+
+@pytest.mark.parametrize("n", [7, 9, 12, 14, 18, 20])
+def test_wilson_bounds_are_exact_at_zero_and_n(n):
+    # statsmodels' closed form gives e.g. 2.8e-17 instead of 0 for some n: the bounds must be exact
+    low0, _ = wilson_interval(0, n)
+    _, high_n = wilson_interval(n, n)
+    assert low0[0] == 0.0 and high_n[0] == 1.0
+
+
+def test_bh_q_values_on_three_p_values():
+    # p = (0.3827828, 0.16807, 0.000797923), m = 3, ranks 3, 2, 1:
+    #   raw p·m/rank = 0.3827828, 0.252105, 0.00239377; cumulative minimum from the largest rank
+    #   -> q = 0.3827828, 0.252105, 0.00239377. The fourth value is outside the family -> NaN.
+    q = bh_q_values([0.3827828, 0.16807, 0.7**20, 0.01], [True, True, True, False])
+    assert q[:3].tolist() == pytest.approx([0.3827828, 0.252105, 0.7**20 * 3], abs=1e-7)
+    assert math.isnan(q[3])
 
 
 def _frame(buyer: str, declared: list[bool], effective: list[bool], amounts: list[float],
-           assessable: list[bool] | None = None) -> pd.DataFrame:
-    return pd.DataFrame({"buyer_siret": buyer, "declared": declared, "effective": effective,
-                         "amount": amounts,
-                         "assessable": assessable if assessable else [True] * len(declared)})
+           assessable: list[bool] | None = None, covered: list[bool] | None = None,
+           status: list[str] | None = None) -> pd.DataFrame:
+    n = len(declared)
+    assessable = assessable if assessable else [True] * n
+    covered = covered if covered else [True] * n
+    return pd.DataFrame({
+        "buyer_siret": buyer, "declared": declared, "effective": effective, "amount": amounts,
+        "assessable": assessable,
+        "in_covered_set": [a and c for a, c in zip(assessable, covered)],
+        "status": status if status else ["VERIFIED" if e else "NOT_DECLARED" for e in effective]})
 
 
 def test_share_table_per_buyer_by_hand():
-    # Buyer A: 10 assessable, 6 declared, 2 effective (both declared), 1 NOT_DUE row ignored.
-    #   declared 6/10 = 0.6, effective 2/10 = 0.2 -> social_washing; gap 40 points;
-    #   b = 4 (declared only), c = 0 -> McNemar 2 · 0.5^4 = 0.125;
-    #   significance: P(X ≤ 2), X ~ Bin(10, 0.3) = 0.0282475 + 0.1210608 + 0.2334744 = 0.3827828
+    # Buyer A: 10 assessable and covered, 6 declared, 2 effective (both declared), 1 NOT_DUE row
+    #   ignored; one of the 4 declared-not-effective contracts is UNVERIFIABLE.
+    #   declared 6/10 = 0.6, effective 2/10 = 0.2; upper bound (2 + 1)/10 = 0.3; gap 40 points;
+    #   b = 4 (declared only), c = 0 -> McNemar 2 · 0.5^4 = 0.125; unsubstantiated b/(a+b) = 4/6;
+    #   binomial p: P(X ≤ 2), X ~ Bin(10, 0.3) = 0.0282475 + 0.1210608 + 0.2334744 = 0.3827828
     #   amounts: all 100 except the two effective ones 400 each -> total 8·100 + 2·400 = 1600;
     #   declared amount 4·100 + 2·400 = 1200 -> 0.75; effective 800 / 1600 = 0.5
-    # Buyer B: 5 assessable, 0 declared, 0 effective: below_target; McNemar 1; significance
-    #   0.7^5 = 0.16807 -> not significant.
-    # Buyer C: 20 assessable, 0 effective -> 0.7^20 = 0.000798 < 0.05 -> significant.
+    # Buyer B: 5 assessable, 0 declared, 0 effective; binomial p 0.7^5 = 0.16807.
+    # Buyer C: 20 assessable, 0 effective; binomial p 0.7^20 = 0.000797923.
+    # q-values over A, B, C (test_bh_q_values_on_three_p_values): 0.3827828, 0.252105, 0.00239377
+    #   -> A: declared 0.6 ≥ 0.3, q ≥ 0.05 -> possible_social_washing; B: below_target, not
+    #   significant; C: below_target, significant.
+    # Buyer E: 10 assessable, only 4 covered -> not_measured; declared over A still given (3/10).
+    status_a = ["VERIFIED", "VERIFIED", "NO_EVIDENCE", "NO_EVIDENCE", "SHORTFALL", "UNVERIFIABLE",
+                "NOT_DECLARED", "NOT_DECLARED", "NOT_DECLARED", "NOT_DECLARED", "NOT_DUE"]
     a = _frame("A", [True] * 6 + [False] * 4 + [True], [True, True] + [False] * 9,
-               [400.0, 400.0] + [100.0] * 9, [True] * 10 + [False])
+               [400.0, 400.0] + [100.0] * 9, [True] * 10 + [False], status=status_a)
     b_ = _frame("B", [False] * 5, [False] * 5, [50.0] * 5)
     c = _frame("C", [False] * 20, [False] * 20, [np.nan] * 20)
-    t = share_table(pd.concat([a, b_, c]), make_params({}), by="buyer_siret",
-                    groups=["A", "B", "C", "D"])
-    ra, rb, rc, rd = (t.loc[k] for k in "ABCD")
-    assert (ra["assessable_contracts"], ra["declared_n"], ra["effective_n"]) == (10, 6, 2)
+    e = _frame("E", [True] * 3 + [False] * 7, [False] * 10, [10.0] * 10,
+               covered=[True] * 4 + [False] * 6)
+    t = share_table(pd.concat([a, b_, c, e]), make_params({}), by="buyer_siret",
+                    groups=["A", "B", "C", "D", "E"])
+    ra, rb, rc, rd, re = (t.loc[k] for k in "ABCDE")
+    assert (ra["assessable_contracts"], ra["covered_contracts"]) == (10, 10)
+    assert (ra["declared_n"], ra["effective_n"]) == (6, 2)
     assert ra["declared_share"] == pytest.approx(0.6) and ra["effective_share"] == pytest.approx(0.2)
+    assert ra["declared_covered_share"] == pytest.approx(0.6)
+    assert ra["effective_upper_share"] == pytest.approx(0.3)
+    assert ra["unsubstantiated_share"] == pytest.approx(4 / 6)
     assert ra["gap_points"] == pytest.approx(40.0)
     assert (ra["declared_not_effective"], ra["effective_not_declared"]) == (4, 0)
     assert ra["mcnemar_p"] == pytest.approx(0.125)
-    assert ra["significance_p"] == pytest.approx(0.3827828, abs=1e-7)
+    assert ra["binomial_p"] == pytest.approx(0.3827828, abs=1e-7)
+    assert ra["q_value"] == pytest.approx(0.3827828, abs=1e-7)
     assert ra["declared_share_by_amount"] == pytest.approx(0.75)
     assert ra["effective_share_by_amount"] == pytest.approx(0.5)
-    assert ra["verdict"] == "social_washing" and not ra["significant"]
+    assert bool(ra["declared_meets_target"])
+    assert ra["verdict"] == "possible_social_washing" and not ra["significant"]
     assert rb["verdict"] == "below_target" and rb["mcnemar_p"] == 1.0 and not rb["significant"]
-    assert rc["significance_p"] == pytest.approx(0.7**20) and rc["significant"]
+    assert rb["q_value"] == pytest.approx(0.252105, abs=1e-6)
+    assert rc["binomial_p"] == pytest.approx(0.7**20) and rc["significant"]
+    assert rc["q_value"] == pytest.approx(3 * 0.7**20)
     assert math.isnan(rc["declared_share_by_amount"])          # no known amount
-    # D was listed but has no contract: zeros, insufficient_data, not significant
+    # D was listed but has no contract: zeros, insufficient_data, null shares, p and q
     assert rd["assessable_contracts"] == 0 and rd["verdict"] == "insufficient_data"
     assert not rd["significant"] and math.isnan(rd["declared_share"])
+    assert math.isnan(rd["binomial_p"]) and math.isnan(rd["q_value"])
+    assert pd.isna(rd["declared_meets_target"])
+    # E: not judged on delivery; declared 3/10 over A meets the target on paper
+    assert (re["assessable_contracts"], re["covered_contracts"]) == (10, 4)
+    assert re["verdict"] == "not_measured" and not re["significant"]
+    assert re["declared_share"] == pytest.approx(0.3) and bool(re["declared_meets_target"])
+    assert math.isnan(re["binomial_p"]) and math.isnan(re["q_value"])
 
 
 def test_share_table_whole_scope_equals_pooled_counts():
@@ -156,6 +205,17 @@ def test_share_table_whole_scope_equals_pooled_counts():
     assert (whole["assessable_contracts"], whole["declared_n"], whole["effective_n"]) == (5, 2, 2)
     assert (whole["declared_not_effective"], whole["effective_not_declared"]) == (1, 1)
     assert whole["gap_points"] == pytest.approx(0.0)
+    assert "q_value" not in whole.index                     # q-values are for buyers only
+
+
+def test_share_table_whole_scope_significance_on_binomial_p():
+    # 6 covered contracts, 1 effective, 4 declared: declared 4/6 ≥ 0.3, effective 1/6 < 0.3;
+    # binomial p = P(X ≤ 1), X ~ Bin(6, 0.3) = 0.7^6 + 6·0.3·0.7^5 = 0.117649 + 0.302526 = 0.420175
+    # ≥ 0.05 -> possible_social_washing, not significant (a point estimate is not an accusation)
+    f = _frame("A", [True] * 4 + [False] * 2, [True] + [False] * 5, [1.0] * 6)
+    row = share_table(f, make_params({})).iloc[0]
+    assert row["binomial_p"] == pytest.approx(0.420175, abs=1e-6)
+    assert row["verdict"] == "possible_social_washing" and not row["significant"]
 
 
 def test_share_table_empty_input():
@@ -164,33 +224,41 @@ def test_share_table_empty_input():
     assert row["assessable_contracts"] == 0 and row["verdict"] == "insufficient_data"
     assert not row["significant"] and math.isnan(row["effective_share"])
     assert math.isnan(row["gap_points"]) and math.isnan(row["mcnemar_p"])
+    assert math.isnan(row["binomial_p"]) and math.isnan(row["unsubstantiated_share"])
 
 
-def test_significant_is_false_when_insufficient_data():
-    # 4 contracts, none effective: P = 0.7^4 = 0.2401 anyway; with target 0.9, 0.1^4 = 0.0001 < 0.05
-    # but |A| = 4 < 5 -> not judged -> significant False
+def test_not_judged_gets_no_p_value_and_is_never_significant():
+    # 4 contracts, none effective: with target 0.9, P = 0.1^4 = 0.0001 < 0.05, but |A| = 4 < 5
+    # -> insufficient_data: p null, significant False
     f = _frame("A", [False] * 4, [False] * 4, [1.0] * 4)
     row = share_table(f, make_params({"target": 0.9})).iloc[0]
-    assert row["significance_p"] == pytest.approx(1e-4)
+    assert math.isnan(row["binomial_p"])
     assert row["verdict"] == "insufficient_data" and not row["significant"]
 
 
 def test_share_table_grouped_equals_one_buyer_at_a_time():
-    # 3 000 buyers in one groupby must give, for each buyer, what the buyer alone gives
+    # 3 000 buyers in one groupby must give, for each buyer, what the buyer alone gives (all but the
+    # q-value, which depends on the family)
     rng = np.random.default_rng(11)
     n = 30_000
     frame = pd.DataFrame({
         "buyer_siret": rng.integers(0, 3000, n).astype(str),
         "declared": rng.random(n) < 0.4, "effective": rng.random(n) < 0.3,
         "amount": rng.lognormal(11, 1, n), "assessable": rng.random(n) < 0.95})
+    frame["in_covered_set"] = frame["assessable"] & (rng.random(n) < 0.9)
+    frame["status"] = np.where(frame["effective"], "VERIFIED", "NOT_DECLARED")
     params = make_params({})
     grouped = share_table(frame, params, by="buyer_siret")
     assert len(grouped) == frame["buyer_siret"].nunique()
     for buyer in rng.choice(grouped.index.to_numpy(), 15, replace=False):
         alone = share_table(frame[frame["buyer_siret"] == buyer], params).iloc[0]
         got = grouped.loc[buyer]
-        for col in ("assessable_contracts", "declared_n", "effective_n", "declared_share",
-                    "effective_ci_low", "gap_points", "gap_ci_high", "mcnemar_p", "significance_p",
-                    "declared_share_by_amount", "verdict", "significant"):
-            assert got[col] == (pytest.approx(alone[col]) if isinstance(alone[col], float)
-                                else alone[col]), (buyer, col)
+        for col in ("assessable_contracts", "covered_contracts", "declared_n", "effective_n",
+                    "declared_share", "effective_ci_low", "gap_points", "gap_ci_high", "mcnemar_p",
+                    "binomial_p", "declared_share_by_amount", "unsubstantiated_share"):
+            want = alone[col]
+            if isinstance(want, float) and math.isnan(want):
+                assert math.isnan(got[col]), (buyer, col)
+            else:
+                assert got[col] == (pytest.approx(want) if isinstance(want, float) else want), \
+                    (buyer, col)

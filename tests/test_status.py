@@ -1,4 +1,5 @@
-"""Contract status at the cut-off date (DESIGN §3): one fixture per rule and boundary, values by hand.
+"""Contract status at the cut-off date (docs/design.md §3): one fixture per rule and boundary, values
+by hand.
 
 Unless said otherwise: year 2024, as_of 2024-12-31, min_delivery_ratio 0.8, contracts notified
 2024-01-15. From 2024-01-15 to 2024-12-31 there are 351 days = 351 / 30.4375 = 11.53 months, so a
@@ -123,14 +124,22 @@ def test_status_exactly_one_month_boundary_with_as_of():
     assert one(base, 500, as_of="2024-04-01")["status"] == "NO_EVIDENCE"
 
 
-def test_status_verified_takes_precedence_over_not_due():
+def test_status_not_due_comes_first_even_when_delivered():
     # notified 2024-12-15, 10 months, planned 1000: 16 days = 0.52567 month -> expected
-    # 1000 × 0.52567 / 10 = 52.567; 0.8 × 52.567 = 42.05 ≤ realized 50 -> rule 1 VERIFIED first
+    # 1000 × 0.52567 / 10 = 52.567; 0.8 × 52.567 = 42.05 ≤ realized 50 would be delivered, but rule 1
+    # (less than one month elapsed) comes first: NOT_DUE, not assessable
     row = one({"notification_date": "2024-12-15", "duration_months": 10.0,
                "social_considerations": CLAUSE}, 1000,
               [{"hours": 50.0, "start_date": "2024-12-16", "end_date": "2024-12-20"}])
     assert row["expected_hours"] == pytest.approx(1000 * (16 / 30.4375) / 10)
-    assert row["status"] == "VERIFIED"
+    assert row["delivered"]
+    assert row["status"] == "NOT_DUE" and not row["assessable"]
+
+
+def test_status_not_due_applies_to_undeclared_contracts_too():
+    # nothing declared, notified 2024-12-20 (11 days < 30.4375): NOT_DUE, not NOT_DECLARED
+    row = one({"notification_date": "2024-12-20", "social_considerations": []})
+    assert row["status"] == "NOT_DUE" and not row["assessable"]
 
 
 def test_status_not_due_takes_precedence_over_shortfall():
@@ -144,9 +153,8 @@ def test_status_not_due_takes_precedence_over_shortfall():
 # --- no clauses row, NO_EVIDENCE ----------------------------------------------------------------
 
 def test_status_no_clauses_row_without_hours_is_no_evidence():
-    # Clause sociale, no clauses row -> planned 0, expected 0; realized 0 -> NO_EVIDENCE. Even within
-    # the first month (notified 2024-12-20) it is not NOT_DUE, because NOT_DUE needs planned > 0.
-    row = one({"notification_date": "2024-12-20", "social_considerations": CLAUSE})
+    # Clause sociale, no clauses row -> planned 0, expected 0; realized 0 -> NO_EVIDENCE
+    row = one({"social_considerations": CLAUSE})
     assert row["planned_hours"] == 0 and row["expected_hours"] == 0
     assert row["status"] == "NO_EVIDENCE"
 

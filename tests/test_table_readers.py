@@ -110,6 +110,7 @@ def test_buyers_cp1252_accents_loose_types_and_default() -> None:
         "siret": ["00012345600018", "01234567890123", "21000000000017"],
         "name": ["Syndicat des eaux", "Métropole de Lyon", "Ministère des Armées"],
         "buyer_type": ["collectivite", "collectivite", "etat"],
+        "facilitator_from": [pd.NaT, pd.NaT, pd.NaT],   # optional column absent: covered always
     }
     (w,) = quality["warnings"]
     assert (w["file"], w["column"], w["rows"]) == ("buyers_cp1252.csv", "buyer_type", [4])

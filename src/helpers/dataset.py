@@ -20,8 +20,11 @@ def new_quality() -> dict[str, Any]:
       duplicates_dropped   int   rows dropped by the one-row-per-uid rule
       rejected           {table: n}  rows set aside in quarantine mode (0 in strict mode)
       warnings           [{"table", "file", "column", "rows", "message"}]  legal but suspicious values
+      facilitator_data   bool  whether the facilitator's files (clauses and participations) were
+                         given; without them no buyer is covered and delivery is not judged
     """
     return {
+        "facilitator_data": True,
         "files": [],
         "contracts_rows_read": 0,
         "duplicates_dropped": 0,

@@ -5,8 +5,9 @@ Layout (file names matched case-insensitively)::
     <data_dir>/
       contracts/                  required: every file inside (sub-folders included, hidden files and
                                   Office lock files ``~$...`` skipped), any supported contract format
-      clauses.csv | .xlsx         required (exactly one of the two)
-      participations.csv | .xlsx  required (exactly one of the two)
+      clauses.csv | .xlsx         optional, together with participations (one file each): the
+      participations.csv | .xlsx  facilitator's data; without both, only the declared side is
+                                  reported (``quality["facilitator_data"]`` is False)
       suppliers.csv | .xlsx | .json   optional \\  all supplier files found are merged: the canonical
       suppliers/                      optional /  CSV, the le-marche JSON, the FINESS ESAT list
       buyers.csv | .xlsx          optional
@@ -44,6 +45,8 @@ from .io.tables import (ON_INVALID, OnInvalid, dedupe_suppliers, read_buyers, re
                         read_participations, read_suppliers)
 
 TABLES = ("contracts", "clauses", "participations", "suppliers", "buyers")
+#: The facilitator's data: given together (both files) or not at all.
+FACILITATOR_TABLES = ("clauses", "participations")
 TABLE_SUFFIXES = (".csv", ".xlsx")
 SUPPLIER_SUFFIXES = (".csv", ".xlsx", ".json", ".json.gz")
 MAX_EXAMPLES = 5
@@ -114,17 +117,24 @@ def load_data_dir(data_dir: str | os.PathLike[str], *, on_invalid: OnInvalid = "
         if result is not None:
             tables["contracts"] = result
 
-    # clauses, participations (required), buyers (optional): one file each
-    for table, reader, required in (("clauses", read_clauses, True),
-                                    ("participations", read_participations, True),
-                                    ("buyers", read_buyers, False)):
-        found = _table_files(entries, table, TABLE_SUFFIXES)
+    # clauses and participations (the facilitator's data: both or neither), buyers (optional)
+    found_files = {t: _table_files(entries, t, TABLE_SUFFIXES)
+                   for t in ("clauses", "participations", "buyers")}
+    facilitator = [t for t in FACILITATOR_TABLES if found_files[t]]
+    if len(facilitator) == 1:
+        present, absent = facilitator[0], next(t for t in FACILITATOR_TABLES if t not in facilitator)
+        problems.append(Problem(f"{absent}.csv", None, f"{present} given without {absent}: the "
+                                f"facilitator's data comes as both files ({absent}.csv or "
+                                f"{absent}.xlsx in {root.name}/; a file with only the header row "
+                                f"is fine when there is no {absent} row), or neither (then only "
+                                "the declared side is reported)"))
+    quality["facilitator_data"] = len(facilitator) == len(FACILITATOR_TABLES)
+    for table, reader in (("clauses", read_clauses), ("participations", read_participations),
+                          ("buyers", read_buyers)):
+        found = found_files[table]
         if len(found) > 1:
             problems.append(Problem(", ".join(p.name for p in found), None,
                                     f"several {table} files: keep only one of them"))
-        elif not found and required:
-            problems.append(Problem(f"{table}.csv", None, f"required file missing: "
-                                    f"{table}.csv or {table}.xlsx in {root.name}/"))
         elif found:
             result = run(table, reader, found[0])
             if result is not None:
@@ -185,7 +195,9 @@ def _complete_buyers(buyers: pd.DataFrame | None, contracts: pd.DataFrame,
               "thresholds")
         extra = pd.DataFrame({"siret": missing, "name": pd.Series([pd.NA] * len(missing),
                                                                     dtype=object),
-                              "buyer_type": S.DEFAULT_BUYER_TYPE})
+                              "buyer_type": S.DEFAULT_BUYER_TYPE,
+                              "facilitator_from": pd.Series([pd.NaT] * len(missing),
+                                                            dtype="datetime64[ns]")})
         listed = pd.concat([listed, extra], ignore_index=True) if len(listed) else extra
     out = listed.sort_values("siret", kind="stable").reset_index(drop=True)
     return S.BUYERS_SCHEMA.validate(out)

@@ -75,7 +75,7 @@ CLAUSES_SCHEMA = pa.DataFrameSchema(
     {
         "buyer_siret": _siret,
         "contract_id": pa.Column(object, text_check(), nullable=False),
-        "uid": pa.Column(object, text_check(), nullable=False, unique=True),
+        "uid": pa.Column(object, text_check(), nullable=False),
         "planned_hours": pa.Column(float, pa.Check.ge(0), nullable=False),
     },
     strict=True,
@@ -120,6 +120,7 @@ BUYERS_SCHEMA = pa.DataFrameSchema(
         "siret": pa.Column(object, text_matches(SIRET_REGEX), nullable=False, unique=True),
         "name": pa.Column(object, text_check(), nullable=True),
         "buyer_type": pa.Column(object, pa.Check.isin(BUYER_TYPES), nullable=False),
+        "facilitator_from": pa.Column("datetime64[ns]", nullable=True),
     },
     strict=True,
     name="buyers",

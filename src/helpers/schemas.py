@@ -25,7 +25,8 @@ participations buyer_siret, contract_id, uid, beneficiary_id, sex (F/M), birth_y
                diploma_level, public_categories (list[str]), hours (float ≥ 0), start_date,
                end_date (NaT = ongoing), modality, exit_outcome
 suppliers      siret, kind, name (NA allowed), source
-buyers         siret, name, buyer_type
+buyers         siret, name, buyer_type, facilitator_from (datetime64[ns], NaT = facilitator data
+               complete for every contract of the buyer)
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ PARTICIPATION_COLUMNS = [
     "public_categories", "hours", "start_date", "end_date", "modality", "exit_outcome",
 ]
 SUPPLIER_COLUMNS = ["siret", "kind", "name", "source"]
-BUYER_COLUMNS = ["siret", "name", "buyer_type"]
+BUYER_COLUMNS = ["siret", "name", "buyer_type", "facilitator_from"]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -174,4 +175,4 @@ def empty_suppliers() -> pd.DataFrame:
 
 
 def empty_buyers() -> pd.DataFrame:
-    return _empty(BUYER_COLUMNS, {})
+    return _empty(BUYER_COLUMNS, {"facilitator_from": "datetime64[ns]"})

@@ -1,4 +1,4 @@
-"""Everything a run publishes (DESIGN §4): ``indicators.json``, ``buyers.csv``, ``contracts.csv`` and
+"""Everything a run publishes (docs/design.md §4): ``indicators.json``, ``buyers.csv``, ``contracts.csv`` and
 extra tables for notebooks and figures.
 
 ``compute_results(dataset, params)`` is pure (no file access); ``write_results(res, folder)`` writes the
@@ -21,19 +21,21 @@ from ..dataset import Dataset
 from ..params import Params
 from .activity import EXIT_KEYS, PROFILE_KEYS, activity_indicators
 from .privacy import apply_privacy, suppress_table
-from .shares import share_table
-from .status import (STATUSES, annotate_contracts, buyer_names, contract_status, scope_counts,
-                     scope_masks)
+from .shares import VERDICTS, share_table
+from .status import (STATUSES, annotate_contracts, buyer_names, contract_status,
+                     facilitator_coverage, scope_counts, scope_masks)
 
 BUYER_COLUMNS: list[str] = [
-    "buyer_siret", "buyer_name", "assessable_contracts", "declared_n", "declared_share",
-    "effective_n", "effective_share", "gap_points", "mcnemar_p", "verdict", "significant",
+    "buyer_siret", "buyer_name", "assessable_contracts", "covered_contracts", "declared_n",
+    "declared_share", "declared_meets_target", "declared_covered_share", "effective_n",
+    "effective_share", "unsubstantiated_share", "gap_points", "mcnemar_p", "binomial_p", "q_value",
+    "verdict", "significant",
 ]
 CONTRACT_COLUMNS: list[str] = [
     "uid", "buyer_siret", "buyer_name", "buyer_type", "contract_id", "notification_date", "amount",
     "cpv", "category", "considerations", "duration_months", "months_elapsed", "planned_hours",
-    "expected_hours", "realized_hours", "delivery_ratio", "reserved_verified", "status", "declared",
-    "effective", "assessable",
+    "expected_hours", "realized_hours", "delivery_ratio", "reserved_verified", "covered", "status",
+    "declared", "effective", "assessable",
 ]
 #: Keys of ``declared.by_consideration`` and the flag column each one reads.
 CONSIDERATION_KEYS: dict[str, str] = {"clause_sociale": "clause", "critere_social": "criterion",
@@ -74,16 +76,22 @@ def _ci(low: Any, high: Any) -> list[Any] | None:
 
 
 def compute_results(dataset: Dataset, params: Params) -> Results:
-    """Statuses, shares, verdicts and activity-year indicators of a run (DESIGN §3-§4), privacy applied.
+    """Statuses, shares, verdicts and activity-year indicators of a run, privacy applied
+    (docs/design.md §3-§4).
 
-    Scope: :func:`helpers.indicators.status.select_scope`; statuses at ``params.as_of_date``; shares
-    and tests over the assessable set (scope minus NOT_DUE), for the whole scope and per buyer; the
-    activity-year block over every contract of the selected buyers.
+    Scope: :func:`helpers.indicators.status.select_scope`; facilitator coverage from
+    :func:`helpers.indicators.status.facilitator_coverage`; statuses at ``params.as_of_date``; the
+    declared share over the assessable set A (scope minus NOT_DUE), the effective share, gap and tests
+    over the covered set C (A minus NOT_COVERED), for the whole scope and per buyer; the activity-year
+    block over every contract of the selected buyers.
     """
     annotated = annotate_contracts(dataset.contracts, dataset.buyers)
     masks = scope_masks(annotated, params)
     scoped = annotated.loc[masks["in_scope"]]
-    st = contract_status(scoped, dataset.clauses, dataset.participations, dataset.suppliers, params)
+    coverage = facilitator_coverage(dataset.buyers, dataset.clauses, dataset.participations,
+                                    bool(dataset.quality.get("facilitator_data", True)))
+    st = contract_status(scoped, dataset.clauses, dataset.participations, dataset.suppliers, params,
+                         coverage)
 
     overall = share_table(st, params).iloc[0]
     buyer_ids = sorted(set(st["buyer_siret"].unique()) | set(params.buyers))
@@ -95,12 +103,14 @@ def compute_results(dataset: Dataset, params: Params) -> Results:
 
     assessable = st.loc[st["assessable"]]
     n_a = len(assessable)
+    covered = assessable["in_covered_set"]
     by_consideration: dict[str, Any] = {}
     for key, flag in CONSIDERATION_KEYS.items():
         mask = assessable[flag]
-        k, eff = int(mask.sum()), int((mask & assessable["effective"]).sum())
-        by_consideration[key] = {"n": k, "share": k / n_a if n_a else None, "effective_n": eff,
-                                 "effective_share": eff / k if k else None}
+        k, k_c = int(mask.sum()), int((mask & covered).sum())
+        eff = int((mask & covered & assessable["effective"]).sum())
+        by_consideration[key] = {"n": k, "share": k / n_a if n_a else None, "covered_n": k_c,
+                                 "effective_n": eff, "effective_share": eff / k_c if k_c else None}
 
     act = activity_indicators(dataset, params, annotated)
     published, suppressed = apply_privacy(act.values, act.rules, params.min_cell_size)
@@ -117,14 +127,25 @@ def compute_results(dataset: Dataset, params: Params) -> Results:
         "parameters": params.to_dict(),
         "verdict": str(overall["verdict"]),
         "significant": bool(overall["significant"]),
-        "significance_p": _num(overall["significance_p"]),
+        "binomial_p": _num(overall["binomial_p"]),
         "scope_contracts": int(len(st)),
         "assessable_contracts": int(overall["assessable_contracts"]),
+        "covered_contracts": int(overall["covered_contracts"]),
+        "coverage": {
+            "facilitator_data": bool(dataset.quality.get("facilitator_data", True)),
+            "buyers_covered": int(len(coverage)),
+            "buyers_covered_from_date": int(coverage.notna().sum()),
+        },
         "declared": {
             "n": int(overall["declared_n"]),
             "share": _num(overall["declared_share"]),
             "ci95": _ci(overall["declared_ci_low"], overall["declared_ci_high"]),
             "share_by_amount": _num(overall["declared_share_by_amount"]),
+            "meets_target": _num(overall["declared_meets_target"]),
+            "covered_n": int(overall["declared_covered_n"]),
+            "covered_share": _num(overall["declared_covered_share"]),
+            "covered_ci95": _ci(overall["declared_covered_ci_low"],
+                                overall["declared_covered_ci_high"]),
             "by_consideration": by_consideration,
         },
         "effective": {
@@ -132,6 +153,13 @@ def compute_results(dataset: Dataset, params: Params) -> Results:
             "share": _num(overall["effective_share"]),
             "ci95": _ci(overall["effective_ci_low"], overall["effective_ci_high"]),
             "share_by_amount": _num(overall["effective_share_by_amount"]),
+            "upper_share": _num(overall["effective_upper_share"]),
+            "unverifiable_n": int(overall["unverifiable_n"]),
+        },
+        "unsubstantiated": {
+            "n": int(overall["declared_not_effective"]),
+            "share": _num(overall["unsubstantiated_share"]),
+            "ci95": _ci(overall["unsubstantiated_ci_low"], overall["unsubstantiated_ci_high"]),
         },
         "gap": {
             "points": _num(overall["gap_points"]),
@@ -143,8 +171,7 @@ def compute_results(dataset: Dataset, params: Params) -> Results:
         },
         "status_counts": {s: int(status_counts.get(s, 0)) for s in STATUSES},
         "buyers": {"n": int(len(buyers_out)),
-                   **{v: int(buyers_out["verdict"].eq(v).sum())
-                      for v in ("compliant", "social_washing", "below_target", "insufficient_data")},
+                   **{v: int(buyers_out["verdict"].eq(v).sum()) for v in VERDICTS},
                    "significant": int(buyers_out["significant"].sum())},
         **published,
         "data_quality": quality,
@@ -172,9 +199,10 @@ def compute_results(dataset: Dataset, params: Params) -> Results:
                                           for k, v in by_consideration.items()]),
         "scope_funnel": pd.DataFrame({
             "step": ["contracts_total", "notified_in_year", "notified_in_year_of_buyers", "in_scope",
-                     "assessable"],
+                     "assessable", "covered"],
             "contracts": [funnel["contracts_total"], funnel["notified_in_year"],
-                          funnel["notified_in_year_of_buyers"], funnel["in_scope"], n_a]}),
+                          funnel["notified_in_year_of_buyers"], funnel["in_scope"], n_a,
+                          int(covered.sum())]}),
         "profile": pd.DataFrame([{"key": k, "n": published["activity"]["profile"][f"{k}_n"],
                                   "share": published["activity"]["profile"][f"{k}_share"]}
                                  for k in PROFILE_KEYS]),

@@ -1,19 +1,37 @@
-"""Shares over the assessable set, intervals, paired gap, McNemar, verdict (DESIGN §3).
+"""Shares, intervals, tests and verdicts over the assessable and covered sets.
 
 Every function takes arrays (one value per buyer, or a single value for the whole scope) and is
 vectorised with numpy / scipy / statsmodels, so 3 000 buyers cost one call each, not 3 000.
 
+Sets (docs/design.md §3): the assessable set A is the scope minus ``NOT_DUE`` contracts; the
+covered set C is A minus ``NOT_COVERED`` contracts. The declared share is measured over A (it needs
+no facilitator data); the effective share, its upper bound, the paired gap and the unsubstantiated
+share over C, where delivery can be judged.
+
 Methods
 -------
-- Wilson 95 % interval of a share: ``statsmodels.stats.proportion.proportion_confint(method="wilson")``.
-- Paired gap declared − effective: Newcombe's square-and-add (hybrid score) interval for paired
-  proportions (method 10 of Newcombe, *Statistics in Medicine* 17:2635-2650, 1998), built from the two
-  Wilson intervals and the (continuity-corrected) phi correlation of the paired 2 × 2 table.
+- Wilson 95 % interval of a share: ``statsmodels.stats.proportion.proportion_confint(method="wilson")``,
+  with the bounds set to exactly 0 when the count is 0 and exactly 1 when it equals the total (the
+  closed form gives 2.8e-17 there, which broke error bars).
+- Paired gap declared − effective over C: Newcombe's square-and-add (hybrid score) interval for
+  paired proportions (method 10 of Newcombe, *Statistics in Medicine* 17:2635-2650, 1998), built from
+  the two Wilson intervals and the (continuity-corrected) phi correlation of the paired 2 × 2 table.
 - McNemar exact p-value: two-sided binomial test on the discordant pairs,
   min(1, 2 · Binom(min(b, c); b + c, ½)), the formula of
-  ``statsmodels.stats.contingency_tables.mcnemar(exact=True)`` (equivalence is tested).
-- ``significant``: one-sided exact binomial test that the effective share is below ``target``,
-  p = Binom(k; n, target), the p-value of ``scipy.stats.binomtest(k, n, target, alternative="less")``.
+  ``statsmodels.stats.contingency_tables.mcnemar(exact=True)`` (equivalence is tested); 1 when there
+  is no discordant pair.
+- ``binomial_p``: one-sided exact binomial test that the effective share over C is below ``target``,
+  p = Binom(k; |C|, target), the p-value of ``scipy.stats.binomtest(k, n, target, alternative="less")``.
+- ``q_value``: Benjamini-Hochberg adjusted p-values (``statsmodels.stats.multitest.multipletests``,
+  ``fdr_bh``) over the family of buyers judged on delivery (Benjamini & Hochberg, *JRSS B* 57:289-300,
+  1995).
+
+Verdict, the first rule that matches: ``insufficient_data`` if |A| < ``min_contracts``;
+``not_measured`` if |C| < ``min_contracts``; ``compliant`` if the effective share ≥ ``target``;
+``social_washing`` if the declared share over C ≥ ``target`` and the effective share is significantly
+below it; ``possible_social_washing`` if the declared share over C ≥ ``target``; ``below_target``
+otherwise. Significant means ``binomial_p < alpha`` for the whole scope and ``q_value < alpha`` for a
+buyer.
 """
 
 from __future__ import annotations
@@ -23,15 +41,20 @@ import pandas as pd
 
 from ..params import Params
 
-# SciPy's and statsmodels' statistics are imported by the functions that use them: unpickling the
-# results in a notebook kernel imports this package, and scipy.stats alone costs about 0.6 s of CPU
-# per kernel (issue 6: the warm rerun is the notebooks' start-up).
+# SciPy's and statsmodels' statistics are imported by the functions that use them: the notebook
+# kernels import this package, and scipy.stats alone costs about 0.6 s of CPU per kernel.
 
 INSUFFICIENT_DATA = "insufficient_data"
+NOT_MEASURED = "not_measured"
 COMPLIANT = "compliant"
 SOCIAL_WASHING = "social_washing"
+POSSIBLE_SOCIAL_WASHING = "possible_social_washing"
 BELOW_TARGET = "below_target"
-VERDICTS: tuple[str, ...] = (INSUFFICIENT_DATA, COMPLIANT, SOCIAL_WASHING, BELOW_TARGET)
+#: The six verdicts, in the order of the rules.
+VERDICTS: tuple[str, ...] = (INSUFFICIENT_DATA, NOT_MEASURED, COMPLIANT, SOCIAL_WASHING,
+                             POSSIBLE_SOCIAL_WASHING, BELOW_TARGET)
+#: Verdicts given without judging delivery: no p-value, no q-value, never significant.
+NOT_JUDGED: tuple[str, ...] = (INSUFFICIENT_DATA, NOT_MEASURED)
 
 #: Absolute tolerance of the ``share ≥ target`` comparisons (3/10 against 0.30 is not a rounding case
 #: in IEEE arithmetic, but a target given as 0.3 and a share of 0.30000000000000004 must compare equal).
@@ -43,7 +66,8 @@ def _arr(x: object) -> np.ndarray:
 
 
 def wilson_interval(count: object, nobs: object, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of count / nobs (statsmodels), NaN where nobs = 0."""
+    """Wilson score interval of count / nobs (statsmodels), NaN where nobs = 0; the lower bound is
+    exactly 0 when count = 0 and the upper bound exactly 1 when count = nobs."""
     k, n = _arr(count), _arr(nobs)
     low = np.full(k.shape, np.nan)
     high = np.full(k.shape, np.nan)
@@ -53,6 +77,8 @@ def wilson_interval(count: object, nobs: object, alpha: float = 0.05) -> tuple[n
 
         lo, hi = proportion_confint(k[ok], n[ok], alpha=alpha, method="wilson")
         low[ok], high[ok] = np.clip(lo, 0.0, 1.0), np.clip(hi, 0.0, 1.0)
+        low[ok & (k <= 0)] = 0.0
+        high[ok & (k >= n)] = 1.0
     return low, high
 
 
@@ -60,7 +86,7 @@ def paired_gap_interval(a: object, b: object, c: object, d: object,
                         alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Difference p1 − p2 of paired proportions and its Newcombe (1998, method 10) interval.
 
-    Paired table over the assessable contracts: ``a`` declared & effective, ``b`` declared & not
+    Paired table over the covered contracts: ``a`` declared & effective, ``b`` declared & not
     effective, ``c`` effective & not declared, ``d`` neither; p1 = (a+b)/n (declared share),
     p2 = (a+c)/n (effective share), difference = (b − c)/n. With (l1, u1), (l2, u2) the Wilson
     intervals of p1 and p2 and φ = C / √((a+b)(c+d)(a+c)(b+d)) (0 when a margin is 0), where
@@ -107,46 +133,87 @@ def below_target_p(effective_n: object, n: object, target: float) -> np.ndarray:
     return np.where(n > 0, stats.binom.cdf(k, n, target), np.nan)
 
 
-def verdict(n: object, declared_share: object, effective_share: object, target: float,
+def bh_q_values(p_values: object, family: object) -> np.ndarray:
+    """Benjamini-Hochberg q-values of ``p_values`` over the members of ``family`` (a boolean mask);
+    NaN outside the family. ``statsmodels.stats.multitest.multipletests(method="fdr_bh")``."""
+    p = _arr(p_values)
+    member = np.atleast_1d(np.asarray(family, dtype=bool)) & ~np.isnan(p)
+    q = np.full(p.shape, np.nan)
+    if member.any():
+        from statsmodels.stats.multitest import multipletests
+
+        q[member] = multipletests(p[member], method="fdr_bh")[1]
+    return q
+
+
+def verdict(assessable: object, covered: object, declared_covered_share: object,
+            effective_share: object, significant: object, target: float,
             min_contracts: int) -> np.ndarray:
-    """Verdict of DESIGN §3, first rule that matches: ``insufficient_data`` if n < min_contracts;
-    ``compliant`` if effective share ≥ target; ``social_washing`` if declared share ≥ target;
+    """The verdict, first rule that matches (module docstring): ``insufficient_data`` if |A| <
+    ``min_contracts``; ``not_measured`` if |C| < ``min_contracts``; ``compliant`` if the effective
+    share over C ≥ ``target``; ``social_washing`` if the declared share over C ≥ ``target`` and the
+    shortfall is significant; ``possible_social_washing`` if the declared share over C ≥ ``target``;
     ``below_target`` otherwise. Vectorised: returns an array of strings."""
-    n = _arr(n)
-    dec, eff = _arr(declared_share), _arr(effective_share)
+    n_a, n_c = _arr(assessable), _arr(covered)
+    dec, eff = _arr(declared_covered_share), _arr(effective_share)
+    sig = np.atleast_1d(np.asarray(significant, dtype=bool))
+    meets_dec = dec >= target - SHARE_TOLERANCE
     return np.select(
-        [n < min_contracts, eff >= target - SHARE_TOLERANCE, dec >= target - SHARE_TOLERANCE],
-        [INSUFFICIENT_DATA, COMPLIANT, SOCIAL_WASHING], default=BELOW_TARGET).astype(object)
+        [n_a < min_contracts, n_c < min_contracts, eff >= target - SHARE_TOLERANCE,
+         meets_dec & sig, meets_dec],
+        [INSUFFICIENT_DATA, NOT_MEASURED, COMPLIANT, SOCIAL_WASHING, POSSIBLE_SOCIAL_WASHING],
+        default=BELOW_TARGET).astype(object)
+
+
+def _share(k: np.ndarray, n: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(n > 0, k / n, np.nan)
 
 
 def share_table(statuses: pd.DataFrame, params: Params, by: str | None = None,
                 groups: pd.Index | list[str] | None = None) -> pd.DataFrame:
-    """All share statistics over the assessable set, per group ``by`` (e.g. ``buyer_siret``) or for
-    the whole frame (one row, index 0) when ``by`` is None (DESIGN §3). ``groups`` lists the groups to
-    report (in that order), including those with no assessable contract (all counts 0).
+    """Every share statistic, per group ``by`` (e.g. ``buyer_siret``) or for the whole frame (one
+    row, index 0) when ``by`` is None. ``groups`` lists the groups to report (in that order),
+    including those with no assessable contract (all counts 0, every share null).
 
-    ``statuses`` holds one row per contract with boolean ``assessable``, ``declared``, ``effective``
-    and float ``amount``. Columns returned: assessable_contracts, declared_n, effective_n,
-    declared_share, effective_share and their Wilson ``*_ci_low``/``*_ci_high``,
-    declared_share_by_amount, effective_share_by_amount (amounts of the assessable contracts with a
-    known amount; NaN when their total is 0), both_n (a), declared_not_effective (b),
-    effective_not_declared (c), neither_n (d), gap_points = 100·(declared − effective share),
-    gap_ci_low/gap_ci_high (Newcombe, points), mcnemar_p, significance_p (one-sided binomial),
-    verdict, significant (significance_p < alpha, False for ``insufficient_data``).
+    ``statuses`` holds one row per contract with boolean ``assessable``, ``in_covered_set``,
+    ``declared``, ``effective``, ``status`` and float ``amount`` (:func:`contract_status`).
+
+    Over A: ``assessable_contracts``, ``declared_n``, ``declared_share`` and its Wilson
+    ``declared_ci_low``/``declared_ci_high``, ``declared_share_by_amount`` (amounts of the contracts
+    with a known amount; NaN when their total is 0), ``declared_meets_target``.
+    Over C: ``covered_contracts``, ``declared_covered_n``, ``declared_covered_share`` (and Wilson
+    interval), ``effective_n``, ``effective_share`` (and Wilson interval),
+    ``effective_share_by_amount``, ``unverifiable_n``, ``effective_upper_share`` (UNVERIFIABLE
+    counted as effective), the paired table ``both_n`` (a), ``declared_not_effective`` (b),
+    ``effective_not_declared`` (c), ``neither_n`` (d), ``gap_points`` = 100·(b − c)/|C| and its
+    Newcombe interval ``gap_ci_low``/``gap_ci_high`` (points), ``mcnemar_p``,
+    ``unsubstantiated_share`` = b / (a + b) and its Wilson interval, ``binomial_p``.
+    Then ``q_value`` (Benjamini-Hochberg over the groups judged on delivery; only when ``by`` is
+    given), ``verdict`` and ``significant``. Groups not judged on delivery (``insufficient_data``,
+    ``not_measured``) get null ``binomial_p`` and ``q_value`` and ``significant`` False. Every
+    share, interval and test over an empty denominator is null.
     """
     frame = statuses.loc[statuses["assessable"].astype(bool)]
+    cov = frame["in_covered_set"].astype(bool)
     dec = frame["declared"].astype(bool)
-    eff = frame["effective"].astype(bool)
+    eff = frame["effective"].astype(bool) & cov
+    dec_c = dec & cov
+    unverifiable = frame["status"].eq("UNVERIFIABLE") & cov
     amount = frame["amount"].astype(float)
     parts = pd.DataFrame({
         "assessable_contracts": 1,
+        "covered_contracts": cov.astype(int),
         "declared_n": dec.astype(int),
+        "declared_covered_n": dec_c.astype(int),
         "effective_n": eff.astype(int),
-        "both_n": (dec & eff).astype(int),
-        "declared_not_effective": (dec & ~eff).astype(int),
+        "unverifiable_n": unverifiable.astype(int),
+        "both_n": (dec_c & eff).astype(int),
+        "declared_not_effective": (dec_c & ~eff).astype(int),
         "effective_not_declared": (~dec & eff).astype(int),
-        "neither_n": (~dec & ~eff).astype(int),
+        "neither_n": (cov & ~dec & ~eff).astype(int),
         "amount_known": amount.fillna(0.0),
+        "amount_known_covered": amount.where(cov, 0.0).fillna(0.0),
         "declared_amount": amount.where(dec, 0.0).fillna(0.0),
         "effective_amount": amount.where(eff, 0.0).fillna(0.0),
     }, index=frame.index)
@@ -156,28 +223,41 @@ def share_table(statuses: pd.DataFrame, params: Params, by: str | None = None,
         sums = parts.groupby(frame[by], sort=True).sum()
         if groups is not None:
             sums = sums.reindex(pd.Index(groups, name=by), fill_value=0)
-    counts = [c for c in parts.columns if not c.endswith("amount") and c != "amount_known"]
+    counts = [c for c in parts.columns if "amount" not in c]
     sums[counts] = sums[counts].astype(int)
 
-    n = sums["assessable_contracts"].to_numpy(float)
+    def col(name: str) -> np.ndarray:
+        return sums[name].to_numpy(float)
+
+    n_a, n_c = col("assessable_contracts"), col("covered_contracts")
     out = sums[counts].copy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for side in ("declared", "effective"):
-            k = sums[f"{side}_n"].to_numpy(float)
-            out[f"{side}_share"] = np.where(n > 0, k / n, np.nan)
-            lo, hi = wilson_interval(k, n)
-            out[f"{side}_ci_low"], out[f"{side}_ci_high"] = lo, hi
-            total = sums["amount_known"].to_numpy(float)
-            out[f"{side}_share_by_amount"] = np.where(
-                total > 0, sums[f"{side}_amount"].to_numpy(float) / total, np.nan)
+    for name, k, n in (("declared", col("declared_n"), n_a),
+                       ("declared_covered", col("declared_covered_n"), n_c),
+                       ("effective", col("effective_n"), n_c),
+                       ("unsubstantiated", col("declared_not_effective"), col("declared_covered_n"))):
+        out[f"{name}_share"] = _share(k, n)
+        out[f"{name}_ci_low"], out[f"{name}_ci_high"] = wilson_interval(k, n)
+    out["declared_meets_target"] = pd.array(
+        np.where(np.isnan(out["declared_share"].to_numpy(float)), None,
+                 out["declared_share"].to_numpy(float) >= params.target - SHARE_TOLERANCE),
+        dtype="boolean")
+    out["declared_share_by_amount"] = _share(col("declared_amount"), col("amount_known"))
+    out["effective_share_by_amount"] = _share(col("effective_amount"), col("amount_known_covered"))
+    out["effective_upper_share"] = _share(col("effective_n") + col("unverifiable_n"), n_c)
     diff, lo, hi = paired_gap_interval(sums["both_n"], sums["declared_not_effective"],
                                        sums["effective_not_declared"], sums["neither_n"])
     out["gap_points"], out["gap_ci_low"], out["gap_ci_high"] = 100 * diff, 100 * lo, 100 * hi
-    out["mcnemar_p"] = np.where(n > 0, mcnemar_exact_p(sums["declared_not_effective"],
-                                                       sums["effective_not_declared"]), np.nan)
-    out["significance_p"] = below_target_p(sums["effective_n"], n, params.target)
-    out["verdict"] = verdict(n, out["declared_share"], out["effective_share"], params.target,
-                             params.min_contracts)
-    out["significant"] = (out["verdict"].ne(INSUFFICIENT_DATA)
-                          & (out["significance_p"] < params.alpha)).astype(bool)
+    out["mcnemar_p"] = np.where(n_c > 0, mcnemar_exact_p(sums["declared_not_effective"],
+                                                         sums["effective_not_declared"]), np.nan)
+    judged = (n_a >= params.min_contracts) & (n_c >= params.min_contracts)
+    p = np.where(judged, below_target_p(sums["effective_n"], n_c, params.target), np.nan)
+    out["binomial_p"] = p
+    if by is None:
+        test = p
+    else:
+        out["q_value"] = test = bh_q_values(p, judged)
+    significant = judged & (np.nan_to_num(test, nan=1.0) < params.alpha)
+    out["verdict"] = verdict(n_a, n_c, out["declared_covered_share"], out["effective_share"],
+                             significant, params.target, params.min_contracts)
+    out["significant"] = significant.astype(bool)
     return out

@@ -1,4 +1,5 @@
-"""Contract status at the cut-off date (DESIGN §3): scope, realized and expected hours, status rules.
+"""Contract status at the cut-off date: scope, facilitator coverage, realized and expected hours,
+delivery and the status rules (docs/design.md §3, docs/indicators.md SCA-COV, SCA-STATUS).
 
 Everything here is vectorised over contracts (merges, ``explode`` + ``groupby``, ``numpy.select``):
 no Python loop runs per contract, so a national year (500 000 contracts) is handled in seconds.
@@ -15,19 +16,20 @@ from .. import schemas
 from ..params import Params
 
 NOT_DUE = "NOT_DUE"
+NOT_COVERED = "NOT_COVERED"
 VERIFIED = "VERIFIED"
 SHORTFALL = "SHORTFALL"
 NO_EVIDENCE = "NO_EVIDENCE"
 UNVERIFIABLE = "UNVERIFIABLE"
 UNDECLARED_DELIVERY = "UNDECLARED_DELIVERY"
 NOT_DECLARED = "NOT_DECLARED"
-#: The seven statuses of DESIGN §3, in the order of the rules.
-STATUSES: tuple[str, ...] = (VERIFIED, NOT_DUE, SHORTFALL, NO_EVIDENCE, UNVERIFIABLE,
+#: The eight statuses, in the order of the rules (the first that matches is the contract's).
+STATUSES: tuple[str, ...] = (NOT_DUE, NOT_COVERED, VERIFIED, SHORTFALL, NO_EVIDENCE, UNVERIFIABLE,
                              UNDECLARED_DELIVERY, NOT_DECLARED)
-#: ``effective(c)``: the statuses where something real was delivered (DESIGN §3).
+#: ``effective(c)``: the statuses where something real was delivered.
 EFFECTIVE_STATUSES: tuple[str, ...] = (VERIFIED, UNDECLARED_DELIVERY)
 
-#: Months = days / (365.25 / 12) (DESIGN §3).
+#: Months = days / (365.25 / 12).
 DAYS_PER_MONTH = 365.25 / 12
 #: Relative tolerance of the ``realized ≥ ratio × expected`` comparison, so that a delivery exactly at
 #: the ratio is not turned into a shortfall by binary rounding (0.7 × 10 = 7.000000000000001).
@@ -75,6 +77,41 @@ def buyer_names(buyer_siret: pd.Series, buyers: pd.DataFrame) -> pd.Series:
     """Buyer name of each SIRET from the buyers table (NA when unknown)."""
     mapping = buyers.drop_duplicates("siret").set_index("siret")["name"]
     return buyer_siret.map(mapping).astype(object)
+
+
+def facilitator_coverage(buyers: pd.DataFrame, clauses: pd.DataFrame,
+                         participations: pd.DataFrame, facilitator_data: bool = True
+                         ) -> pd.Series:
+    """The buyers covered by the facilitator's data, and from which notification date.
+
+    A buyer is covered when the clauses or participations table holds at least one row with its
+    SIRET (whatever the contract or the year of that row), or when the buyers table gives it a
+    ``facilitator_from`` date. Returns a Series indexed by the covered SIRETs whose value is that
+    date (NaT = covered for every contract). Without facilitator files at all
+    (``facilitator_data=False``) nobody is covered, whatever the buyers table says.
+    """
+    if not facilitator_data:
+        return pd.Series([], index=pd.Index([], dtype=object, name="siret"),
+                         dtype="datetime64[ns]")
+    with_rows = set(clauses["buyer_siret"].dropna()) | set(participations["buyer_siret"].dropna())
+    since = (buyers.drop_duplicates("siret").set_index("siret")["facilitator_from"]
+             if "facilitator_from" in buyers.columns
+             else pd.Series([], index=pd.Index([], dtype=object), dtype="datetime64[ns]"))
+    since = since.astype("datetime64[ns]")
+    covered = sorted(with_rows | set(since.index[since.notna()]))
+    out = since.reindex(pd.Index(covered, dtype=object, name="siret"))
+    return out.astype("datetime64[ns]")
+
+
+def covered_contracts(buyer_siret: pd.Series, notification_date: pd.Series,
+                      coverage: pd.Series) -> pd.Series:
+    """``covered(c)``: the contract's buyer is covered (:func:`facilitator_coverage`) and the
+    contract was notified on or after the buyer's ``facilitator_from`` date (any date when none).
+    Coverage depends on the buyer and the date only, never on the contract's own evidence."""
+    is_covered = buyer_siret.isin(coverage.index).to_numpy(bool)
+    since = buyer_siret.map(coverage).astype("datetime64[ns]")
+    on_or_after = (since.isna() | (notification_date.dt.normalize() >= since)).to_numpy(bool)
+    return pd.Series(is_covered & on_or_after, index=buyer_siret.index)
 
 
 def annotate_contracts(contracts: pd.DataFrame, buyers: pd.DataFrame) -> pd.DataFrame:
@@ -231,19 +268,32 @@ def holders_in_registry(holders: pd.Series, suppliers: pd.DataFrame,
 
 
 def contract_status(contracts: pd.DataFrame, clauses: pd.DataFrame, participations: pd.DataFrame,
-                    suppliers: pd.DataFrame, params: Params) -> pd.DataFrame:
-    """Status of each contract at ``params.as_of_date`` and the numbers behind it (DESIGN §3).
+                    suppliers: pd.DataFrame, params: Params,
+                    coverage: pd.Series | None = None) -> pd.DataFrame:
+    """Status of each contract at ``params.as_of_date`` and the numbers behind it.
 
-    Returns ``contracts`` (same index) with added columns: ``clause``, ``criterion``, ``reserved``,
-    ``declared``, ``reserved_verified``, ``months_elapsed``, ``planned_hours`` (0 without a clauses
-    row), ``expected_hours``, ``realized_hours``, ``delivery_ratio`` (realized / expected, NaN when
-    expected is 0), ``status``, ``effective``, ``assessable`` (status ≠ NOT_DUE).
+    ``coverage`` is :func:`facilitator_coverage` (None = every buyer covered for every contract, for
+    callers that judge delivery on complete data). Returns ``contracts`` (same index) with added
+    columns: ``clause``, ``criterion``, ``reserved``, ``declared``, ``reserved_verified``,
+    ``covered``, ``has_clause_row``, ``months_elapsed``, ``planned_hours`` (several clauses rows of
+    a contract summed; 0 without one), ``expected_hours``, ``realized_hours``, ``delivery_ratio``
+    (realized / expected, NaN when expected is 0), ``delivered``, ``status``, ``effective``,
+    ``assessable`` (status ≠ NOT_DUE) and ``in_covered_set`` (assessable and status ≠ NOT_COVERED).
 
-    Rules, first match (declared contracts): VERIFIED if reserved_verified, or Clause sociale with
-    realized > 0 and realized ≥ ratio × expected; NOT_DUE if Clause sociale, planned > 0 and less than
-    one month elapsed; SHORTFALL if Clause sociale and 0 < realized < ratio × expected; NO_EVIDENCE if
-    Clause sociale with realized = 0 or Marché réservé not verified; UNVERIFIABLE otherwise (only
-    Critère social). Not declared: UNDECLARED_DELIVERY if realized > 0, else NOT_DECLARED.
+    ``delivered(c)``: realized > 0 and, when the contract has a clauses row, realized ≥
+    ``min_delivery_ratio`` × expected — the same standard of proof whether the contract was
+    declared or not.
+
+    Rules, the first that matches:
+
+    1. NOT_DUE: less than one month from notification to ``as_of`` (declared or not);
+    2. NOT_COVERED: the contract is not covered by the facilitator's data;
+    3. declared (Clause sociale, Critère social or Marché réservé): VERIFIED if the reservation is
+       verified (a holder in the registry with an eligible kind) or Clause sociale is declared and
+       delivered; SHORTFALL if Clause sociale is declared and realized > 0; NO_EVIDENCE if Clause
+       sociale is declared with realized = 0, or Marché réservé is declared and not verified;
+       UNVERIFIABLE if only Critère social is declared;
+    4. not declared: UNDECLARED_DELIVERY if delivered, else NOT_DECLARED.
     """
     as_of = _ts(params.as_of_date)
     out = contracts.copy()
@@ -252,8 +302,14 @@ def contract_status(contracts: pd.DataFrame, clauses: pd.DataFrame, participatio
         out[col] = flags[col].to_numpy(bool)
     out["reserved_verified"] = out["reserved"].to_numpy(bool) & holders_in_registry(
         out["holders"], suppliers, schemas.ELIGIBLE_KINDS).to_numpy(bool)
+    if coverage is None:
+        out["covered"] = True
+    else:
+        out["covered"] = covered_contracts(out["buyer_siret"], out["notification_date"],
+                                           coverage).to_numpy(bool)
 
     planned = clauses.groupby("uid", sort=False)["planned_hours"].sum()
+    out["has_clause_row"] = out["uid"].isin(planned.index).to_numpy(bool)
     out["planned_hours"] = out["uid"].map(planned).fillna(0.0).astype(float)
     out["months_elapsed"] = months_between(out["notification_date"], as_of).astype(float)
     out["expected_hours"] = out["planned_hours"].to_numpy(float) * due_fraction(
@@ -268,19 +324,23 @@ def contract_status(contracts: pd.DataFrame, clauses: pd.DataFrame, participatio
     realized_h = out["realized_hours"]
     meets = realized_h >= threshold - RATIO_TOLERANCE * np.maximum(threshold, 1.0)
     positive = realized_h > 0
-    clause = out["clause"]
+    out["delivered"] = (positive & (~out["has_clause_row"] | meets)).astype(bool)
+    clause, declared = out["clause"], out["declared"]
     conditions = [
-        out["declared"] & (out["reserved_verified"] | (clause & positive & meets)),
-        out["declared"] & clause & (out["planned_hours"] > 0) & (out["months_elapsed"] < 1.0),
-        out["declared"] & clause & positive & ~meets,
-        out["declared"] & ((clause & ~positive) | (out["reserved"] & ~out["reserved_verified"])),
-        out["declared"],
-        positive,
+        out["months_elapsed"] < 1.0,
+        ~out["covered"],
+        declared & (out["reserved_verified"] | (clause & out["delivered"])),
+        declared & clause & positive,
+        declared & ((clause & ~positive) | (out["reserved"] & ~out["reserved_verified"])),
+        declared,
+        out["delivered"],
     ]
-    choices = [VERIFIED, NOT_DUE, SHORTFALL, NO_EVIDENCE, UNVERIFIABLE, UNDECLARED_DELIVERY]
+    choices = [NOT_DUE, NOT_COVERED, VERIFIED, SHORTFALL, NO_EVIDENCE, UNVERIFIABLE,
+               UNDECLARED_DELIVERY]
     out["status"] = np.select(conditions, choices, default=NOT_DECLARED) if len(out) else pd.Series(
         [], dtype=object)
     out["status"] = out["status"].astype(object)
     out["effective"] = out["status"].isin(EFFECTIVE_STATUSES)
     out["assessable"] = out["status"].ne(NOT_DUE)
+    out["in_covered_set"] = out["assessable"] & out["status"].ne(NOT_COVERED)
     return out

@@ -63,7 +63,7 @@ HOURS_PER_DAY = 24.0
 CLAUSE_REQUIRED = ["buyer_siret", "contract_id", "planned_hours"]
 PARTICIPATION_REQUIRED = [c for c in S.PARTICIPATION_COLUMNS if c != "uid"]
 BUYER_REQUIRED = ["siret"]
-BUYER_OPTIONAL = ["name", "buyer_type"]
+BUYER_OPTIONAL = ["name", "buyer_type", "facilitator_from"]
 SUPPLIER_REQUIRED = ["siret", "kind"]
 SUPPLIER_OPTIONAL = ["name"]
 
@@ -372,10 +372,11 @@ def _finish_frame(chk: _FileChecks, out: pd.DataFrame, schema: Any, on_invalid: 
 
 def read_clauses(path: str | Path, *, on_invalid: OnInvalid = "strict",
                  quality: dict[str, Any] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Clauses table (DESIGN §2): buyer_siret, contract_id, planned_hours (decimal ≥ 0).
+    """Clauses table: buyer_siret, contract_id, planned_hours (decimal ≥ 0).
 
-    uid = buyer_siret + contract_id. Several rows for one uid are an error (which planned hours
-    would be right?), unless they are exact duplicates (dropped with a warning).
+    uid = buyer_siret + contract_id. Several rows for one uid (one per lot or per clause) are kept:
+    the status rules sum their planned hours (noted in the warnings). Exact duplicate rows are
+    dropped with a warning, as in every table.
     """
     path, quality, chk = _start(path, "clauses", on_invalid, quality)
     chk.match_columns(CLAUSE_REQUIRED)
@@ -385,9 +386,11 @@ def read_clauses(path: str | Path, *, on_invalid: OnInvalid = "strict",
     hours = chk.decimal("planned_hours", required=True)
     uid = siret + cid
     if chk.has("buyer_siret") and chk.has("contract_id"):
-        chk.error("contract_id", uid.notna() & uid.duplicated(keep=False),
-                  "several clauses rows for the same contract (buyer_siret + contract_id) with "
-                  "different values: keep one row per contract")
+        several = uid.notna() & uid.duplicated(keep=False)
+        if several.any():
+            chk.warn("contract_id", several,
+                     f"{int(uid[several].nunique())} contracts have several clauses rows: their "
+                     "planned hours are summed")
     out = pd.DataFrame({"buyer_siret": siret, "contract_id": cid, "uid": uid,
                         "planned_hours": hours.astype("float64")})
     return _finish_frame(chk, out, S.CLAUSES_SCHEMA, on_invalid, ["uid"])
@@ -466,10 +469,12 @@ def read_participations(path: str | Path, *, on_invalid: OnInvalid = "strict",
 
 def read_buyers(path: str | Path, *, on_invalid: OnInvalid = "strict",
                 quality: dict[str, Any] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Buyers (DESIGN §2): siret (required), name, buyer_type among etat, collectivite,
-    entite_adjudicatrice (matched loosely: ``Entité adjudicatrice`` is accepted). An empty or absent
-    buyer_type is ``collectivite`` (the DESIGN default, noted in the warnings); an unknown one is an
-    error. One SIRET given twice with different values is an error."""
+    """Buyers: siret (required), name, buyer_type among etat, collectivite,
+    entite_adjudicatrice (matched loosely: ``Entité adjudicatrice`` is accepted), facilitator_from
+    (optional date: the notification date from which the buyer's facilitator data is complete; empty
+    = complete for every contract). An empty or absent buyer_type is ``collectivite`` (the default,
+    noted in the warnings); an unknown one is an error. One SIRET given twice with different values
+    is an error."""
     path, quality, chk = _start(path, "buyers", on_invalid, quality)
     chk.match_columns(BUYER_REQUIRED, BUYER_OPTIONAL)
     chk.drop_exact_duplicates()
@@ -482,7 +487,9 @@ def read_buyers(path: str | Path, *, on_invalid: OnInvalid = "strict",
     btype = chk.enum("buyer_type", S.BUYER_TYPES, required=True, default=S.DEFAULT_BUYER_TYPE)
     chk.error("siret", siret.notna() & siret.duplicated(keep=False),
               "the same buyer SIRET appears on several rows with different values")
-    out = pd.DataFrame({"siret": siret, "name": name, "buyer_type": btype})
+    since = chk.date("facilitator_from", required=False)
+    out = pd.DataFrame({"siret": siret, "name": name, "buyer_type": btype,
+                        "facilitator_from": since})
     return _finish_frame(chk, out, S.BUYERS_SCHEMA, on_invalid, ["siret"])
 
 
