@@ -1,9 +1,10 @@
 """Tests of the demo dataset generator (helpers.demo) and of the committed ``data/demo/``.
 
-The verdict check below is a deliberately small, independent re-implementation of DESIGN §3 with
-pandas (it does NOT use the project's indicator code): it recomputes, from the committed files,
-each buyer's assessable contracts, declared and effective shares, and compares them with the table
-documented in ``data/demo/README.md``.
+The verdict check below is a deliberately small, independent re-implementation of the rules of
+docs/design.md §3 with pandas and scipy (it does NOT use the project's indicator code): it
+recomputes, from the committed files, each buyer's assessable and covered contracts, declared and
+effective shares and verdict (with its own Benjamini-Hochberg step), and compares them with the
+table documented in ``data/demo/README.md``.
 """
 
 from __future__ import annotations
@@ -75,7 +76,9 @@ def load_tables(demo_dir: Path) -> dict[str, pd.DataFrame]:
                         na_values={"end_date": [""]})
     suppliers = pd.read_csv(demo_dir / "suppliers.csv", dtype=DTYPES)
     c = c.merge(buyers.rename(columns={"siret": "buyer_siret"}), on="buyer_siret", how="left")
-    c = c.merge(clauses, on=["buyer_siret", "contract_id"], how="left")
+    planned = clauses.groupby(["buyer_siret", "contract_id"], as_index=False)["planned_hours"].sum()
+    c = c.merge(planned, on=["buyer_siret", "contract_id"], how="left")
+    c["has_clause_row"] = c["planned_hours"].notna()
     c["planned_hours"] = c["planned_hours"].fillna(0.0)
     division = c["cpv"].str[:2].astype(int)
     c["category"] = np.where(division == 45, "works",
@@ -91,7 +94,7 @@ def load_tables(demo_dir: Path) -> dict[str, pd.DataFrame]:
 
 
 def _statuses(t: dict[str, pd.DataFrame], year: int, scope: str) -> pd.DataFrame:
-    """DESIGN §3 statuses of the contracts notified in ``year`` at as_of = 31 December."""
+    """Statuses of the contracts notified in ``year`` at as_of = 31 December."""
     as_of = pd.Timestamp(f"{year}-12-31")
     c = t["contracts"]
     x = c[c["notified"].dt.year == year].copy()
@@ -107,36 +110,68 @@ def _statuses(t: dict[str, pd.DataFrame], year: int, scope: str) -> pd.DataFrame
     x["realized"] = x["realized"].fillna(0.0)
     months = (as_of - x["notified"]).dt.days / (365.25 / 12)
     expected = x["planned_hours"] * np.clip(months / x["duration"], 0, 1)
+    # coverage: a facilitator row for the buyer, or a facilitator_from date; then by date
+    with_rows = set(t["clauses"]["buyer_siret"]) | set(t["participations"]["buyer_siret"])
+    since = pd.to_datetime(x["facilitator_from"])
+    covered = (x["buyer_siret"].isin(with_rows) | since.notna()) & (since.isna()
+                                                                    | (x["notified"] >= since))
     clause = x["cons"].map(lambda v: "Clause sociale" in v)
     crit = x["cons"].map(lambda v: "Critère social" in v)
     res = x["cons"].map(lambda v: "Marché réservé" in v)
     eligible = set(t["suppliers"].loc[t["suppliers"]["kind"] != "ESS", "siret"])
     verified_res = res & x["holders"].map(lambda h: any(s in eligible for s in h))
     r = x["realized"]
+    delivered = (r > 0) & (~x["has_clause_row"] | (r >= 0.8 * expected))
+    declared = clause | crit | res
     x["status"] = np.select(
-        [verified_res, clause & (r > 0) & (r >= 0.8 * expected),
-         clause & (x["planned_hours"] > 0) & (months < 1), clause & (r > 0), clause | res, crit,
-         r > 0],
-        ["VERIFIED", "VERIFIED", "NOT_DUE", "SHORTFALL", "NO_EVIDENCE", "UNVERIFIABLE",
+        [months < 1, ~covered, declared & (verified_res | (clause & delivered)),
+         declared & clause & (r > 0), declared & (clause | res), declared, delivered],
+        ["NOT_DUE", "NOT_COVERED", "VERIFIED", "SHORTFALL", "NO_EVIDENCE", "UNVERIFIABLE",
          "UNDECLARED_DELIVERY"], "NOT_DECLARED")
-    x["declared"] = clause | crit | res
+    x["declared"] = declared
     x["effective"] = x["status"].isin(["VERIFIED", "UNDECLARED_DELIVERY"])
     return x
 
 
+def _bh(p: dict) -> dict:
+    """Benjamini-Hochberg by hand: q_(i) = min over j ≥ i of p_(j) · m / j."""
+    keys = sorted(p, key=p.get)
+    m, q, running = len(keys), {}, 1.0
+    for rank in range(m, 0, -1):
+        k = keys[rank - 1]
+        running = min(running, p[k] * m / rank)
+        q[k] = running
+    return q
+
+
 def _verdict_rows(t: dict[str, pd.DataFrame]) -> dict[tuple[str, str, int], tuple]:
+    from scipy.stats import binom
+
     out = {}
     for year in YEARS:
         for scope in ("above", "all"):
             x = _statuses(t, year, scope)
             groups = [*x.groupby("buyer_siret"), ("ALL", x)]
+            stats, pvals = {}, {}
             for key, g in groups:
                 a = g[g["status"] != "NOT_DUE"]
-                n, d, e = len(a), a["declared"].mean(), a["effective"].mean()
-                verdict = ("insufficient_data" if n < 5 else "compliant" if e >= 0.30
-                           else "social_washing" if d >= 0.30 else "below_target")
-                out[(scope, key, year)] = (n, int((g["status"] == "NOT_DUE").sum()),
-                                           round(d, 3), round(e, 3), verdict)
+                cov = a[a["status"] != "NOT_COVERED"]
+                n, n_c = len(a), len(cov)
+                d = a["declared"].mean() if n else float("nan")
+                d_c = cov["declared"].mean() if n_c else float("nan")
+                e = cov["effective"].mean() if n_c else float("nan")
+                stats[key] = (n, n_c, int((g["status"] == "NOT_DUE").sum()), d, d_c, e)
+                if n >= 5 and n_c >= 5:
+                    pvals[key] = binom.cdf(int(cov["effective"].sum()), n_c, 0.30)
+            q = _bh({k: v for k, v in pvals.items() if k != "ALL"})
+            for key, (n, n_c, not_due, d, d_c, e) in stats.items():
+                sig = (pvals.get("ALL", 1.0) if key == "ALL" else q.get(key, 1.0)) < 0.05
+                verdict = ("insufficient_data" if n < 5 else "not_measured" if n_c < 5
+                           else "compliant" if e >= 0.30
+                           else ("social_washing" if sig else "possible_social_washing")
+                           if d_c >= 0.30 else "below_target")
+                out[(scope, key, year)] = (n, n_c, not_due, round(d, 3),
+                                           None if n_c == 0 else round(e, 3), verdict)
     return out
 
 
@@ -144,11 +179,12 @@ def _readme_table() -> dict[tuple[str, str, int], tuple]:
     text = (DEMO_DIR / "README.md").read_text(encoding="utf-8")
     rows = {}
     pat = re.compile(r"^\| (above|all) \| (\d{14}|ALL) \| [^|]+ \| (\d{4}) \| (\d+) \| (\d+) \| "
-                     r"([\d.]+) \| ([\d.]+) \| (\w+) \|$")
+                     r"(\d+) \| ([\d.]+) \| ([\d.]+|—) \| (\w+) \|$")
     for line in text.splitlines():
         m = pat.match(line)
         if m:
-            rows[(m[1], m[2], int(m[3]))] = (int(m[4]), int(m[5]), float(m[6]), float(m[7]), m[8])
+            rows[(m[1], m[2], int(m[3]))] = (int(m[4]), int(m[5]), int(m[6]), float(m[7]),
+                                             None if m[8] == "—" else float(m[8]), m[9])
     return rows
 
 
@@ -229,33 +265,43 @@ def test_republications_are_planted(demo_dir: Path, tables: dict[str, pd.DataFra
 def test_verdicts_match_readme_table(tables: dict[str, pd.DataFrame]) -> None:
     computed = _verdict_rows(tables)
     documented = _readme_table()
-    assert len(documented) == len(computed) == 2 * 4 * 7  # 2 scopes x 4 years x (6 buyers + ALL)
+    assert len(documented) == len(computed) == 2 * 4 * 10  # 2 scopes x 4 years x (9 buyers + ALL)
     assert documented == computed
 
 
 def test_planted_verdicts_with_margins(tables: dict[str, pd.DataFrame]) -> None:
     rows = _verdict_rows(tables)
     sirets = {b.key: b.siret for b in demo.BUYERS}
+    # 2024 shows every verdict, each where it was planted
+    planted_2024 = {"metropole": "compliant", "departement": "compliant", "undeclared": "compliant",
+                    "washer": "social_washing", "borderline": "possible_social_washing",
+                    "etat": "below_target", "small": "insufficient_data",
+                    "opendata": "not_measured", "midyear": "compliant"}
+    assert {k: rows[("above", s, 2024)][5] for k, s in sirets.items()} == planted_2024
     for year in YEARS:
-        verdicts = {rows[("above", s, year)][4] for s in sirets.values()}
-        assert verdicts == {"compliant", "social_washing", "below_target", "insufficient_data"}
         for key in ("metropole", "departement", "undeclared"):
-            n, _, d, e, v = rows[("above", sirets[key], year)]
-            assert v == "compliant" and e >= 0.38 and n >= 40, (key, year)
-        n, _, d, e, v = rows[("above", sirets["washer"], year)]
+            n, n_c, _, d, e, v = rows[("above", sirets[key], year)]
+            assert v == "compliant" and e >= 0.35 and n >= 40, (key, year)
+        n, n_c, _, d, e, v = rows[("above", sirets["washer"], year)]
         assert v == "social_washing" and d >= 0.5 and e <= 0.15 and n >= 40
-        n, _, d, e, v = rows[("above", sirets["etat"], year)]
+        n, n_c, _, d, e, v = rows[("above", sirets["etat"], year)]
         assert v == "below_target" and d <= 0.25 and e <= 0.15
         assert rows[("above", sirets["small"], year)][0] < 5
-        assert rows[("above", sirets["undeclared"], year)][2] < 0.20  # declares little
+        assert rows[("above", sirets["undeclared"], year)][3] < 0.20  # declares little
         assert rows[("above", sirets["metropole"], year)][0] >= 120
+        n, n_c, _, d, e, v = rows[("above", sirets["opendata"], year)]
+        assert n >= 5 and n_c == 0 and v == "not_measured" and d >= 0.30   # meets 30 % on paper
+        # the mid-year buyer: not covered before its facilitator_from date (1 July 2024)
+        n, n_c, _, d, e, v = rows[("above", sirets["midyear"], year)]
+        assert (n_c == 0) if year < 2024 else (0 < n_c < n if year == 2024 else n_c == n)
 
 
 def test_every_status_is_planted_each_year(tables: dict[str, pd.DataFrame]) -> None:
     for year in YEARS:
         x = _statuses(tables, year, "above")
-        assert set(x["status"]) == {"VERIFIED", "NOT_DUE", "SHORTFALL", "NO_EVIDENCE",
-                                    "UNVERIFIABLE", "UNDECLARED_DELIVERY", "NOT_DECLARED"}
+        assert set(x["status"]) == {"VERIFIED", "NOT_DUE", "NOT_COVERED", "SHORTFALL",
+                                    "NO_EVIDENCE", "UNVERIFIABLE", "UNDECLARED_DELIVERY",
+                                    "NOT_DECLARED"}
         res = x[x["cons"].map(lambda v: "Marché réservé" in v)]
         assert (res["status"] == "VERIFIED").any() and (res["status"] == "NO_EVIDENCE").any()
         not_due = x[x["status"] == "NOT_DUE"]

@@ -284,7 +284,7 @@ def megalis_dir(tmp_path_factory: pytest.TempPathFactory, real_dir: Path) -> Pat
     data = tmp_path_factory.mktemp("megalis") / "data"
     (data / "contracts").mkdir(parents=True)
     shutil.copy(real_dir / MEGALIS, data / "contracts")
-    # the loader requires the two tables (DESIGN §4); header-only files mean "no clause, no hours"
+    # header-only facilitator files: "no clause, no hours", and no buyer covered
     (data / "clauses.csv").write_text("buyer_siret,contract_id,planned_hours\n", encoding="utf-8")
     (data / "participations.csv").write_text(PARTICIPATION_HEADER, encoding="utf-8")
     return data
@@ -313,9 +313,11 @@ def test_real_megalis_file_alone_scope_all(megalis_dir: Path, tmp_path: Path) ->
                    "--out", str(out), "--notebooks", str(one_cell_notebooks(tmp_path / "nbs")))
     assert proc.returncode == 0, proc.stderr[-3000:]
     ind = json.loads((out / "2024" / "indicators.json").read_text(encoding="utf-8"))
-    # the 5 real contracts, all notified 2024-05-30, none declaring a social consideration
-    assert ind["status_counts"]["NOT_DECLARED"] == 5
+    # the 5 real contracts, all notified 2024-05-30, none declaring a social consideration; the
+    # facilitator files are header-only, so the buyer has no facilitator row: not covered
+    assert ind["status_counts"]["NOT_COVERED"] == 5
     assert ind["declared"]["n"] == 0 and ind["effective"]["n"] == 0
-    # |A| = 5 >= min_contracts 5; effective 0/5 < 0.30 and declared 0/5 < 0.30 -> below_target
-    assert ind["assessable_contracts"] == 5 and ind["verdict"] == "below_target"
+    # |A| = 5 >= min_contracts 5 but |C| = 0 < 5 -> not_measured: nothing concluded on delivery
+    assert ind["assessable_contracts"] == 5 and ind["covered_contracts"] == 0
+    assert ind["verdict"] == "not_measured" and ind["binomial_p"] is None
     assert ind["activity"]["hours"] == 0

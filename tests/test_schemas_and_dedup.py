@@ -210,3 +210,22 @@ def test_latest_per_group_by_hand():
     assert contracts.latest_per_group(codes, published).tolist() == [3, 4, 5]  # in code order
     assert contracts.latest_per_group(np.array([], dtype=int), np.array([], "datetime64[ns]")
                                       ).tolist() == []
+
+
+def test_differing_records_counts_lots_published_under_one_uid():
+    # uid U1: two records with different subjects (two lots) -> differs; U2: two identical copies
+    # (a republication) -> does not differ; U3: once -> not examined. Count 1, example U1.
+    from helpers.io.contracts import differing_records
+
+    rows = pd.DataFrame({
+        "uid": ["U1", "U1", "U2", "U2", "U3"],
+        "subject": ["Lot 1 voirie", "Lot 2 espaces verts", "Nettoyage", "Nettoyage", "X"],
+        "amount": [100_000.0, 250_000.0, 50_000.0, 50_000.0, 1.0],
+        "holders": [["11111111111111"], ["22222222222222"], ["3"], ["3"], []],
+    })
+    n, example = differing_records(rows)
+    assert n == 1
+    assert example == {"uid": "U1", "records": 2,
+                       "subjects": ["Lot 1 voirie", "Lot 2 espaces verts"],
+                       "amounts": [100_000.0, 250_000.0]}
+    assert differing_records(rows.iloc[2:]) == (0, None)

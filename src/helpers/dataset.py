@@ -18,6 +18,8 @@ def new_quality() -> dict[str, Any]:
       files              [{"table", "file", "format", "rows_read"}]  every file read
       contracts_rows_read  int   contract rows/records read before de-duplication
       duplicates_dropped   int   rows dropped by the one-row-per-uid rule
+      uids_with_differing_records  int  uids whose records differ in subject, amount or holders
+                           (``differing_records_example`` then holds one)
       rejected           {table: n}  rows set aside in quarantine mode (0 in strict mode)
       warnings           [{"table", "file", "column", "rows", "message"}]  legal but suspicious values
       facilitator_data   bool  whether the facilitator's files (clauses and participations) were
@@ -28,6 +30,7 @@ def new_quality() -> dict[str, Any]:
         "files": [],
         "contracts_rows_read": 0,
         "duplicates_dropped": 0,
+        "uids_with_differing_records": 0,
         "rejected": {},
         "warnings": [],
     }

@@ -66,8 +66,10 @@ THRESHOLDS: dict[tuple[str, str], tuple[float, float]] = {
 
 # ---- planted effects (issue 5 item 3) -------------------------------------------------------
 H1_WORKS_LOG_OR = 1.0
-H1_ON_TRACK_FACTOR = (1.0, 1.4)
-H1_BEHIND_FACTOR = (0.2, 0.7)
+# Delivery factors straddle the default 0.8 ratio closely enough for a min_delivery_ratio sweep to
+# move contracts: on-track contracts deliver from 0.85 × expected, behind ones up to 0.78 ×.
+H1_ON_TRACK_FACTOR = (0.85, 1.4)
+H1_BEHIND_FACTOR = (0.3, 0.78)
 H2_B0 = -0.8
 H2_VIA_STRUCTURE_LOG_OR = 0.7
 H2_SEX = {"M": 0.0, "F": -0.2}
@@ -187,7 +189,7 @@ BUYERS: tuple[BuyerSpec, ...] = (
               {"CLAUSE": 0.45, "CRITERION": 0.03, "NONE": 0.49, "UNDECLARED": 0.03},
               (8, 9, 10, 11), 0.85, 2, 1.2, 0.05),
     BuyerSpec("undeclared", "21339904100010", "Ville de Port-Sainte-Claire (démo)", "collectivite",
-              "33", 0.0, (44, 46, 48, 50), (40, 40, 45, 45),
+              "33", 1.0, (44, 46, 48, 50), (40, 40, 45, 45),
               {"CLAUSE": 0.08, "CRITERION": 0.04, "NONE": 0.36, "UNDECLARED": 0.52},
               {"CLAUSE": 0.05, "NONE": 0.55, "UNDECLARED": 0.40},
               (1, 1, 1, 1), 1.0, 0, 0.8, 0.03),
@@ -201,7 +203,29 @@ BUYERS: tuple[BuyerSpec, ...] = (
                "UNDECLARED": 0.02},
               {"CLAUSE": 0.10, "CRITERION": 0.05, "NONE": 0.85},
               (1, 1, 2, 2), 1.0, 1, 1.0, 0.02),
+    # DECP records only: no clauses or participations row, no facilitator_from -> not covered
+    BuyerSpec("opendata", "25339907580008", "Syndicat mixte des transports du Val d'Ombre (démo)",
+              "collectivite", "24", 0.0, (14, 15, 16, 17), (10, 10, 12, 12),
+              {"CLAUSE_NOPLAN": 0.40, "CRITERION": 0.05, "NONE": 0.55},
+              {"CLAUSE_NOPLAN": 0.30, "NONE": 0.70},
+              (1, 1, 1, 1), 1.0, 0, 0.8, 0.02),
+    # declares clauses above the target but delivers a share just under it: not significant
+    BuyerSpec("borderline", "21339908290007", "Ville de Saint-Aubin-des-Landes (démo)",
+              "collectivite", "40", -0.6, (22, 24, 26, 28), (20, 20, 22, 22),
+              {"CLAUSE": 0.45, "NONE": 0.50, "UNDECLARED": 0.05},
+              {"CLAUSE": 0.30, "NONE": 0.70},
+              (0, 0, 1, 1), 1.0, 0, 0.9, 0.02),
+    # an honest buyer whose facilitator data is complete only from FACILITATOR_FROM
+    BuyerSpec("midyear", "20009909100007", "Communauté de communes du Haut-Val (démo)",
+              "collectivite", "47", 1.5, (30, 32, 34, 36), (24, 26, 28, 30),
+              {"CLAUSE": 0.50, "CRITERION": 0.04, "NONE": 0.40, "UNDECLARED": 0.06},
+              {"CLAUSE": 0.40, "NONE": 0.60},
+              (2, 2, 2, 2), 1.0, 1, 1.0, 0.03),
 )
+
+#: The "midyear" buyer's facilitator data starts here (buyers.csv ``facilitator_from``): its
+#: clauses and participation rows of contracts notified earlier are not in the demo files.
+FACILITATOR_FROM = {"midyear": "2024-07-01"}
 
 # The IT contract of the seed figures: planned 7 000 h, delivered 35 000 h (DESIGN §1).
 IT_CONTRACT = {"buyer": "metropole", "year": 2022, "contract_id": "M2022-IT01",
@@ -414,7 +438,8 @@ def build_contracts(rng: np.random.Generator, suppliers: pd.DataFrame,
     df = df.sort_values(["buyer_siret", "notification_date", "ctype", "amount"],
                         kind="stable").reset_index(drop=True)
     prefix = df["buyer"].map({"metropole": "M", "washer": "W", "departement": "D",
-                              "undeclared": "U", "small": "S", "etat": "E"})
+                              "undeclared": "U", "small": "S", "etat": "E", "opendata": "O",
+                              "borderline": "B", "midyear": "H"})
     num = df.groupby(["buyer", "year"]).cumcount() + 1
     df["contract_id"] = prefix + df["year"].astype(str) + "-" + num.map("{:04d}".format)
     df["considerations"] = df["ctype"].map(CONSIDERATIONS)
@@ -721,10 +746,20 @@ def generate(seed: int = SEED) -> dict[str, Any]:
     records = _records(rngs[4], contracts)
     republished, contracts = _republications(rngs[5], contracts, records)
     buyers = pd.DataFrame({"siret": [s.siret for s in BUYERS], "name": [s.name for s in BUYERS],
-                           "buyer_type": [s.buyer_type for s in BUYERS]})
-    clauses = contracts.loc[contracts["planned_hours"] > 0,
+                           "buyer_type": [s.buyer_type for s in BUYERS],
+                           "facilitator_from": [FACILITATOR_FROM.get(s.key, "") for s in BUYERS]})
+    followed = np.ones(len(contracts), dtype=bool)
+    for key, since in FACILITATOR_FROM.items():
+        followed &= ~((contracts["buyer"] == key)
+                      & (contracts["notification_date"] < pd.Timestamp(since))).to_numpy()
+    clauses = contracts.loc[(contracts["planned_hours"] > 0).to_numpy() & followed,
                             ["buyer_siret", "contract_id", "planned_hours"]].copy()
     clauses["planned_hours"] = clauses["planned_hours"].astype(int)
+    unfollowed = set(contracts.loc[~followed, "buyer_siret"] + contracts.loc[~followed,
+                                                                             "contract_id"])
+    participations = participations[~(participations["buyer_siret"]
+                                       + participations["contract_id"]).isin(unfollowed)]
+    participations = participations.reset_index(drop=True)
     return {"buyers": buyers, "suppliers": suppliers, "contracts": contracts,
             "clauses": clauses, "participations": participations, "records": records,
             "republished": republished}

@@ -651,6 +651,37 @@ def deduplicate(contracts: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return kept, n - len(kept)
 
 
+def differing_records(rows: pd.DataFrame) -> tuple[int, dict[str, Any] | None]:
+    """How many uids have several records that differ in content (``subject``, ``amount`` or
+    ``holders``), and one example. Real DECP files publish several lots under one (buyer, id), each
+    with its own subject, amount and holders: the one-row-per-uid rule keeps only the latest
+    publication, and this count says how often that rule chose between different contracts rather
+    than between copies of one. Only the rows of repeated uids are examined."""
+    if len(rows) < 2:
+        return 0, None
+    repeated = rows["uid"].duplicated(keep=False).to_numpy(bool)
+    if not repeated.any():
+        return 0, None
+    sub = rows.loc[repeated, ["uid", "subject", "amount", "holders"]]
+    content = pd.Series([(s if isinstance(s, str) else "",
+                          None if a != a else round(float(a), 2),  # NaN != NaN
+                          tuple(sorted(h)) if isinstance(h, list) else ())
+                         for s, a, h in zip(sub["subject"], sub["amount"], sub["holders"])],
+                        index=sub.index)
+    distinct = content.groupby(sub["uid"].to_numpy(), sort=True).nunique()
+    differing = distinct[distinct > 1]
+    if differing.empty:
+        return 0, None
+    uid = str(differing.index[0])
+    records = sub.loc[sub["uid"].eq(uid)]
+    example = {
+        "uid": uid, "records": int(len(records)),
+        "subjects": sorted({s for s in records["subject"] if isinstance(s, str)})[:3],
+        "amounts": sorted({float(a) for a in records["amount"] if a == a})[:3],
+    }
+    return int(len(differing)), example
+
+
 def check_uid_order(uid: pd.Series) -> None:
     """Check that ``uid`` is strictly increasing, hence unique: the property of
     :data:`helpers.schemas.UNIQUE_UID_SCHEMA` that :func:`deduplicate` adds to rows already checked
@@ -724,10 +755,21 @@ def read_contracts(paths: Sequence[str | Path] | str | Path, *, on_invalid: OnIn
     # uid order (issue 6); uniqueness, the one property de-duplication adds, is checked after it.
     # inplace: the schemas coerce nothing, so pandera's defensive copy of the table is not needed
     allrows = schemas.CONTRACT_ROWS_SCHEMA.validate(allrows, inplace=True)
+    n_differing, example = differing_records(allrows)
     contracts, dropped = deduplicate(allrows)
     check_uid_order(contracts["uid"])
     if quality is not None:
         quality["contracts_rows_read"] = quality.get("contracts_rows_read", 0) + len(allrows)
         quality["duplicates_dropped"] = quality.get("duplicates_dropped", 0) + dropped
+        quality["uids_with_differing_records"] = (quality.get("uids_with_differing_records", 0)
+                                                  + n_differing)
+        if example is not None:
+            quality["differing_records_example"] = example
+            quality.setdefault("warnings", []).append({
+                "table": "contracts", "file": None, "column": "id", "rows": [],
+                "message": (f"{n_differing} contracts (buyer + id) are published several times "
+                            "with a different subject, amount or holders (often several lots "
+                            "under one id): one record per contract is kept, the latest "
+                            f"publication; e.g. {example['uid']} ({example['records']} records)")})
     rejected = (pd.concat(rejecteds, ignore_index=True) if rejecteds else empty_rejected())
     return contracts, rejected
