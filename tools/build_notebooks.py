@@ -1,7 +1,7 @@
 """Write the four per-year notebooks (notebooks/01-04) from the cell sources below, unexecuted.
 
 The notebooks are the product: thin cells calling ``helpers`` and prose for evaluators. Editing them
-here keeps the four ``parameters`` cells identical (DESIGN §4 names and defaults). After running this
+here keeps the four ``parameters`` cells identical (docs/design.md §4 names and defaults). After running this
 script, execute them on the demo data with ``make notebooks`` (``python -m helpers refresh-notebooks``)
 so that the committed outputs are what nbval checks.
 
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PARAMETERS = '''\
 year: int = 2024  # year of notification audited
 buyers: list[str] = []  # buyer SIRETs (14 digits, quoted); empty list means every buyer
-data_dir: str = "data/demo"  # data directory (DESIGN §4 layout), relative to the project root
+data_dir: str = "data/demo"  # data directory (docs/design.md §2 layout), from the project root
 scope: str = "above_eu_thresholds"  # above_eu_thresholds (amount at least the EU threshold) or all
 target: float = 0.30  # PNAD target share of contracts with a social consideration
 min_delivery_ratio: float = 0.8  # realized / expected hours needed for a clause to count as delivered
@@ -110,10 +110,12 @@ person) are kept and listed here, so that an evaluator can check them at the sou
 ## Coverage per buyer
 
 For each buyer, the contracts notified in the year, how many have a row in the clauses file (planned
-insertion hours) and how many have participation rows (hours actually worked). **Caveat:** a contract
-without participation rows counts as *no hours delivered*. The audit cannot tell a clause that was not
-delivered from one whose facilitator data is missing — low coverage here should be resolved with the
-facilitator before any verdict is published.
+insertion hours), how many have participation rows (hours actually worked), how many are in scope and
+how many of those are **covered** by the facilitator's data. A buyer is covered when the facilitator's
+files hold at least one row for it, or when `buyers.csv` gives the date from which its data is
+complete; only covered contracts are judged on delivery. **Caveat:** within a covered buyer, a
+contract without participation rows counts as *no hours delivered* — a facilitator that follows only
+part of a buyer's contracts must say from when (`facilitator_from`) before any verdict is published.
 """),
         code("coverage = data.coverage\nnb.table(coverage)"),
         code('figures.show(figures.plot_coverage(coverage), "coverage_by_buyer")'),
@@ -132,8 +134,9 @@ social-washing notebook checks it against what was delivered.
         md("""
 ## Whole scope
 
-Shares are computed over the **assessable** contracts: those in scope except the ones whose clause
-was not yet due (less than one month elapsed). Intervals are 95 % Wilson intervals; the share by
+Shares are computed over the **assessable** contracts: those in scope except the ones notified less
+than one month before the cut-off date. The declared share needs no facilitator data: it is
+reported for every buyer, including those whose delivery cannot be judged. Intervals are 95 % Wilson intervals; the share by
 amount weighs each contract by its amount (€ HT).
 """),
         code('''
@@ -141,7 +144,8 @@ dec = ind["declared"]
 nb.md(
     f"**{ind['assessable_contracts']}** assessable contracts in {params.year}. "
     f"Declared share: **{nb.pct(dec['share'])}** (95 % CI {nb.ci(dec['ci95'])}); "
-    f"by amount: **{nb.pct(dec['share_by_amount'])}**. Target: {nb.pct(params.target, 0)}."
+    f"by amount: **{nb.pct(dec['share_by_amount'])}**. Target: {nb.pct(params.target, 0)}, "
+    f"{'reached' if dec['meets_target'] else 'not reached'} on paper."
 )'''),
         md("""
 ## By type of consideration
@@ -297,33 +301,47 @@ size are suppressed).
 WASHING = notebook(
     "Social washing: declared versus delivered",
     """
-Is the 30 % met in reality, or only on paper? Each contract in scope gets a **status** at the cut-off
-date (DESIGN §3): `VERIFIED` (a clause delivered at least `min_delivery_ratio` of the hours expected so
-far, or a reserved contract held by an eligible structure), `NOT_DUE` (less than one month elapsed:
-left out), `SHORTFALL` (some hours, too few), `NO_EVIDENCE` (a clause with no hours, or a reserved
-contract without an eligible holder), `UNVERIFIABLE` (only a social criterion), `UNDECLARED_DELIVERY`
-(hours delivered without a declaration), `NOT_DECLARED`.
+Is the 30 % met in reality, or only on paper? Delivery can only be judged where the facilitator's
+data exists: a buyer is **covered** when the clauses or participations files hold a row for it (or
+`buyers.csv` gives the date from which its facilitator data is complete), and a contract when its
+buyer is covered and it was notified on or after that date. Each contract in scope gets a **status**
+at the cut-off date, the first that matches: `NOT_DUE` (less than one month elapsed: left out),
+`NOT_COVERED` (no facilitator data: counted in the declared share only), then for declared contracts
+`VERIFIED` (a reserved contract held by an eligible structure, or a clause *delivered*: hours worked,
+at least `min_delivery_ratio` of the hours expected so far when hours were planned), `SHORTFALL`
+(some hours, too few), `NO_EVIDENCE` (a clause with no hours, or a reserved contract without an
+eligible holder), `UNVERIFIABLE` (only a social criterion); for the others `UNDECLARED_DELIVERY`
+(delivered by the same standard without a declaration) or `NOT_DECLARED`.
 
-A contract is **effective** when `VERIFIED` or `UNDECLARED_DELIVERY`. A buyer whose declared share
-reaches the target while its effective share does not is flagged **social_washing**.
+A contract is **effective** when `VERIFIED` or `UNDECLARED_DELIVERY`. Over the covered contracts, a
+buyer whose declared share reaches the target while its effective share is significantly below it is
+flagged **social_washing**; when the shortfall is not significant, **possible_social_washing**. With
+too few covered contracts the buyer is **not_measured**: nothing is concluded about its delivery.
 """,
     [
         md("""
 ## Whole scope
 
-The gap is the declared share minus the effective share, in percentage points, with a 95 % interval
-for paired proportions; McNemar's exact test asks whether declared-but-not-effective contracts
-outnumber effective-but-undeclared ones by more than chance. *Significant* means the effective share is
-below the target by a one-sided exact binomial test at level `alpha`.
+All shares below are over the **covered** contracts. The gap is the declared share minus the
+effective share, in percentage points, with a 95 % interval for paired proportions; McNemar's exact
+test asks whether declared-but-not-effective contracts outnumber effective-but-undeclared ones by
+more than chance. The **unsubstantiated share** is the part of the declared contracts that are not
+effective. *Significant* means the effective share is below the target by a one-sided exact
+binomial test at level `alpha` (for buyers, after the Benjamini-Hochberg correction over the buyers
+judged). The upper bound counts every `UNVERIFIABLE` criterion as kept.
 """),
         code('''
 gap = ind["gap"]
+nb.delivery_note(res)
 nb.md(
     f"Verdict for the whole scope: **{ind['verdict']}**"
     f"{' (significant)' if ind['significant'] else ''}. "
-    f"Declared {nb.pct(ind['declared']['share'])} {nb.ci(ind['declared']['ci95'])}, "
+    f"Declared {nb.pct(ind['declared']['covered_share'])}, "
     f"effective {nb.pct(ind['effective']['share'])} {nb.ci(ind['effective']['ci95'])} "
-    f"over {ind['assessable_contracts']} assessable contracts; gap "
+    f"(upper bound {nb.pct(ind['effective']['upper_share'])}) "
+    f"over {ind['covered_contracts']} covered contracts "
+    f"({ind['assessable_contracts']} assessable); unsubstantiated "
+    f"{nb.pct(ind['unsubstantiated']['share'])} of the declared ones; gap "
     f"**{nb.num(gap['points'], 1)} points** (95 % CI {nb.num((gap['ci95'] or [None])[0], 1)} to "
     f"{nb.num((gap['ci95'] or [None, None])[1], 1)}), McNemar p = {nb.num(gap['mcnemar_p'], 4)}; "
     f"{gap['declared_not_effective']} contracts declared but not effective, "
@@ -337,7 +355,7 @@ nb.md(
         md("""
 ## From declaration to delivery
 
-Among the assessable contracts that declare a social consideration: how many are **followed**
+Among the covered assessable contracts that declare a social consideration: how many are **followed**
 (planned hours in the clauses file, hours recorded, or a verified reserved holder: someone tracks
 them) and how many are **delivered** (status `VERIFIED`). The drop between the bars is where
 declarations lose their substance.
@@ -346,8 +364,8 @@ declarations lose their substance.
         md("""
 ## Declared against effective, by buyer
 
-Dots are shares of assessable contracts with their 95 % Wilson intervals; the dashed line is the
-target. A buyer whose blue dot is right of the line and orange dot left of it declares enough but
+Dots are shares of assessable contracts with their 95 % Wilson intervals (the effective share over
+the covered ones); the dashed line is the target. A buyer whose blue dot is right of the line and orange dot left of it declares enough but
 delivers too little. Buyers with few contracts have wide intervals: read them with care.
 """),
         code('''
@@ -360,16 +378,18 @@ figures.show(figures.plot_share_by_amount(res.tables["buyers_detail"], params.ta
         md("""
 ## Verdicts
 
-Flagged buyers first (`social_washing`, then `below_target`), then by number of assessable
-contracts. Shares are in %, the gap in points. `insufficient_data`: fewer than `min_contracts`
-assessable contracts. The complete table is `buyers.csv`.
+Flagged buyers first (`social_washing`, `possible_social_washing`, then `below_target`), then by
+number of assessable contracts. Shares are in %, the gap in points; `q_value` is the
+Benjamini-Hochberg adjusted p-value. `insufficient_data`: fewer than `min_contracts` assessable
+contracts; `not_measured`: fewer than `min_contracts` covered ones. The complete table is
+`buyers.csv`.
 """),
         code("nb.verdict_table(res)"),
         md("""
 ## The contracts behind the flags
 
-The declared but not effective contracts of the buyers flagged for social washing, largest amounts
-first. Hours are as of the cut-off date. The complete list, with every contract in scope and its
+The declared but not effective contracts of the buyers flagged for social washing (clear or
+possible), largest amounts first. Hours are as of the cut-off date. The complete list, with every contract in scope and its
 status, is `contracts.csv`.
 """),
         code('''
@@ -377,8 +397,8 @@ nb.contracts_behind_flags(res)'''),
         md("""
 ## Caveats
 
-- Delivery is measured from the facilitator's participation records: a missing file looks like no
-  delivery (see the coverage in the data-quality notebook).
+- Delivery is measured from the facilitator's participation records, only for covered buyers and
+  dates: a covered buyer's facilitator is assumed to follow every one of its contracts from that date.
 - Expected hours assume the clause is executed evenly over the contract's duration.
 - A social criterion alone (`UNVERIFIABLE`) never counts as effective: nothing measurable is promised.
 - Framework-agreement amounts are ceilings, which weighs the shares by amount.

@@ -278,7 +278,8 @@ def count_rejected(dataset: Dataset) -> pd.DataFrame:
 
 def coverage_by_buyer(dataset: Dataset, results: Any, params: Params) -> pd.DataFrame:
     """Per buyer, contracts notified in ``year``, how many have a clauses row and how many have
-    participation rows, and how many are in the run's scope. Sorted by contracts, then SIRET."""
+    participation rows, how many are in the run's scope and how many of those are covered by the
+    facilitator's data. Sorted by contracts, then SIRET."""
     c = dataset.contracts
     year_c = c.loc[c["notification_date"].dt.year.eq(params.year), ["uid", "buyer_siret"]]
     if params.buyers:
@@ -290,7 +291,10 @@ def coverage_by_buyer(dataset: Dataset, results: Any, params: Params) -> pd.Data
                                             with_clause=("with_clause", "sum"),
                                             with_participations=("with_participations", "sum"))
     in_scope = results.contracts.groupby("buyer_siret").size().rename("in_scope")
-    cov = cov.join(in_scope, how="left").fillna({"in_scope": 0}).astype(int).reset_index()
+    covered = (results.contracts.loc[results.contracts["covered"].astype(bool)]
+               .groupby("buyer_siret").size().rename("in_scope_covered"))
+    cov = (cov.join(in_scope, how="left").join(covered, how="left")
+           .fillna({"in_scope": 0, "in_scope_covered": 0}).astype(int).reset_index())
     names = results.buyers.set_index("buyer_siret")["buyer_name"]
     if not dataset.buyers.empty:
         names = dataset.buyers.drop_duplicates("siret").set_index("siret")["name"]
@@ -341,33 +345,59 @@ def shares_table(frame: pd.DataFrame, results: Any, section: str, labels: Mappin
 
 
 def funnel(results: Any) -> dict[str, int]:
-    """Status funnel over the assessable contracts (DESIGN §3 statuses):
+    """Status funnel over the covered assessable contracts (docs/design.md §3 statuses):
     declared → followed (a clauses row with planned hours, some hours recorded, or a verified reserved
     holder: someone tracks the clause) → delivered (status ``VERIFIED``)."""
     c = results.contracts
-    a = c.loc[c["assessable"].astype(bool) & c["declared"].astype(bool)]
+    a = c.loc[c["assessable"].astype(bool) & c["covered"].astype(bool)
+              & c["declared"].astype(bool)]
     followed = (a["planned_hours"].fillna(0) > 0) | (a["realized_hours"].fillna(0) > 0) \
         | a["reserved_verified"].astype(bool)
     return {"declared": int(len(a)), "followed": int(followed.sum()),
             "delivered": int(a["status"].eq("VERIFIED").sum())}
 
 
-VERDICT_ORDER = {"social_washing": 0, "below_target": 1, "compliant": 2, "insufficient_data": 3}
+VERDICT_ORDER = {"social_washing": 0, "possible_social_washing": 1, "below_target": 2,
+                 "compliant": 3, "not_measured": 4, "insufficient_data": 5}
+
+
+def delivery_note(results: Any) -> None:
+    """One sentence, shown when delivery could not be judged for the whole scope or for some buyers:
+    why nothing is concluded about their delivery (no facilitator data, or too few covered
+    contracts)."""
+    ind = results.indicators
+    minimum = ind.get("parameters", {}).get("min_contracts", 5)
+    if not ind.get("coverage", {}).get("facilitator_data", True):
+        md("**Nothing is concluded about delivery:** the data directory holds no facilitator data "
+           "(no clauses or participations file), so only the declared side is reported and every "
+           f"buyer with {minimum} assessable contracts or more is *not measured*.")
+        return
+    not_measured = int((results.buyers["verdict"] == "not_measured").sum())
+    if not_measured:
+        md(f"**{not_measured} buyer(s) not measured:** fewer than {minimum} of their assessable "
+           "contracts are covered by the facilitator's data (no row for the buyer, or contracts "
+           "notified before its `facilitator_from` date); their declared share is reported, nothing "
+           "is concluded about their delivery.")
 
 
 def verdict_table(results: Any, max_rows: int = MAX_ROWS) -> pd.DataFrame:
-    """``buyers.csv`` for display: flagged buyers first (social washing, below target, compliant,
-    insufficient data), then by assessable contracts; shares in %, gap in points; bounded."""
+    """``buyers.csv`` for display: flagged buyers first (social washing, possible social washing,
+    below target, compliant, not measured, insufficient data), then by assessable contracts; shares
+    in %, gap in points; bounded."""
     b = results.buyers.copy()
     b["_order"] = b["verdict"].map(VERDICT_ORDER).fillna(9)
     b = b.sort_values(["_order", "assessable_contracts", "buyer_siret"],
                       ascending=[True, False, True], kind="stable").drop(columns="_order")
-    for col in ("declared_share", "effective_share"):
-        b[col] = (b[col] * 100).round(1)
-    b = b.rename(columns={"declared_share": "declared_%", "effective_share": "effective_%"})
+    for col in ("declared_share", "declared_covered_share", "effective_share",
+                "unsubstantiated_share"):
+        b[col] = (b[col].astype(float) * 100).round(1)
+    b = b.rename(columns={"declared_share": "declared_%", "declared_covered_share":
+                          "declared_covered_%", "effective_share": "effective_%",
+                          "unsubstantiated_share": "unsubstantiated_%"})
     b["gap_points"] = b["gap_points"].round(1)
-    b["mcnemar_p"] = b["mcnemar_p"].map(lambda p: "" if pd.isna(p) else f"{p:.2g}")
-    return table(b, max_rows)
+    for col in ("mcnemar_p", "binomial_p", "q_value"):
+        b[col] = b[col].map(lambda p: "" if pd.isna(p) else f"{p:.2g}")
+    return table(b.drop(columns=["declared_meets_target"]), max_rows)
 
 
 FLAG_COLUMNS = ["uid", "buyer_name", "notification_date", "amount", "considerations",
@@ -387,21 +417,23 @@ def contracts_behind_flags(results: Any, max_rows: int = MAX_ROWS) -> pd.DataFra
     ``max_rows`` of them (see :func:`flagged_contracts`); a sentence when there is none."""
     rows, total = flagged_contracts(results, max_rows=max_rows)
     if total == 0:
-        md("No contract is behind a social-washing flag in this scope.")
+        md("No contract is behind a social-washing flag (clear or possible) in this scope.")
         return None
     shown_n = f"the {len(rows)} largest are shown" if total > len(rows) else "all are shown"
     md(f"{total} declared but not effective contract(s) of flagged buyers; {shown_n}.")
     return rows
 
 
-def flagged_contracts(results: Any, verdicts: tuple[str, ...] = ("social_washing",),
+def flagged_contracts(results: Any,
+                      verdicts: tuple[str, ...] = ("social_washing", "possible_social_washing"),
                       max_rows: int = MAX_ROWS) -> tuple[pd.DataFrame, int]:
-    """The contracts behind the flags: assessable contracts of the buyers whose verdict is in
+    """The contracts behind the flags: covered assessable contracts of the buyers whose verdict is in
     ``verdicts``, declared but not effective (status SHORTFALL, NO_EVIDENCE or UNVERIFIABLE), largest
     amounts first. Returns the first ``max_rows`` and the total number (all are in contracts.csv)."""
     flagged = results.buyers.loc[results.buyers["verdict"].isin(verdicts), "buyer_siret"]
     c = results.contracts
     rows = c.loc[c["buyer_siret"].isin(set(flagged)) & c["assessable"].astype(bool)
+                 & c["covered"].astype(bool)
                  & c["declared"].astype(bool) & ~c["effective"].astype(bool)]
     rows = rows.sort_values(["amount", "uid"], ascending=[False, True], kind="stable")
     shown = rows[FLAG_COLUMNS].copy()
