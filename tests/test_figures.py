@@ -395,8 +395,10 @@ def french_percent(value: float, digits: int = 0) -> str:
     return f"{value * 100:.{digits}f}".replace(".", ",") + "\u202f%"
 
 
-def all_texts(fig: plt.Figure) -> str:
-    figures.png_bytes(fig)
+def all_texts(fig: plt.Figure, draw: bool = False) -> str:
+    """The texts of ``fig``; drawn first when ``draw`` (tick labels are formatted at drawing)."""
+    if draw:
+        fig.canvas.draw()
     return "\n".join(t.get_text() for t in texts_of(fig))
 
 
@@ -407,7 +409,7 @@ def test_every_text_can_be_passed_in_another_language() -> None:
         b, 0.3, max_buyers=2, **fr, title_largest="{title} : {shown} plus gros sur {total}",
         declared_label="Déclaré", effective_label="Réalisé", target_label="Objectif {target}",
         dist_title="Répartition des {total} acheteurs", dist_ylabel="Nombre d'acheteurs",
-        percent=french_percent))
+        percent=french_percent), draw=True)
     for expected in ("Titre FR : 2 plus gros sur 4", "Axe X FR", "Axe Y FR", "Déclaré", "Réalisé",
                      "Objectif 30\u202f%", "Répartition des 4 acheteurs", "Nombre d'acheteurs",
                      "20\u202f%"):
@@ -437,7 +439,7 @@ def test_every_text_can_be_passed_in_another_language() -> None:
         pd.Series([3.0, 1.0]), title="Concentration FR", bars_title="{shown} sur {total}",
         xlabel="Rang", ylabel="Heures", lorenz_title="Courbe de Lorenz FR",
         lorenz_xlabel="Part des marchés", lorenz_ylabel="Part des heures",
-        lorenz_label="Lorenz", equal_label="Égalité", number=lambda v: f"{v:.0f} h"))
+        lorenz_label="Lorenz", equal_label="Égalité", number=lambda v: f"{v:.0f} h"), draw=True)
     for expected in ("Concentration FR", "2 sur 2", "Courbe de Lorenz FR", "Égalité", "3 h"):
         assert expected in text, expected
     text = all_texts(figures.plot_shares_by_buyer(b.iloc[:0], 0.3, empty="Aucun acheteur."))

@@ -316,6 +316,11 @@ def _empty_figure(title: str, message: str) -> Figure:
     return fig
 
 
+def _count_ticks() -> MaxNLocator:
+    """Ticks of a count axis: whole numbers in steps of 1, 2, 5 or 10 times a power of ten."""
+    return MaxNLocator(integer=True, steps=[1, 2, 5, 10])
+
+
 def _percent_axis(ax: Any, axis: str, percent: Percent, step: float | None = 0.1) -> None:
     target = ax.xaxis if axis == "x" else ax.yaxis
     if step is not None:
@@ -476,7 +481,7 @@ def plot_shares_by_buyer(
         ax2.axvline(target, color=TARGET_COLOR, linestyle="--")
         ax2.set_xlim(-0.02, 1.02)
         _percent_axis(ax2, "x", percent)
-        ax2.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax2.yaxis.set_major_locator(_count_ticks())
         ax2.set_xlabel(xlabel)
         ax2.set_ylabel(dist_ylabel)
         ax2.set_title(_title(dist_title.format(total=len(data))))
@@ -556,7 +561,7 @@ def plot_by_consideration(
     _hbars(ax, labels, values, [DECLARED_COLOR] * len(keys),
            [value_label.format(n=number(v), share=percent(v / assessable, 1)) for v in values])
     ax.set_xlim(0, max(1.0, max(values, default=0.0)) * 1.3)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(_count_ticks())
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(_title(title))
@@ -597,7 +602,7 @@ def plot_official_context(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(_title(title))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(_count_ticks())
     _bottom_legend(fig, ax, ncols=2)
     return fig
 
@@ -633,7 +638,7 @@ def plot_funnel(
     _hbars(ax, labels, values, sns.color_palette("Blues_r", len(keys) + 1).as_hex()[:len(keys)],
            texts)
     ax.set_xlim(0, max(1.0, max(values, default=0.0)) * 1.4)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(_count_ticks())
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(_title(title))
@@ -657,7 +662,7 @@ def plot_status_counts(
                            layout="constrained")
     _hbars(ax, labels, values, [status_color(k) for k in keys], [number(v) for v in values])
     ax.set_xlim(0, max(1.0, max(values)) * 1.2)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(_count_ticks())
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(_title(title))
@@ -690,7 +695,7 @@ def plot_verdict_counts(
                            layout="constrained")
     _hbars(ax, labels, values, [verdict_color(k) for k in keys], [number(v) for v in values])
     ax.set_xlim(0, max(values) * 1.2)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(_count_ticks())
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(_title(title))
@@ -729,7 +734,7 @@ def plot_coverage(
     if ax.get_legend() is not None:
         ax.get_legend().remove()
     _category_axis(ax, labels)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(_count_ticks())
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(_title(title if len(coverage) <= max_buyers else title_largest.format(
@@ -791,7 +796,7 @@ def plot_hours_by_contract(
                                   width_ratios=[3, 2])
     top = h.head(max_contracts)
     ax.bar(np.arange(1, len(top) + 1), top.to_numpy(), color=EFFECTIVE_COLOR)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(_count_ticks())
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v)))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
