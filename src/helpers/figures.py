@@ -1,25 +1,52 @@
 """Figures of the reports: one place for style, saving and every plot the notebooks draw.
 
-Rules (DESIGN §4, issue 4 and issue 6 item 3):
-- every figure has a title, labelled axes with units, a fixed size and dpi;
-- files are deterministic: SVG with a fixed ``svg.hashsalt`` and no date, PNG without software/date
-  metadata, so that two runs on the same inputs give the same bytes;
-- figures go to :func:`figures_dir` — ``$SCA_FIGURES_DIR`` when set (``python -m helpers run`` points it
-  at ``<out>/<year>/figures``), else a folder under the system temporary directory, so an interactive
-  session never writes into the repository and notebook outputs never contain a path;
-- bounded at national scale: a per-buyer chart shows at most ``max_buyers`` (30) buyers — the largest by
-  assessable contracts — and, when there are more, a second panel with the distribution over all buyers.
+Rules every figure follows:
+
+- **Style**: seaborn's "whitegrid" style, "notebook" context and "deep" palette, applied by
+  :func:`theme` around each figure function (the :func:`themed` decorator) and nowhere else, so that
+  importing this module changes no global setting and imports no seaborn: a notebook kernel that draws
+  nothing does not pay for it. The font is DejaVu Sans (shipped with matplotlib), so that the files are
+  the same on every machine.
+- **Readable at the size it is shown**: figures are at most :data:`WIDTH` inches wide at :data:`DPI`
+  dots per inch (the PNG embedded in a report is shown at its own size) and no text is smaller than
+  :data:`MIN_FONT_PT` points. Names are wrapped on word boundaries (never cut) and the height of a
+  per-buyer chart grows with its number of rows and of lines per row.
+- **Names are plain text**: names come from the data, where ``$`` or ``_^{`` are ordinary characters;
+  every text artist of a figure is drawn without mathtext and without LaTeX (:func:`plain_text`).
+- **Intervals**: shares are drawn with their 95 % Wilson score interval (Wilson, *J. Am. Stat. Assoc.*
+  1927; :func:`helpers.indicators.shares.wilson_interval`), from the table's ``*_ci_low``/``*_ci_high``
+  columns when it has them. Error bar lengths are clipped at 0 (:func:`interval_errors`): a bound equal
+  to the share up to rounding (0 of 7 or 7 of 7) must not make a negative length.
+- **Words**: every title, axis label, legend entry and message is a keyword argument whose default is
+  the English text, and numbers go through the ``percent``/``number`` formatters, so that a report can
+  pass the texts and number formats of its language.
+- **Bounded at national scale**: a per-buyer chart shows at most ``max_buyers`` (30) buyers — the
+  largest by assessable contracts — and, when there are more, a second panel with the distribution
+  over all buyers.
+- **Deterministic files**: SVG with a fixed ``svg.hashsalt`` and no date, PNG without software/date
+  metadata, so that two runs on the same inputs give the same bytes; figures go to
+  :func:`figures_dir` — ``$SCA_FIGURES_DIR`` when set (``python -m helpers run`` points it at
+  ``<out>/<year>/figures``), else a folder under the system temporary directory, so an interactive
+  session never writes into the repository and notebook outputs never contain a path.
+
+Statuses and verdicts are drawn in the orders :data:`STATUS_ORDER` and :data:`VERDICT_ORDER` with the
+colours :data:`STATUS_COLORS` and :data:`VERDICT_COLORS`; a value outside them comes after the known
+ones, in alphabetical order, in :data:`UNKNOWN_COLOR`.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import os
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+import textwrap
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import matplotlib
 
@@ -29,45 +56,156 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator  # noqa: E402
 
-# Neither SciPy nor statsmodels at import, and no seaborn at all: every notebook kernel imports this
-# module, and the three cost about 1 s of CPU per kernel, most of a warm rerun's start-up (issue 6).
-# The style is matplotlib's own copy of the seaborn theme; statsmodels is imported by the one
-# fallback that needs it (:func:`_wilson`).
-STYLE = ("seaborn-v0_8-whitegrid", "seaborn-v0_8-notebook", "seaborn-v0_8-deep")
+# No seaborn, SciPy nor statsmodels at import: every notebook kernel imports this module, and the
+# three cost about 1 s of CPU per kernel. seaborn is imported by :func:`theme` (when a figure is
+# drawn), statsmodels by the Wilson interval when a table has no interval columns.
 
 FIGURES_ENV = "SCA_FIGURES_DIR"
-FIGSIZE: tuple[float, float] = (9.0, 5.0)
+WIDTH = 10.0  # inches: 1000 px at DPI, shown at its own size in a report page
+FIGSIZE: tuple[float, float] = (WIDTH, 5.0)
 DPI = 100
+MIN_FONT_PT = 9.0
 MAX_BUYERS = 30
+LABEL_WIDTH = 34  # characters per line of a wrapped name on an axis
+TITLE_WIDTH = 80  # characters per line of a wrapped title
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
-# Colours: declared (what buyers say) vs effective (what was delivered).
+# seaborn theme of every figure, and our settings on top of it
+THEME = {"context": "notebook", "style": "whitegrid", "palette": "deep"}
+_RC: dict[str, Any] = {
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
+    "text.usetex": False,
+    "axes.titlesize": 13,
+    "axes.titleweight": "bold",
+    "figure.titlesize": 14,
+    "figure.titleweight": "bold",
+    "legend.frameon": False,
+}
+# read when a figure is written: fixed SVG ids, text as paths (no font needed to view it)
+_SAVE_RC: dict[str, Any] = {"svg.hashsalt": "social-clause-audit", "svg.fonttype": "path",
+                            "savefig.dpi": DPI}
+
+# Colours (seaborn "deep"): declared (what buyers say) vs effective (what was delivered).
 DECLARED_COLOR = "#4C72B0"
 EFFECTIVE_COLOR = "#DD8452"
 TARGET_COLOR = "#C44E52"
+UNKNOWN_COLOR = "#BDBDBD"
 
-STATUS_ORDER = ("VERIFIED", "NOT_DUE", "SHORTFALL", "NO_EVIDENCE", "UNVERIFIABLE",
+# Statuses in the order of the rules that assign them; not assessable (grey), effective (green),
+# declared but not delivered (orange/red), not verifiable (yellow), neither (dark grey).
+STATUS_ORDER = ("NOT_DUE", "NOT_COVERED", "VERIFIED", "SHORTFALL", "NO_EVIDENCE", "UNVERIFIABLE",
                 "UNDECLARED_DELIVERY", "NOT_DECLARED")
+STATUS_COLORS = {
+    "NOT_DUE": "#B0B0B0", "NOT_COVERED": "#B0B0B0",
+    "VERIFIED": "#55A868", "UNDECLARED_DELIVERY": "#55A868",
+    "SHORTFALL": "#DD8452", "NO_EVIDENCE": "#C44E52",
+    "UNVERIFIABLE": "#CCB974", "NOT_DECLARED": "#8C8C8C",
+}
+# Verdicts, most serious first; the colours of the report pages' verdict classes.
+VERDICT_ORDER = ("social_washing", "possible_social_washing", "below_target", "compliant",
+                 "not_measured", "insufficient_data")
+VERDICT_COLORS = {
+    "social_washing": "#B00020", "possible_social_washing": "#E07B00",
+    "below_target": "#8A5A00", "compliant": "#1B5E20",
+    "not_measured": "#7F7F7F", "insufficient_data": "#A6A6A6",
+}
+
+CONSIDERATION_LABELS = {"clause_sociale": "Clause sociale", "critere_social": "Critère social",
+                        "marche_reserve": "Marché réservé"}
+
+F = TypeVar("F", bound=Callable[..., Figure])
 
 
-def apply_style() -> None:
-    """Fixed style for every report figure (deterministic output): the seaborn "whitegrid" theme,
-    "notebook" context and "deep" palette as matplotlib ships them (:data:`STYLE`), then our sizes."""
-    plt.style.use(list(STYLE))
-    plt.rcParams.update({
-        "figure.figsize": FIGSIZE,
-        "figure.dpi": DPI,
-        "savefig.dpi": DPI,
-        "svg.hashsalt": "social-clause-audit",
-        "svg.fonttype": "path",
-        "axes.titlesize": 12,
-        "axes.titleweight": "bold",
-    })
+# ---------------------------------------------------------------------------------------------------
+# style, text, numbers
+# ---------------------------------------------------------------------------------------------------
+
+@contextmanager
+def theme() -> Iterator[None]:
+    """Apply the report theme (:data:`THEME` through seaborn, then our sizes and font) inside the
+    ``with`` block only; rcParams are restored on exit. Figures drawn in the block keep it."""
+    import seaborn as sns
+
+    with (sns.axes_style(THEME["style"]), sns.plotting_context(THEME["context"]),
+          sns.color_palette(THEME["palette"]), matplotlib.rc_context(_RC)):
+        yield
 
 
-apply_style()
+def themed(func: F) -> F:
+    """Decorator of a function returning a Figure: draw it under :func:`theme`, then make every
+    text artist plain text (:func:`plain_text`)."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Figure:
+        with theme():
+            fig = func(*args, **kwargs)
+            plain_text(fig)
+        return fig
 
+    return wrapper  # type: ignore[return-value]
+
+
+def plain_text(fig: Figure) -> Figure:
+    """Draw every text of ``fig`` as it is written: no mathtext (``$x$`` stays ``$x$``), no LaTeX.
+
+    The ticks an axis has not created yet are created first (an axis creates them lazily, and a new
+    tick would not inherit the setting)."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.get_major_ticks()
+            axis.get_minor_ticks()
+    for text in fig.findobj(Text):
+        text.set_usetex(False)
+        text.set_parse_math(False)
+    return fig
+
+
+def wrap(text: object, width: int = LABEL_WIDTH) -> str:
+    """``text`` on lines of at most ``width`` characters, broken between words only (a word longer
+    than ``width`` keeps its own line): nothing is cut, nothing is hyphenated."""
+    return textwrap.fill(" ".join(str(text).split()), width=width, break_long_words=False,
+                         break_on_hyphens=False)
+
+
+def percent_text(value: float, digits: int = 0) -> str:
+    """English percent: ``0.3`` → ``"30%"``, ``0.4, 1`` → ``"40.0%"``."""
+    return f"{float(value) * 100:.{digits}f}%"
+
+
+def number_text(value: float) -> str:
+    """English whole number with thousands separators: ``12345`` → ``"12,345"``."""
+    return f"{float(value):,.0f}"
+
+
+Percent = Callable[[float, int], str]
+Number = Callable[[float], str]
+
+
+def ordered(keys: Iterable[str], order: Sequence[str]) -> list[str]:
+    """``keys`` in the order of ``order``, then the ones ``order`` does not know, alphabetically."""
+    keys = list(dict.fromkeys(keys))
+    known = [k for k in order if k in keys]
+    return known + sorted(k for k in keys if k not in order)
+
+
+def status_color(status: str) -> str:
+    """Colour of a contract status (:data:`STATUS_COLORS`), :data:`UNKNOWN_COLOR` if unknown."""
+    return STATUS_COLORS.get(status, UNKNOWN_COLOR)
+
+
+def verdict_color(verdict: str) -> str:
+    """Colour of a verdict (:data:`VERDICT_COLORS`), :data:`UNKNOWN_COLOR` if unknown."""
+    return VERDICT_COLORS.get(verdict, UNKNOWN_COLOR)
+
+
+# ---------------------------------------------------------------------------------------------------
+# files
+# ---------------------------------------------------------------------------------------------------
 
 def figures_dir() -> Path:
     """Folder the figures are written to: ``$SCA_FIGURES_DIR``, else ``<tmp>/sca-figures``."""
@@ -87,10 +225,11 @@ def save_figure(fig: Figure, name: str) -> dict[str, Path]:
         raise ValueError(f"figure name {name!r} must be a lower-case slug (a-z, 0-9, '_', '-')")
     folder = figures_dir()
     paths = {"png": folder / f"{name}.png", "svg": folder / f"{name}.svg"}
-    fig.savefig(paths["png"], format="png", dpi=DPI, metadata={"Software": None},
-                bbox_inches="tight")
-    fig.savefig(paths["svg"], format="svg", metadata={"Date": None, "Creator": None},
-                bbox_inches="tight")
+    with matplotlib.rc_context(_SAVE_RC):
+        fig.savefig(paths["png"], format="png", dpi=DPI, metadata={"Software": None},
+                    bbox_inches="tight")
+        fig.savefig(paths["svg"], format="svg", metadata={"Date": None, "Creator": None},
+                    bbox_inches="tight")
     return paths
 
 
@@ -116,7 +255,8 @@ def show(fig: Figure, name: str) -> None:
 def png_bytes(fig: Figure) -> bytes:
     """The PNG bytes :func:`save_figure` would write (used by tests)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, bbox_inches="tight")
+    with matplotlib.rc_context(_SAVE_RC):
+        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, bbox_inches="tight")
     return buf.getvalue()
 
 
@@ -124,275 +264,482 @@ def png_bytes(fig: Figure) -> bytes:
 # helpers
 # ---------------------------------------------------------------------------------------------------
 
-def _wilson(k: pd.Series, n: pd.Series, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
-    """95 % Wilson interval bounds (DESIGN §3) for counts ``k`` out of ``n`` (NaN where n = 0)."""
-    from statsmodels.stats.proportion import proportion_confint
-
-    k = k.astype(float).to_numpy()
-    n = n.astype(float).to_numpy()
-    lo = np.full(len(n), np.nan)
-    hi = np.full(len(n), np.nan)
-    ok = n > 0
-    if ok.any():
-        lo[ok], hi[ok] = proportion_confint(k[ok], n[ok], alpha=alpha, method="wilson")
-    return lo, hi
+def interval_errors(share: object, low: object, high: object) -> np.ndarray:
+    """Error bar lengths ``[[share − low], [high − share]]`` for matplotlib's ``xerr``/``yerr``,
+    each clipped at 0: a bound that equals the share up to rounding (Wilson's bound for 0 of 7 can
+    come back as 2.8e-17 instead of 0) gives 0, not a negative length. NaN stays NaN (nothing drawn).
+    """
+    s = np.asarray(share, dtype=float)
+    lo = np.asarray(low, dtype=float)
+    hi = np.asarray(high, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.vstack([np.clip(s - lo, 0.0, None), np.clip(hi - s, 0.0, None)])
 
 
-def buyer_label(df: pd.DataFrame) -> pd.Series:
-    """``name (SIRET)`` when a name is known, else the SIRET."""
+def buyer_label(df: pd.DataFrame, width: int = LABEL_WIDTH) -> pd.Series:
+    """``name (SIRET)`` when a name is known, else the SIRET, wrapped on lines of ``width``
+    characters between words (:func:`wrap`): the whole name is kept."""
     siret = df["buyer_siret"].astype(str)
-    if "buyer_name" not in df.columns:
-        return siret
-    full = df["buyer_name"].astype("string").fillna("")
-    name = full.where(full.str.len() <= 32, full.str.slice(0, 31) + "…")
-    return pd.Series(np.where(name.str.len() > 0, name + " (" + siret + ")", siret), index=df.index)
+    if "buyer_name" in df.columns:
+        names = df["buyer_name"].astype("string").fillna("").str.strip()
+    else:
+        names = pd.Series("", index=df.index, dtype="string")
+    full = [f"{n} ({s})" if n else s for n, s in zip(names, siret)]
+    return pd.Series([wrap(t, width) for t in full], index=df.index, dtype=object)
 
 
 def top_buyers(buyers: pd.DataFrame, max_buyers: int = MAX_BUYERS) -> pd.DataFrame:
     """The ``max_buyers`` buyers with the most assessable contracts (ties broken by SIRET)."""
-    ordered = buyers.sort_values(["assessable_contracts", "buyer_siret"], ascending=[False, True])
-    return ordered.head(max_buyers)
+    ordered_ = buyers.sort_values(["assessable_contracts", "buyer_siret"], ascending=[False, True])
+    return ordered_.head(max_buyers)
 
 
-def _grouped_barh(ax: plt.Axes, labels: Sequence[str], series: Mapping[str, Sequence[float]],
-                  colors: Sequence[str] | None = None) -> None:
-    """One horizontal bar per label and series, the series side by side within a label; the first
-    label at the top, a legend entry per series."""
-    y = np.arange(len(labels))
-    height = 0.8 / max(1, len(series))
-    cycle = colors or plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for i, (name, values) in enumerate(series.items()):
-        offset = (i - (len(series) - 1) / 2) * height
-        ax.barh(y + offset, np.asarray(values, dtype=float), height=height, label=name,
-                color=cycle[i % len(cycle)])
-    ax.set_yticks(y, list(labels))
-    ax.set_ylim(len(labels) - 0.5, -0.5)  # first label on top
+def _lines(labels: Sequence[str]) -> int:
+    return max((str(s).count("\n") + 1 for s in labels), default=1)
+
+
+def _row_height(labels: Sequence[str], minimum: float) -> float:
+    """Inches per row: room for the tallest wrapped label (0.2 in per line at 11 pt) and at least
+    ``minimum`` (the marks drawn in a row)."""
+    return max(minimum, 0.2 * _lines(labels) + 0.1)
+
+
+def _title(text: str) -> str:
+    return wrap(text, TITLE_WIDTH)
 
 
 def _empty_figure(title: str, message: str) -> Figure:
-    fig, ax = plt.subplots(figsize=FIGSIZE)
-    ax.set_title(title)
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes)
+    fig, ax = plt.subplots(figsize=(WIDTH, 2.0), layout="constrained")
+    ax.set_title(_title(title))
+    ax.text(0.5, 0.5, wrap(message, TITLE_WIDTH), ha="center", va="center", transform=ax.transAxes)
     ax.set_axis_off()
     return fig
 
 
-def _percent_axis(ax: plt.Axes, axis: str = "x") -> None:
-    from matplotlib.ticker import PercentFormatter
+def _count_ticks() -> MaxNLocator:
+    """Ticks of a count axis: whole numbers in steps of 1, 2, 5 or 10 times a power of ten."""
+    return MaxNLocator(integer=True, steps=[1, 2, 5, 10])
 
-    fmt = PercentFormatter(xmax=1.0, decimals=0)
-    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
+
+def _percent_axis(ax: Any, axis: str, percent: Percent, step: float | None = 0.1) -> None:
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    if step is not None:
+        target.set_major_locator(MultipleLocator(step))
+    target.set_major_formatter(FuncFormatter(lambda v, _pos: percent(v, 0)))
+
+
+def _category_axis(ax: Any, labels: Sequence[str]) -> None:
+    """Rows 0..n−1 labelled ``labels``, the first at the top, each row one unit high."""
+    ax.set_yticks(np.arange(len(labels)), list(labels))
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.grid(False, axis="y")
+
+
+def _row_bands(ax: Any, rows: int) -> None:
+    """A light band behind every other row, so that a mark is read against its row's label."""
+    for k in range(1, rows, 2):
+        ax.axhspan(k - 0.5, k + 0.5, color="0.95", zorder=0, lw=0)
+
+
+def _bottom_legend(fig: Figure, ax: Any, ncols: int | None = None, last: Sequence[str] = ()) -> None:
+    """One legend for the figure, under the plots, built from ``ax``'s labelled artists (those
+    labelled as in ``last`` at the end: reference lines after the data)."""
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        return
+    pairs = sorted(zip(handles, labels), key=lambda hl: hl[1] in last)
+    handles, labels = [h for h, _ in pairs], [lab for _, lab in pairs]
+    if ncols is None:
+        ncols = len(labels) if sum(len(s) for s in labels) <= 90 else min(2, len(labels))
+    fig.legend(handles, labels, loc="outside lower center", ncols=ncols)
+
+
+def _hbars(ax: Any, labels: Sequence[str], values: Sequence[float], colors: Sequence[str],
+           texts: Sequence[str], text_colors: Sequence[str] | None = None) -> None:
+    """One horizontal bar per label (first on top) in its colour, ``texts`` printed after each bar."""
+    import seaborn as sns
+
+    labels = list(labels)
+    frame = pd.DataFrame({"label": labels, "value": np.nan_to_num(np.asarray(values, float))})
+    sns.barplot(data=frame, x="value", y="label", hue="label", order=labels, hue_order=labels,
+                palette=dict(zip(labels, colors)), saturation=1.0, legend=False, errorbar=None,
+                orient="h", ax=ax)
+    _category_axis(ax, labels)
+    text_colors = list(text_colors or ["0.15"] * len(labels))
+    for i, (v, text, colour) in enumerate(zip(frame["value"], texts, text_colors)):
+        ax.annotate(text, (v, i), xytext=(4, 0), textcoords="offset points", va="center",
+                    ha="left", fontsize=11, color=colour)
+
+
+def _share_table(frame: pd.DataFrame, side: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(count, denominator, share) of ``side`` (``declared``/``effective``) per row: the effective
+    share is over the covered contracts when the table has ``covered_contracts``, else over the
+    assessable ones; the table's ``<side>_share`` is used when present."""
+    k = frame[f"{side}_n"].astype(float).to_numpy()
+    den = "covered_contracts" if side == "effective" and "covered_contracts" in frame else \
+        "assessable_contracts"
+    n = frame[den].astype(float).to_numpy()
+    if f"{side}_share" in frame:
+        share = frame[f"{side}_share"].astype(float).to_numpy()
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(n > 0, k / np.where(n > 0, n, 1.0), np.nan)
+    return k, n, share
+
+
+def _share_interval(frame: pd.DataFrame, side: str, alpha: float
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(share, low, high): the table's ``<side>_ci_low``/``_ci_high`` when present, else the Wilson
+    interval of count / denominator at level 1 − ``alpha``."""
+    k, n, share = _share_table(frame, side)
+    bounds = [f"{side}_ci_low", f"{side}_ci_high"]
+    if set(bounds) <= set(frame.columns):
+        lo, hi = (frame[b].astype(float).to_numpy() for b in bounds)
+    else:
+        from .indicators.shares import wilson_interval
+
+        lo, hi = wilson_interval(k, n, alpha)
+    return share, lo, hi
 
 
 # ---------------------------------------------------------------------------------------------------
 # per-buyer shares (notebooks 02 and 04)
 # ---------------------------------------------------------------------------------------------------
 
-def plot_shares_by_buyer(buyers: pd.DataFrame, target: float, *, effective: bool = True,
-                         max_buyers: int = MAX_BUYERS, alpha: float = 0.05) -> Figure:
-    """Declared (and, when ``effective``, effective) share per buyer with Wilson intervals.
+@themed
+def plot_shares_by_buyer(
+    buyers: pd.DataFrame, target: float, *, effective: bool = True,
+    max_buyers: int = MAX_BUYERS, alpha: float = 0.05,
+    title: str | None = None,
+    title_largest: str = "{title} — {shown} largest of {total}",
+    xlabel: str = "Share of contracts (%)", ylabel: str = "Buyer",
+    declared_label: str = "Declared share (95 % Wilson interval)",
+    effective_label: str = "Effective share (95 % Wilson interval)",
+    target_label: str = "Target {target}",
+    dist_title: str = "Distribution over all {total} buyers",
+    dist_ylabel: str = "Number of buyers",
+    empty: str = "No buyer has an assessable contract in scope.",
+    percent: Percent = percent_text,
+) -> Figure:
+    """Declared (and, when ``effective``, effective) share per buyer with its 95 % Wilson interval,
+    one row per buyer (largest on top), a vertical line at ``target``.
 
-    ``buyers`` has the ``buyers.csv`` columns of DESIGN §4 (``assessable_contracts``, ``declared_n``,
-    ``effective_n``, ...). The intervals are the table's ``declared_ci_low``/``declared_ci_high``
-    (and ``effective_*``) when it has them (``res.tables["buyers_detail"]``: computed by the
-    indicators at the run's ``alpha``), else recomputed from the counts at ``alpha``. A vertical
-    line marks ``target``.
-    Over ``max_buyers`` buyers, the chart shows the largest ones and a second panel shows the
-    distribution of the shares over all buyers.
+    ``buyers`` has the ``buyers.csv`` columns (``assessable_contracts``, ``declared_n``,
+    ``effective_n``, optionally ``covered_contracts``, ``*_share``). The intervals are the table's
+    ``declared_ci_low``/``declared_ci_high`` (and ``effective_*``) when it has them
+    (``res.tables["buyers_detail"]``: computed by the indicators at the run's ``alpha``), else the
+    Wilson interval of the counts at ``alpha``. Over ``max_buyers`` buyers, the chart shows the
+    largest ones and a second panel under it the distribution of the shares over all buyers.
+
+    Texts: ``title`` (default "Declared vs effective share, by buyer", or "Declared share, by buyer"
+    without ``effective``); ``title_largest`` with ``{title}``, ``{shown}``, ``{total}``;
+    ``target_label`` with ``{target}`` (formatted by ``percent``); ``dist_title`` with ``{total}``.
     """
-    title = "Declared vs effective share, by buyer" if effective else "Declared share, by buyer"
+    import seaborn as sns
+
+    if title is None:
+        title = "Declared vs effective share, by buyer" if effective else "Declared share, by buyer"
     data = buyers[buyers["assessable_contracts"] > 0]
     if data.empty:
-        return _empty_figure(title, "No buyer has an assessable contract in scope.")
-    shown = top_buyers(data, max_buyers).iloc[::-1]
+        return _empty_figure(title, empty)
+    shown = top_buyers(data, max_buyers)
     many = len(data) > max_buyers
-    height = max(3.5, 0.4 * len(shown) + 2.0)
+    labels = buyer_label(shown).tolist()
+    rows = _row_height(labels, 0.55 if effective else 0.4) * len(shown)
     if many:
-        fig, (ax, ax2) = plt.subplots(1, 2, figsize=(FIGSIZE[0] + 5, height),
-                                      gridspec_kw={"width_ratios": [3, 2]})
+        fig, (ax, ax2) = plt.subplots(2, 1, figsize=(WIDTH, rows + 6.0), layout="constrained",
+                                      height_ratios=[rows, 2.8])
     else:
-        fig, ax = plt.subplots(figsize=(FIGSIZE[0] + 2, height))
-    y = np.arange(len(shown))
-    labels = buyer_label(shown)
-    series = [("declared", DECLARED_COLOR, "Declared")]
+        fig, ax = plt.subplots(figsize=(WIDTH, rows + 2.2), layout="constrained")
+    sides = [("declared", DECLARED_COLOR, declared_label)]
     if effective:
-        series.append(("effective", EFFECTIVE_COLOR, "Effective"))
-    step = 0.38 if effective else 0.0
-    for i, (key, colour, label) in enumerate(series):
-        k, n = shown[f"{key}_n"], shown["assessable_contracts"]
-        share = (k.astype(float) / n.astype(float)).to_numpy()
-        bounds = [f"{key}_ci_low", f"{key}_ci_high"]
-        if set(bounds) <= set(shown.columns):
-            lo, hi = (shown[b].astype(float).to_numpy() for b in bounds)
-        else:
-            lo, hi = _wilson(k, n, alpha)
-        offset = (i - (len(series) - 1) / 2) * step
-        ax.errorbar(share, y + offset, xerr=[share - lo, hi - share], fmt="o", color=colour,
-                    ecolor=colour, capsize=3, label=f"{label} share (95 % Wilson interval)")
-    ax.axvline(target, color=TARGET_COLOR, linestyle="--", label=f"Target {target:.0%}")
-    ax.set_yticks(y, labels)
+        sides.append(("effective", EFFECTIVE_COLOR, effective_label))
+    y = np.arange(len(shown), dtype=float)
+    for i, (side, colour, label) in enumerate(sides):
+        share, lo, hi = _share_interval(shown, side, alpha)
+        offset = (i - (len(sides) - 1) / 2) * 0.34  # two marks per row, 0.34 row apart
+        ax.errorbar(share, y + offset, xerr=interval_errors(share, lo, hi), fmt="o", ms=7,
+                    color=colour, ecolor=colour, elinewidth=2, capsize=4, label=label)
+    target_text = target_label.format(target=percent(target, 0))
+    ax.axvline(target, color=TARGET_COLOR, linestyle="--", label=target_text)
+    _category_axis(ax, labels)
+    _row_bands(ax, len(labels))
     ax.set_xlim(-0.02, 1.02)
-    _percent_axis(ax, "x")
-    ax.set_xlabel("Share of assessable contracts (%)")
-    ax.set_ylabel("Buyer")
-    ax.set_title(title if not many else f"{title} — {len(shown)} largest of {len(data)}")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    _percent_axis(ax, "x", percent)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(_title(title if not many else title_largest.format(
+        title=title, shown=len(shown), total=len(data))))
     if many:
-        bins = np.linspace(0, 1, 21)
-        ax2.hist(data["declared_n"] / data["assessable_contracts"], bins=bins, alpha=0.6,
-                 color=DECLARED_COLOR, label="Declared")
-        if effective:
-            ax2.hist(data["effective_n"] / data["assessable_contracts"], bins=bins, alpha=0.6,
-                     color=EFFECTIVE_COLOR, label="Effective")
+        parts = []
+        for side, colour, label in sides:
+            parts.append(pd.DataFrame({"share": _share_table(data, side)[2], "side": label}))
+        long = pd.concat(parts, ignore_index=True).dropna()
+        sns.histplot(data=long, x="share", hue="side", bins=np.linspace(0, 1, 21), binrange=(0, 1),
+                     multiple="dodge", shrink=0.9, palette={lab: c for _, c, lab in sides},
+                     hue_order=[lab for *_, lab in sides], legend=False, ax=ax2)
         ax2.axvline(target, color=TARGET_COLOR, linestyle="--")
-        _percent_axis(ax2, "x")
-        ax2.set_xlabel("Share of assessable contracts (%)")
-        ax2.set_ylabel("Number of buyers")
-        ax2.set_title(f"Distribution over all {len(data)} buyers")
-        ax2.legend(fontsize=8)
-    fig.tight_layout()
+        ax2.set_xlim(-0.02, 1.02)
+        _percent_axis(ax2, "x", percent)
+        ax2.yaxis.set_major_locator(_count_ticks())
+        ax2.set_xlabel(xlabel)
+        ax2.set_ylabel(dist_ylabel)
+        ax2.set_title(_title(dist_title.format(total=len(data))))
+    _bottom_legend(fig, ax, last=[target_text])
     return fig
 
 
-def plot_share_by_amount(buyers: pd.DataFrame, target: float, *, max_buyers: int = MAX_BUYERS) -> Figure:
+@themed
+def plot_share_by_amount(
+    buyers: pd.DataFrame, target: float, *, max_buyers: int = MAX_BUYERS,
+    title: str = "Declared vs effective share by amount (€ HT), by buyer",
+    title_largest: str = "{title} — {shown} largest of {total}",
+    xlabel: str = "Share of the amount of assessable contracts (% of € HT)",
+    ylabel: str = "Buyer",
+    declared_label: str = "Declared", effective_label: str = "Effective",
+    target_label: str = "Target {target}",
+    empty: str = "No amount-weighted shares available.",
+    percent: Percent = percent_text,
+) -> Figure:
     """Declared and effective share *by amount* per buyer (columns ``declared_share_by_amount`` and
-    ``effective_share_by_amount``), largest buyers first, target line."""
-    title = "Declared vs effective share by amount (€ HT), by buyer"
-    cols = [c for c in ("declared_share_by_amount", "effective_share_by_amount") if c in buyers.columns]
+    ``effective_share_by_amount``), side by side, largest buyers on top, a line at ``target``."""
+    import seaborn as sns
+
+    names = {"declared_share_by_amount": (declared_label, DECLARED_COLOR),
+             "effective_share_by_amount": (effective_label, EFFECTIVE_COLOR)}
+    cols = [c for c in names if c in buyers.columns]
     data = buyers[buyers["assessable_contracts"] > 0]
     if not cols or data.empty:
-        return _empty_figure(title, "No amount-weighted shares available.")
+        return _empty_figure(title, empty)
     shown = top_buyers(data, max_buyers)
-    names = {"declared_share_by_amount": ("Declared", DECLARED_COLOR),
-             "effective_share_by_amount": ("Effective", EFFECTIVE_COLOR)}
-    fig, ax = plt.subplots(figsize=(FIGSIZE[0], max(3.0, 0.35 * len(shown) + 1.5)))
-    _grouped_barh(ax, buyer_label(shown).tolist(),
-                  {names[c][0]: shown[c].to_numpy() for c in cols}, [names[c][1] for c in cols])
-    ax.axvline(target, color=TARGET_COLOR, linestyle="--", label=f"Target {target:.0%}")
+    labels = buyer_label(shown).tolist()
+    fig, ax = plt.subplots(figsize=(WIDTH, _row_height(labels, 0.2 * len(cols) + 0.15)
+                                    * len(shown) + 2.2), layout="constrained")
+    long = (shown.assign(label=labels).melt(id_vars="label", value_vars=cols, var_name="measure",
+                                            value_name="share"))
+    long["measure"] = long["measure"].map(lambda c: names[c][0])
+    sns.barplot(data=long, y="label", x="share", hue="measure", order=labels,
+                hue_order=[names[c][0] for c in cols], palette=dict(names[c] for c in cols),
+                saturation=1.0, errorbar=None, orient="h", ax=ax)
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    _category_axis(ax, labels)
+    ax.axvline(target, color=TARGET_COLOR, linestyle="--",
+               label=target_label.format(target=percent(target, 0)))
     ax.set_xlim(0, 1)
-    _percent_axis(ax, "x")
-    ax.set_xlabel("Share of the amount of assessable contracts (% of € HT)")
-    ax.set_ylabel("Buyer")
-    suffix = f" — {len(shown)} largest of {len(data)}" if len(data) > max_buyers else ""
-    ax.set_title(title + suffix)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    fig.tight_layout()
+    _percent_axis(ax, "x", percent)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(_title(title if len(data) <= max_buyers else title_largest.format(
+        title=title, shown=len(shown), total=len(data))))
+    _bottom_legend(fig, ax)
     return fig
 
 
-CONSIDERATION_LABELS = {"clause_sociale": "Clause sociale", "critere_social": "Critère social",
-                        "marche_reserve": "Marché réservé"}
-
-
-def plot_by_consideration(counts: Mapping[str, int | Mapping[str, int]], assessable: int) -> Figure:
+@themed
+def plot_by_consideration(
+    counts: Mapping[str, int | Mapping[str, int]], assessable: int, *,
+    title: str = "Social considerations declared in assessable contracts",
+    xlabel: str = "Number of assessable contracts",
+    ylabel: str = "Consideration declared",
+    names: Mapping[str, str] = CONSIDERATION_LABELS,
+    value_label: str = "{n} ({share})",
+    empty: str = "No assessable contract in scope.",
+    percent: Percent = percent_text, number: Number = number_text,
+) -> Figure:
     """Number of assessable contracts declaring each social consideration (a contract may declare
-    several), with its share of the assessable set on each bar. ``counts`` maps a key of
-    ``indicators.declared.by_consideration`` to its count or to its block (``{"n": ...}``)."""
-    title = "Social considerations declared in assessable contracts"
+    several), with its share of the assessable set after each bar (``value_label`` with ``{n}`` and
+    ``{share}``). ``counts`` maps a key of ``indicators.declared.by_consideration`` to its count or
+    to its block (``{"n": ...}``); ``names`` gives the label of each key."""
     if assessable <= 0:
-        return _empty_figure(title, "No assessable contract in scope.")
-    flat = {CONSIDERATION_LABELS.get(k, k): (v["n"] if isinstance(v, Mapping) else v)
-            for k, v in counts.items()}
-    s = pd.Series(flat, dtype=float)
-    fig, ax = plt.subplots(figsize=FIGSIZE)
-    ax.barh(s.index, s.to_numpy(), color=DECLARED_COLOR)
-    for i, v in enumerate(s.to_numpy()):
-        ax.text(v, i, f" {int(v)} ({v / assessable:.1%})", va="center", fontsize=9)
-    ax.set_xlabel("Number of assessable contracts")
-    ax.set_ylabel("Consideration declared")
-    ax.set_title(title)
-    ax.set_xlim(0, max(1.0, float(s.max()) * 1.3))
-    fig.tight_layout()
+        return _empty_figure(title, empty)
+    keys = list(counts)
+    values = [float(counts[k]["n"] if isinstance(counts[k], Mapping) else counts[k]) for k in keys]
+    labels = [wrap(names.get(k, k)) for k in keys]
+    fig, ax = plt.subplots(figsize=(WIDTH, _row_height(labels, 0.5) * len(keys) + 1.8),
+                           layout="constrained")
+    _hbars(ax, labels, values, [DECLARED_COLOR] * len(keys),
+           [value_label.format(n=number(v), share=percent(v / assessable, 1)) for v in values])
+    ax.set_xlim(0, max(1.0, max(values, default=0.0)) * 1.3)
+    ax.xaxis.set_major_locator(_count_ticks())
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(_title(title))
     return fig
 
 
-def plot_official_context(official: pd.DataFrame, year: int, declared_share: float | None) -> Figure:
-    """Official national shares of contracts with a social consideration (columns ``year``, ``share``
-    and optionally ``source``), with this scope's declared share for ``year`` and the 30 % target.
+@themed
+def plot_official_context(
+    official: pd.DataFrame, year: int, declared_share: float | None, *, target: float = 0.30,
+    title: str = "Declared share against the official national series",
+    xlabel: str = "Year of notification", ylabel: str = "Share of contracts (%)",
+    official_label: str = "Official national share",
+    scope_label: str = "This scope, declared ({year})",
+    target_label: str = "PNAD target {target}",
+    break_label: str = "Series break (DECP from 2024)",
+    percent: Percent = percent_text,
+) -> Figure:
+    """Official national shares of contracts with a social consideration (columns ``year``,
+    ``share``), with this scope's declared share for ``year`` and the ``target`` line.
 
     A dotted vertical line marks the 2024 series break (OECP ≥ 90 k€ before, DECP ≥ 40 k€ from 2024).
     """
-    fig, ax = plt.subplots(figsize=FIGSIZE)
+    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
     o = official.sort_values("year")
-    ax.plot(o["year"], o["share"], marker="o", color="grey", label="Official national share")
-    if declared_share is not None and not pd.isna(declared_share):
-        ax.scatter([year], [declared_share], color=DECLARED_COLOR, s=80, zorder=3,
-                   label=f"This scope, declared ({year})")
-    ax.axhline(0.30, color=TARGET_COLOR, linestyle="--", label="PNAD target 30 %")
-    ax.axvline(2023.5, color="black", linestyle=":", label="Series break (DECP from 2024)")
-    tops = [0.5, float(o["share"].max()) + 0.1]
-    if declared_share is not None and not pd.isna(declared_share):
+    ax.plot(o["year"], o["share"], marker="o", color="grey", label=official_label)
+    has_scope = declared_share is not None and not pd.isna(declared_share)
+    if has_scope:
+        ax.scatter([year], [declared_share], color=DECLARED_COLOR, s=90, zorder=3,
+                   label=scope_label.format(year=year))
+    ax.axhline(target, color=TARGET_COLOR, linestyle="--",
+               label=target_label.format(target=percent(target, 0)))
+    ax.axvline(2023.5, color="black", linestyle=":", label=break_label)
+    tops = [0.5, float(o["share"].max()) + 0.1 if len(o) else 0.0, target + 0.1]
+    if has_scope:
         tops.append(float(declared_share) + 0.1)
     ax.set_ylim(0, min(1.0, max(tops)))
-    _percent_axis(ax, "y")
-    ax.set_xlabel("Year of notification")
-    ax.set_ylabel("Share of contracts (%)")
-    ax.set_title("Declared share against the official national series")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
+    _percent_axis(ax, "y", percent)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(_title(title))
+    ax.xaxis.set_major_locator(_count_ticks())
+    _bottom_legend(fig, ax, ncols=2)
     return fig
 
 
 # ---------------------------------------------------------------------------------------------------
-# status (notebook 04) and data quality (notebook 01)
+# status and verdicts (notebook 04) and data quality (notebook 01)
 # ---------------------------------------------------------------------------------------------------
 
-def plot_funnel(stages: Mapping[str, int]) -> Figure:
-    """Horizontal funnel: number of contracts at each stage (e.g. declared → followed → delivered)."""
-    title = "From declaration to delivery (assessable contracts)"
-    s = pd.Series(dict(stages), dtype=float)
-    fig, ax = plt.subplots(figsize=FIGSIZE)
-    y = np.arange(len(s))[::-1]
-    # shades of blue, darkest for the first stage (the inner 70 % of the colormap: no white bar)
-    ax.barh(y, s.to_numpy(), color=plt.get_cmap("Blues_r")(np.linspace(0.0, 0.7, len(s))))
-    top = float(s.iloc[0]) if len(s) and s.iloc[0] > 0 else 0.0
-    for yi, (label, v) in zip(y, s.items()):
-        pct = f" ({v / top:.0%} of declared)" if top else ""
-        ax.text(v, yi, f" {int(v)}{pct}", va="center", fontsize=9)
-    ax.set_yticks(y, list(s.index))
-    ax.set_xlabel("Number of contracts")
-    ax.set_ylabel("Stage")
-    ax.set_xlim(0, max(1.0, float(s.max()) * 1.35))
-    ax.set_title(title)
-    fig.tight_layout()
+@themed
+def plot_funnel(
+    stages: Mapping[str, int], *,
+    title: str = "From declaration to delivery (assessable contracts)",
+    xlabel: str = "Number of contracts", ylabel: str = "Stage",
+    names: Mapping[str, str] | None = None,
+    value_label: str = "{n} ({share} of declared)",
+    percent: Percent = percent_text, number: Number = number_text,
+) -> Figure:
+    """Horizontal funnel: number of contracts at each stage (e.g. declared → followed → delivered),
+    darkest for the first, each bar labelled with its count and its share of the first stage
+    (``value_label`` with ``{n}`` and ``{share}``; the count alone when the first stage is 0).
+    ``names`` gives the label of each stage key."""
+    import seaborn as sns
+
+    keys = list(stages)
+    values = [float(stages[k]) for k in keys]
+    labels = [wrap((names or {}).get(k, k)) for k in keys]
+    top = values[0] if values and values[0] > 0 else 0.0
+    texts = [value_label.format(n=number(v), share=percent(v / top, 0)) if top else number(v)
+             for v in values]
+    fig, ax = plt.subplots(figsize=(WIDTH, _row_height(labels, 0.6) * len(keys) + 1.8),
+                           layout="constrained")
+    # darkest first; the palette of one more colour than bars drops the lightest: no pale bar
+    _hbars(ax, labels, values, sns.color_palette("Blues_r", len(keys) + 1).as_hex()[:len(keys)],
+           texts)
+    ax.set_xlim(0, max(1.0, max(values, default=0.0)) * 1.4)
+    ax.xaxis.set_major_locator(_count_ticks())
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(_title(title))
     return fig
 
 
-def plot_status_counts(status_counts: Mapping[str, int]) -> Figure:
-    """Number of contracts in scope per status (DESIGN §3), in the order of the rules."""
-    counts = [int(status_counts.get(s, 0)) for s in STATUS_ORDER]
-    fig, ax = plt.subplots(figsize=FIGSIZE)
-    ax.barh(list(STATUS_ORDER)[::-1], counts[::-1], color=DECLARED_COLOR)
-    for i, v in enumerate(counts[::-1]):
-        ax.text(v, i, f" {v}", va="center", fontsize=9)
-    ax.set_xlabel("Number of contracts in scope")
-    ax.set_ylabel("Status at the cut-off date")
-    ax.set_xlim(0, max(1, max(counts)) * 1.2)
-    ax.set_title("Contracts in scope by status")
-    fig.tight_layout()
+@themed
+def plot_status_counts(
+    status_counts: Mapping[str, int], *,
+    title: str = "Contracts in scope by status",
+    xlabel: str = "Number of contracts in scope", ylabel: str = "Status at the cut-off date",
+    names: Mapping[str, str] | None = None, number: Number = number_text,
+) -> Figure:
+    """Number of contracts in scope per status, in the order of the rules (:data:`STATUS_ORDER`,
+    every known status shown, 0 included), then any other status found in ``status_counts``; each
+    bar in its status colour. ``names`` gives the label of each status."""
+    keys = ordered([*STATUS_ORDER, *status_counts], STATUS_ORDER)
+    values = [float(status_counts.get(k, 0) or 0) for k in keys]
+    labels = [wrap((names or {}).get(k, k)) for k in keys]
+    fig, ax = plt.subplots(figsize=(WIDTH, _row_height(labels, 0.45) * len(keys) + 1.8),
+                           layout="constrained")
+    _hbars(ax, labels, values, [status_color(k) for k in keys], [number(v) for v in values])
+    ax.set_xlim(0, max(1.0, max(values)) * 1.2)
+    ax.xaxis.set_major_locator(_count_ticks())
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(_title(title))
     return fig
 
 
-def plot_coverage(coverage: pd.DataFrame, *, max_buyers: int = MAX_BUYERS) -> Figure:
+@themed
+def plot_verdict_counts(
+    verdicts: Mapping[str, int] | pd.Series | Sequence[str], *,
+    title: str = "Buyers by verdict",
+    xlabel: str = "Number of buyers", ylabel: str = "Verdict",
+    names: Mapping[str, str] | None = None,
+    empty: str = "No buyer in scope.", number: Number = number_text,
+) -> Figure:
+    """Number of buyers per verdict, most serious first (:data:`VERDICT_ORDER`, then any other
+    verdict alphabetically), each bar in its verdict colour. ``verdicts`` is either the verdict of
+    each buyer (e.g. the ``verdict`` column of ``buyers.csv``) or a mapping verdict → count;
+    ``names`` gives the label of each verdict. Verdicts no buyer has are left out."""
+    if isinstance(verdicts, Mapping):
+        counts = {str(k): float(v) for k, v in verdicts.items() if v}
+    else:
+        counts = {str(k): float(v) for k, v in
+                  pd.Series(list(verdicts), dtype=object).dropna().value_counts().items()}
+    if not counts:
+        return _empty_figure(title, empty)
+    keys = ordered(counts, VERDICT_ORDER)
+    values = [counts[k] for k in keys]
+    labels = [wrap((names or {}).get(k, k)) for k in keys]
+    fig, ax = plt.subplots(figsize=(WIDTH, _row_height(labels, 0.5) * len(keys) + 1.8),
+                           layout="constrained")
+    _hbars(ax, labels, values, [verdict_color(k) for k in keys], [number(v) for v in values])
+    ax.set_xlim(0, max(values) * 1.2)
+    ax.xaxis.set_major_locator(_count_ticks())
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(_title(title))
+    return fig
+
+
+@themed
+def plot_coverage(
+    coverage: pd.DataFrame, *, max_buyers: int = MAX_BUYERS,
+    title: str = "Coverage of the contracts by clause and participation data",
+    title_largest: str = "{title} — {shown} largest of {total} buyers",
+    xlabel: str = "Number of contracts", ylabel: str = "Buyer",
+    series_labels: Sequence[str] = ("Contracts notified", "With a clauses row",
+                                    "With participation rows"),
+    empty: str = "No contract notified in the year.",
+) -> Figure:
     """Per buyer, contracts notified in the year, those with a clauses row and those with
     participation rows (columns ``buyer_siret``, ``buyer_name``, ``contracts``, ``with_clause``,
-    ``with_participations``). Largest buyers first; the rest is summarised in the title."""
-    title = "Coverage of the contracts by clause and participation data"
+    ``with_participations``), side by side in that order. Largest buyers first, at most
+    ``max_buyers``; ``title_largest`` (``{title}``, ``{shown}``, ``{total}``) says so."""
+    import seaborn as sns
+
     if coverage.empty:
-        return _empty_figure(title, "No contract notified in the year.")
+        return _empty_figure(title, empty)
     shown = coverage.sort_values(["contracts", "buyer_siret"], ascending=[False, True]).head(max_buyers)
-    fig, ax = plt.subplots(figsize=(FIGSIZE[0], max(3.0, 0.45 * len(shown) + 1.5)))
-    _grouped_barh(ax, buyer_label(shown).tolist(), {
-        "Contracts notified": shown["contracts"].to_numpy(),
-        "With a clauses row": shown["with_clause"].to_numpy(),
-        "With participation rows": shown["with_participations"].to_numpy()})
-    ax.set_xlabel("Number of contracts")
-    ax.set_ylabel("Buyer")
-    suffix = f" — {len(shown)} largest of {len(coverage)} buyers" if len(coverage) > max_buyers else ""
-    ax.set_title(title + suffix)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    fig.tight_layout()
+    labels = buyer_label(shown).tolist()
+    cols = ["contracts", "with_clause", "with_participations"]
+    names = dict(zip(cols, series_labels))
+    long = shown.assign(label=labels).melt(id_vars="label", value_vars=cols, var_name="measure",
+                                           value_name="n")
+    long["measure"] = long["measure"].map(names)
+    fig, ax = plt.subplots(figsize=(WIDTH, _row_height(labels, 0.75) * len(shown) + 2.2),
+                           layout="constrained")
+    sns.barplot(data=long, y="label", x="n", hue="measure", order=labels,
+                hue_order=list(series_labels), saturation=1.0, errorbar=None, orient="h", ax=ax)
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    _category_axis(ax, labels)
+    ax.xaxis.set_major_locator(_count_ticks())
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(_title(title if len(coverage) <= max_buyers else title_largest.format(
+        title=title, shown=len(shown), total=len(coverage))))
+    _bottom_legend(fig, ax)
     return fig
 
 
@@ -400,74 +747,93 @@ def plot_coverage(coverage: pd.DataFrame, *, max_buyers: int = MAX_BUYERS) -> Fi
 # insertion outcomes (notebook 03)
 # ---------------------------------------------------------------------------------------------------
 
-def plot_shares(shares: Mapping[str, float | None], *, title: str, xlabel: str,
-                ylabel: str) -> Figure:
-    """Horizontal bars of shares (0-1). ``None`` values (suppressed for privacy, DESIGN §3) are drawn
-    as an empty bar labelled "suppressed (< min cell size)"."""
+@themed
+def plot_shares(
+    shares: Mapping[str, float | None], *, title: str, xlabel: str, ylabel: str,
+    suppressed: str = "suppressed", empty: str = "Nothing to show.",
+    percent: Percent = percent_text,
+) -> Figure:
+    """Horizontal bars of shares (0-1), first key on top, the share printed after each bar. ``None``
+    values (suppressed for privacy) are drawn as an empty bar with the grey word ``suppressed``."""
     items = list(shares.items())
     if not items:
-        return _empty_figure(title, "Nothing to show.")
-    fig, ax = plt.subplots(figsize=(FIGSIZE[0], max(3.0, 0.4 * len(items) + 1.5)))
-    labels = [k for k, _ in items][::-1]
-    values = [(np.nan if v is None else float(v)) for _, v in items][::-1]
-    ax.barh(labels, np.nan_to_num(values, nan=0.0), color=EFFECTIVE_COLOR)
-    for i, v in enumerate(values):
-        ax.text(0 if np.isnan(v) else v, i, " suppressed" if np.isnan(v) else f" {v:.1%}",
-                va="center", fontsize=9, color="grey" if np.isnan(v) else "black")
-    ax.set_xlim(0, 1.1)
-    _percent_axis(ax, "x")
+        return _empty_figure(title, empty)
+    labels = [wrap(k) for k, _ in items]
+    values = [np.nan if v is None or pd.isna(v) else float(v) for _, v in items]
+    fig, ax = plt.subplots(figsize=(WIDTH, _row_height(labels, 0.45) * len(items) + 1.8),
+                           layout="constrained")
+    _hbars(ax, labels, values, [EFFECTIVE_COLOR] * len(items),
+           [suppressed if np.isnan(v) else percent(v, 1) for v in values],
+           ["0.45" if np.isnan(v) else "0.15" for v in values])
+    ax.set_xlim(0, 1.12)
+    _percent_axis(ax, "x", percent, step=0.2)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    fig.tight_layout()
+    ax.set_title(_title(title))
     return fig
 
 
-def plot_hours_by_contract(hours: pd.Series, *, max_contracts: int = MAX_BUYERS) -> Figure:
+@themed
+def plot_hours_by_contract(
+    hours: pd.Series, *, max_contracts: int = MAX_BUYERS,
+    title: str = "Concentration of insertion hours over contracts",
+    bars_title: str = "Top {shown} of {total} contracts",
+    xlabel: str = "Contract rank by hours",
+    ylabel: str = "Insertion hours in the year (h)",
+    lorenz_title: str = "Lorenz curve",
+    lorenz_xlabel: str = "Share of contracts (%, fewest hours first)",
+    lorenz_ylabel: str = "Cumulative share of hours (%)",
+    lorenz_label: str = "Lorenz curve", equal_label: str = "Equal hours",
+    empty: str = "No insertion hours in the year.",
+    percent: Percent = percent_text, number: Number = number_text,
+) -> Figure:
     """Concentration of insertion hours: the contracts with the most hours in the year (bars) and the
     Lorenz curve of hours over all contracts with hours (second panel)."""
-    title = "Concentration of insertion hours over contracts"
     h = hours[hours > 0].sort_values(ascending=False)
     if h.empty:
-        return _empty_figure(title, "No insertion hours in the year.")
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(FIGSIZE[0] + 3, FIGSIZE[1]),
-                                  gridspec_kw={"width_ratios": [3, 2]})
+        return _empty_figure(title, empty)
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(WIDTH, 5.2), layout="constrained",
+                                  width_ratios=[3, 2])
     top = h.head(max_contracts)
     ax.bar(np.arange(1, len(top) + 1), top.to_numpy(), color=EFFECTIVE_COLOR)
-    ax.set_xlabel("Contract rank by hours")
-    ax.set_ylabel("Insertion hours in the year (h)")
-    ax.set_title(f"Top {len(top)} of {len(h)} contracts")
+    ax.xaxis.set_major_locator(_count_ticks())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v)))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(_title(bars_title.format(shown=len(top), total=len(h))))
     asc = np.sort(h.to_numpy())
     cum = np.concatenate([[0.0], np.cumsum(asc) / asc.sum()])
     x = np.linspace(0, 1, len(cum))
-    ax2.plot(x, cum, color=EFFECTIVE_COLOR, label="Lorenz curve")
-    ax2.plot([0, 1], [0, 1], color="grey", linestyle=":", label="Equal hours")
-    _percent_axis(ax2, "x")
-    _percent_axis(ax2, "y")
-    ax2.set_xlabel("Share of contracts (% , fewest hours first)")
-    ax2.set_ylabel("Cumulative share of hours (%)")
-    ax2.set_title("Lorenz curve")
-    ax2.legend(fontsize=8)
-    fig.suptitle(title, fontweight="bold")
-    fig.tight_layout()
+    ax2.plot(x, cum, color=EFFECTIVE_COLOR, label=lorenz_label)
+    ax2.plot([0, 1], [0, 1], color="grey", linestyle=":", label=equal_label)
+    _percent_axis(ax2, "x", percent, step=0.25)
+    _percent_axis(ax2, "y", percent, step=0.25)
+    ax2.set_xlabel(wrap(lorenz_xlabel, 30))
+    ax2.set_ylabel(lorenz_ylabel)
+    ax2.set_title(_title(lorenz_title))
+    ax2.legend(loc="upper left")
+    fig.suptitle(_title(title))
     return fig
 
 
-def plot_bars(values: Mapping[str, float], *, title: str, xlabel: str, ylabel: str,
-              fmt: str = "{:,.0f}") -> Figure:
-    """Plain horizontal bars of non-negative values with their value printed (e.g. hours by modality)."""
-    items: Sequence[tuple[str, float]] = list(values.items())
+@themed
+def plot_bars(
+    values: Mapping[str, float], *, title: str, xlabel: str, ylabel: str,
+    fmt: str | Number = "{:,.0f}", empty: str = "Nothing to show.",
+) -> Figure:
+    """Plain horizontal bars of non-negative values, first key on top, with their value printed
+    (``fmt``: a format string or a function of the value), e.g. hours by modality."""
+    items = list(values.items())
     if not items:
-        return _empty_figure(title, "Nothing to show.")
-    fig, ax = plt.subplots(figsize=(FIGSIZE[0], max(3.0, 0.4 * len(items) + 1.5)))
-    labels = [k for k, _ in items][::-1]
-    vals = [float(v) for _, v in items][::-1]
-    ax.barh(labels, vals, color=DECLARED_COLOR)
-    for i, v in enumerate(vals):
-        ax.text(v, i, " " + fmt.format(v), va="center", fontsize=9)
+        return _empty_figure(title, empty)
+    show_value = fmt.format if isinstance(fmt, str) else fmt
+    labels = [wrap(k) for k, _ in items]
+    vals = [float(v) for _, v in items]
+    fig, ax = plt.subplots(figsize=(WIDTH, _row_height(labels, 0.45) * len(items) + 1.8),
+                           layout="constrained")
+    _hbars(ax, labels, vals, [DECLARED_COLOR] * len(items), [show_value(v) for v in vals])
     ax.set_xlim(0, max(1.0, max(vals)) * 1.25)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    fig.tight_layout()
+    ax.set_title(_title(title))
     return fig
