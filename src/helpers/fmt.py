@@ -157,14 +157,14 @@ def date(value: Any, lang: str = "fr") -> str:
 
 
 def pvalue(value: Any, lang: str = "fr", name: str = "p") -> str:
-    """A p-value (or q-value, with ``name="q"``) with two significant digits: ``0.0123`` →
+    """A p-value (or q-value, with ``name="q"``) with at most two significant digits: ``0.0123`` →
     ``"p = 0,012"``; below 0.0001 → ``"p < 0,0001"`` (fr; en uses a decimal point)."""
     if is_missing(value):
         return MISSING
     p = float(value)
     if p < P_FLOOR:
         return f"{name} < {_numbers.format_decimal(P_FLOOR, format='0.0###', locale=_locale(lang))}"
-    return f"{name} = {_numbers.format_decimal(p, format='@@', locale=_locale(lang))}"
+    return f"{name} = {_numbers.format_decimal(p, format='@#', locale=_locale(lang))}"
 
 
 def ci(low: Any, high: Any, lang: str = "fr", digits: int = 1) -> str:
