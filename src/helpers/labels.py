@@ -146,10 +146,11 @@ INDICATOR: dict[str, dict[str, str]] = {
     "fr": {
         "assessable_contracts": "Marchés évaluables",
         "covered_contracts": "Marchés suivis par le facilitateur",
-        "declared_share": "Part des marchés déclarés avec une considération sociale",
-        "declared_covered_share": "Part déclarée parmi les marchés suivis",
+        "declared_share": "Part des marchés avec une considération sociale déclarée "
+                          "(tous les marchés évaluables)",
+        "declared_covered_share": "Même part, parmi les marchés suivis par le facilitateur",
         "declared_share_by_amount": "Part déclarée, en montant",
-        "effective_share": "Part des marchés à réalisation vérifiée",
+        "effective_share": "Part des marchés suivis dont la réalisation est vérifiée",
         "effective_share_by_amount": "Part réalisée, en montant",
         "effective_upper_share": "Part réalisée au plus (critères sociaux comptés comme tenus)",
         "unsubstantiated_share": "Part des marchés déclarés sans réalisation vérifiée",
@@ -174,10 +175,11 @@ INDICATOR: dict[str, dict[str, str]] = {
     "en": {
         "assessable_contracts": "Assessable contracts",
         "covered_contracts": "Contracts followed by the facilitator",
-        "declared_share": "Share of contracts declared with a social consideration",
-        "declared_covered_share": "Declared share among followed contracts",
+        "declared_share": "Share of contracts with a declared social consideration "
+                          "(all assessable contracts)",
+        "declared_covered_share": "Same share, among contracts followed by the facilitator",
         "declared_share_by_amount": "Declared share, by amount",
-        "effective_share": "Share of contracts with verified delivery",
+        "effective_share": "Share of followed contracts with verified delivery",
         "effective_share_by_amount": "Delivered share, by amount",
         "effective_upper_share": "Delivered share at most (social criteria counted as kept)",
         "unsubstantiated_share": "Share of declared contracts without verified delivery",
