@@ -487,10 +487,10 @@ table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { border-bottom: 1px solid #ddd; padding: .25rem .5rem; text-align: left;
          vertical-align: top; }
 th { background: #f3f3f3; }
-td.num { text-align: right; white-space: nowrap; }
+td.num, th.num { text-align: right; white-space: nowrap; }
 .muted { color: #666; font-size: .85rem; }
 .glossary { font-size: .8rem; }
-img.chart { max-width: 100%; }
+img.chart { width: 100%; max-width: 44rem; }
 """
 
 
@@ -508,7 +508,8 @@ def _chart_svg(content: Figures) -> str:
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], num_cols: Sequence[int] = (),
            cls: str = "") -> str:
     e = html.escape
-    head = "".join(f"<th>{e(h)}</th>" for h in header)
+    head = "".join(f'<th class="num">{e(h)}</th>' if i in num_cols else f"<th>{e(h)}</th>"
+                   for i, h in enumerate(header))
     body = "".join(
         "<tr>" + "".join(f'<td class="num">{e(c)}</td>' if i in num_cols else f"<td>{e(c)}</td>"
                          for i, c in enumerate(r)) + "</tr>" for r in rows)
