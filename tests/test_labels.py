@@ -67,13 +67,13 @@ def test_unknown_code_and_language():
 
 
 def test_rules_take_the_run_parameters():
-    # target 0.25 → "25 %", ratio 0.7 → "70 %", min_contracts 10, alpha 0.01 → "0,01"
+    # target 0.25 → "25 %", ratio 0.7 → "70 %", min_contracts 10, alpha 0.01 → "1 %"
     assert labels.rule("SHORTFALL", "fr", min_delivery_ratio=0.7) == (
         "Clause sociale déclarée avec des heures réalisées, mais moins de "
         f"70{NB}% des heures attendues à la date d'arrêté.")
     assert labels.rule("insufficient_data", "en", min_contracts=10) == (
         "Fewer than 10 assessable contracts: no conclusion.")
-    assert "inférieur à 0,01" in labels.rule("social_washing", "fr", alpha=0.01)
+    assert f"inférieur à 1{NB}%" in labels.rule("social_washing", "fr", alpha=0.01)
     rows = labels.glossary("fr", ["below_target"], {"target": 0.25, "alpha": None})
     assert rows == [{"label": "Objectif non atteint, même sur le papier", "code": "below_target",
                      "rule": f"Ni la part déclarée ni la part réalisée n'atteignent 25{NB}%."}]

@@ -12,7 +12,8 @@ import re
 import pytest
 
 from helpers import labels
-from helpers.summary import not_effective_declared, summary_content, wrap, write_summary
+from helpers.summary import (not_effective_declared, render_html, summary_content, wrap,
+                             write_summary)
 
 NB, NN = "\u00a0", "\u202f"
 BUYER = "20009902600011"
@@ -183,7 +184,8 @@ def test_files_are_deterministic(buyer_page, tmp_path):
 NOT_MEASURED = {**THIS_YEAR, "verdict": "not_measured", "significant": False, "binomial_p": None,
            "covered_contracts": 0,
            "declared": {**THIS_YEAR["declared"], "covered_n": None, "covered_share": None},
-           "effective": {"n": None, "share": None, "ci95": None}}
+           "effective": {"n": None, "share": None, "ci95": None},
+           "unsubstantiated": {"n": None, "share": None, "ci95": None}}
 
 
 def test_whole_scope_not_measured_content():
@@ -208,3 +210,17 @@ def test_missing_contract_columns_are_named():
     with pytest.raises(ValueError, match="status, declared"):
         not_effective_declared([{"uid": "x", "buyer_siret": BUYER, "contract_id": "1",
                                  "amount": 1.0, "effective": False}])
+
+
+def test_insufficient_data_without_contracts(tmp_path):
+    ind = {"year": 2024, "parameters": {"target": 0.3, "min_contracts": 5},
+           "verdict": "insufficient_data", "significant": False, "binomial_p": None,
+           "assessable_contracts": 2, "covered_contracts": 2,
+           "declared": {"n": 1, "share": 0.5, "ci95": [0.0945, 0.9055]}}
+    c = summary_content(ind, None, [], "fr", "Petite commune")
+    assert c.reason == ("Avec seulement 2 marchés évaluables (il en faut au moins 5), aucune "
+                        "conclusion n'est tirée.")
+    assert c.top_rows == [] and c.top_more == ""
+    page = render_html(c, tmp_path / "p.html").read_text(encoding="utf-8")
+    assert "Aucun marché déclaré sans réalisation vérifiée." in page
+    assert "Trop peu de marchés pour conclure" in page

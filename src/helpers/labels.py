@@ -101,7 +101,8 @@ VERDICT: dict[str, dict[str, str]] = {
         "not_measured": "Réalisation non mesurée",
         "compliant": "Objectif atteint",
         "social_washing": "Affichage social sans réalisation (écart significatif)",
-        "possible_social_washing": "Affichage social sans réalisation possible (à confirmer)",
+        "possible_social_washing": "Soupçon d'affichage social sans réalisation (écart à "
+                                   "confirmer)",
         "below_target": "Objectif non atteint, même sur le papier",
     },
     "en": {
@@ -366,7 +367,7 @@ def _rule_params(lang: str, target: float, min_delivery_ratio: float, min_contra
                  alpha: float) -> dict[str, str]:
     return {"target": fmt.target(target, lang), "ratio": fmt.target(min_delivery_ratio, lang),
             "min_contracts": fmt.number(min_contracts, lang),
-            "alpha": fmt.number(alpha, lang, digits=2)}
+            "alpha": fmt.target(alpha, lang)}
 
 
 def rule(code: str, lang: str = "fr", *, target: float = 0.30, min_delivery_ratio: float = 0.8,
