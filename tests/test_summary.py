@@ -102,6 +102,8 @@ def test_content_of_a_buyer_page():
     assert c.reason.endswith("(q < 0,0001).")  # q = 6e-9
     assert c.years == ("2024", "2023")
     rows = {r[0]: r[1:] for r in c.key_rows}
+    assert c.key_rows[0] == ("Conclusion", c.verdict, "Soupçon d'affichage social sans "
+                             "réalisation (écart à confirmer)")
     assert rows["Heures d'insertion réalisées dans l'année"] == (f"446{NN}477{NB}h",
                                                                  f"398{NN}000{NB}h")
     assert rows["Personnes en insertion"] == (f"1{NN}267", "non publié (petit effectif)")
@@ -121,7 +123,8 @@ def test_content_of_a_buyer_page():
     assert c.top_rows[-1] == ("M2024-003", f"300{NN}000", "Réalisation insuffisante")
     assert len(c.top_rows) == 10
     assert c.top_more == "… et 3 autres marchés déclarés sans réalisation vérifiée."
-    assert [g["code"] for g in c.glossary] == ["social_washing", "SHORTFALL", "NO_EVIDENCE", ""]
+    assert [g["code"] for g in c.glossary] == ["social_washing", "possible_social_washing",
+                                             "SHORTFALL", "NO_EVIDENCE", ""]
 
 
 def test_no_last_year_gives_dashes_and_english():

@@ -172,7 +172,12 @@ def _key_rows(this: Mapping[str, Any], last: Mapping[str, Any] | None, lang: str
             text += f" ({fmt.share(share, lang)})"
         return text
 
+    def verdict(ind):
+        code = _dig(ind, "verdict")
+        return labels.label(str(code), lang, kind="verdict") if code else fmt.MISSING
+
     rows: list[tuple[str, Callable[[Any], str]]] = [
+        ("verdict_heading", verdict),
         ("assessable_contracts", count("assessable_contracts")),
         ("covered_contracts", count("covered_contracts")),
         ("declared_share", share_of("declared.share", "declared.ci95")),
@@ -255,7 +260,11 @@ def summary_content(this_year: Mapping[str, Any], last_year: Mapping[str, Any] |
                   else "… and {n} more declared contracts without verified delivery.")
                  .format(n=fmt.number(more, lang)) if more > 0 else "")
     statuses = [s for s in labels.STATUS_CODES if s in set(top.head(top_n)["status"].astype(str))]
-    glossary = labels.glossary(lang, [verdict_code, *statuses], params)
+    verdicts = [verdict_code]
+    last_verdict = _dig(last_year, "verdict")
+    if last_verdict and last_verdict != verdict_code:  # shown in the key figures too
+        verdicts.append(str(last_verdict))
+    glossary = labels.glossary(lang, [*verdicts, *statuses], params)
     if judged:
         glossary.append({"label": "*", "code": "",
                          "rule": ("Parts calculées sur les marchés suivis par le facilitateur."
