@@ -168,3 +168,14 @@ def test_whole_scope_uses_the_binomial_p():
 def test_unknown_verdict_is_refused():
     with pytest.raises(ValueError, match="'washing'"):
         verdict_sentence(judged(verdict="washing"))
+
+
+def test_table_without_coverage_columns_uses_the_assessable_set():
+    # no covered_contracts / declared_covered_share: 65 assessable, declared 14/65 = 21,5 %,
+    # effective 7/65 = 10,8 %
+    row = {"assessable_contracts": 65, "declared_share": 14 / 65, "effective_share": 7 / 65,
+           "verdict": "below_target", "significant": True, "q_value": 0.039}
+    assert verdict_sentence(pd.Series(row), "fr") == S(
+        "Déclaré : 21,5 % des 65 marchés évaluables ; réalisé : 10,8 % ; "
+        "objectif 30 % non atteint. Écart significatif : la part réalisée est sous l'objectif "
+        "avec une forte certitude (q = 0,039).")

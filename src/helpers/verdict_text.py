@@ -24,7 +24,9 @@ Input columns (``buyers.csv``): ``assessable_contracts``, ``covered_contracts``,
 amounts: ``effective_share_by_amount`` (over the covered set); ``declared_share_by_amount`` (over
 the assessable set: it is used for a buyer judged on delivery only when its assessable and covered
 sets are the same size, i.e. identical); ``declared_covered_share_by_amount`` (over the covered
-set). A missing value shows as "—" and a missing amount share is simply not mentioned.
+set). A missing value shows as "—" and a missing amount share is simply not mentioned. A table
+without the ``covered_contracts`` column (no facilitator coverage tracked) is read as if every
+assessable contract were covered: the shares over the assessable set are used.
 """
 
 from __future__ import annotations
@@ -44,6 +46,11 @@ def _get(row: Any, key: str) -> Any:
     except (KeyError, IndexError):
         return None
     return None if fmt.is_missing(value) else value
+
+
+def _has(row: Any, key: str) -> bool:
+    """Whether ``row`` (a Mapping or a pandas Series) has the column ``key``, even empty."""
+    return key in (row if isinstance(row, Mapping) else row.index)
 
 
 def _flag(value: Any) -> bool | None:
@@ -108,8 +115,14 @@ def _disagreement(what: str, by_number: Any, by_amount: Any, target: float, lang
 
 def _judged(row: Any, lang: str, target: float) -> str:
     verdict = _get(row, "verdict")
-    n_c = int(_get(row, "covered_contracts") or 0)
-    decl, eff = _get(row, "declared_covered_share"), _get(row, "effective_share")
+    tracked = _has(row, "covered_contracts")
+    if tracked:
+        n_c = int(_get(row, "covered_contracts") or 0)
+        decl = _get(row, "declared_covered_share")
+    else:  # a table without coverage columns: every assessable contract was judged
+        n_c = int(_get(row, "assessable_contracts") or 0)
+        decl = _get(row, "declared_share")
+    eff = _get(row, "effective_share")
     decl_amt = _get(row, "declared_covered_share_by_amount")
     if decl_amt is None and _get(row, "assessable_contracts") == _get(row, "covered_contracts"):
         decl_amt = _get(row, "declared_share_by_amount")  # A = C: the same contracts
@@ -117,8 +130,10 @@ def _judged(row: Any, lang: str, target: float) -> str:
     t = fmt.target(target, lang)
     unsub = _get(row, "unsubstantiated_share")
     if lang == "fr":
-        followed = _count(n_c, lang, {"fr": "du seul marché suivi par le facilitateur"},
-                          {"fr": "des {n} marchés suivis par le facilitateur"})
+        followed = (_count(n_c, lang, {"fr": "du seul marché suivi par le facilitateur"},
+                           {"fr": "des {n} marchés suivis par le facilitateur"}) if tracked else
+                    _count(n_c, lang, {"fr": "du seul marché évaluable"},
+                           {"fr": "des {n} marchés évaluables"}))
         end = {"compliant": "atteint.", "below_target": "non atteint."}.get(verdict)
         if end is None:
             end = "atteint sur le papier seulement" + (
@@ -127,8 +142,10 @@ def _judged(row: Any, lang: str, target: float) -> str:
         main = (f"Déclaré : {fmt.share(decl, lang)} {followed}{_by_amount(decl_amt, lang)} ; "
                 f"réalisé : {fmt.share(eff, lang)}{_by_amount(eff_amt, lang)} ; objectif {t} {end}")
     else:
-        followed = _count(n_c, lang, {"en": "of the only contract followed by the facilitator"},
-                          {"en": "of the {n} contracts followed by the facilitator"})
+        followed = (_count(n_c, lang, {"en": "of the only contract followed by the facilitator"},
+                           {"en": "of the {n} contracts followed by the facilitator"}) if tracked
+                    else _count(n_c, lang, {"en": "of the only assessable contract"},
+                                {"en": "of the {n} assessable contracts"}))
         end = {"compliant": "target met.", "below_target": "target not met."}.get(verdict)
         if end is None:
             end = "target met on paper only" + (
