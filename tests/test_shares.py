@@ -178,6 +178,7 @@ def test_share_table_per_buyer_by_hand():
     assert ra["q_value"] == pytest.approx(0.3827828, abs=1e-7)
     assert ra["declared_share_by_amount"] == pytest.approx(0.75)
     assert ra["effective_share_by_amount"] == pytest.approx(0.5)
+    assert ra["declared_covered_share_by_amount"] == pytest.approx(0.75)   # all of A is covered
     assert bool(ra["declared_meets_target"])
     assert ra["verdict"] == "possible_social_washing" and not ra["significant"]
     assert rb["verdict"] == "below_target" and rb["mcnemar_p"] == 1.0 and not rb["significant"]

@@ -144,6 +144,7 @@ def compute_results(dataset: Dataset, params: Params) -> Results:
             "meets_target": _num(overall["declared_meets_target"]),
             "covered_n": int(overall["declared_covered_n"]),
             "covered_share": _num(overall["declared_covered_share"]),
+            "covered_share_by_amount": _num(overall["declared_covered_share_by_amount"]),
             "covered_ci95": _ci(overall["declared_covered_ci_low"],
                                 overall["declared_covered_ci_high"]),
             "by_consideration": by_consideration,

@@ -184,7 +184,7 @@ def share_table(statuses: pd.DataFrame, params: Params, by: str | None = None,
     with a known amount; NaN when their total is 0), ``declared_meets_target``.
     Over C: ``covered_contracts``, ``declared_covered_n``, ``declared_covered_share`` (and Wilson
     interval), ``effective_n``, ``effective_share`` (and Wilson interval),
-    ``effective_share_by_amount``, ``unverifiable_n``, ``effective_upper_share`` (UNVERIFIABLE
+    ``declared_covered_share_by_amount``, ``effective_share_by_amount``, ``unverifiable_n``, ``effective_upper_share`` (UNVERIFIABLE
     counted as effective), the paired table ``both_n`` (a), ``declared_not_effective`` (b),
     ``effective_not_declared`` (c), ``neither_n`` (d), ``gap_points`` = 100·(b − c)/|C| and its
     Newcombe interval ``gap_ci_low``/``gap_ci_high`` (points), ``mcnemar_p``,
@@ -215,6 +215,7 @@ def share_table(statuses: pd.DataFrame, params: Params, by: str | None = None,
         "amount_known": amount.fillna(0.0),
         "amount_known_covered": amount.where(cov, 0.0).fillna(0.0),
         "declared_amount": amount.where(dec, 0.0).fillna(0.0),
+        "declared_covered_amount": amount.where(dec_c, 0.0).fillna(0.0),
         "effective_amount": amount.where(eff, 0.0).fillna(0.0),
     }, index=frame.index)
     if by is None:
@@ -242,6 +243,8 @@ def share_table(statuses: pd.DataFrame, params: Params, by: str | None = None,
                  out["declared_share"].to_numpy(float) >= params.target - SHARE_TOLERANCE),
         dtype="boolean")
     out["declared_share_by_amount"] = _share(col("declared_amount"), col("amount_known"))
+    out["declared_covered_share_by_amount"] = _share(col("declared_covered_amount"),
+                                                     col("amount_known_covered"))
     out["effective_share_by_amount"] = _share(col("effective_amount"), col("amount_known_covered"))
     out["effective_upper_share"] = _share(col("effective_n") + col("unverifiable_n"), n_c)
     diff, lo, hi = paired_gap_interval(sums["both_n"], sums["declared_not_effective"],
