@@ -53,8 +53,9 @@ from . import config, results_cache
 from .dataset import Dataset
 from .errors import EXIT_INPUT_ERROR, InputError
 from .params import PARAM_NAMES, ParameterError, Params, check_names, load_params
-from .report import cell_source
-from .workers import worker_context
+from .report import (UnsafeOutput, build_into, cell_source, check_output, remove_stale,
+                     staging_folder, swap_in)
+from .workers import init_worker, worker_context
 
 if TYPE_CHECKING:  # nbformat costs about 1 s to import: only the notebook workers need it
     import nbformat
@@ -260,12 +261,6 @@ def _execute(job: Job) -> str:
     return job.source.name
 
 
-def _lower_priority() -> None:
-    """Worker initializer: the priority of the fork server's children where there is no fork server
-    (``spawn``); a no-op when it was lowered already."""
-    import helpers._low_priority  # noqa: F401  (lowers the priority on first import only)
-
-
 KERNELS_PER_CORE = 2
 """Notebooks executed at once per core by default. A kernel spends part of its life waiting (process
 start, messages to and from papermill, file writes), so one per core leaves a core idle for about a
@@ -275,10 +270,11 @@ instead of 7.4-7.7 s for the four notebooks, issue 6)."""
 
 def start_workers(n_jobs: int, workers: int | None = None) -> cf.ProcessPoolExecutor:
     """A pool for ``n_jobs`` notebooks: at most :data:`KERNELS_PER_CORE` workers per core (or
-    ``workers``), started from the fork server at a lower priority (:mod:`helpers._low_priority`)."""
+    ``workers``), started from the fork server at a lower priority (:mod:`helpers._low_priority`),
+    each ending with this process (:func:`helpers.workers.init_worker`)."""
     n = max(1, min(n_jobs, workers or KERNELS_PER_CORE * (os.cpu_count() or 1)))
     return cf.ProcessPoolExecutor(max_workers=n, mp_context=worker_context(),
-                                  initializer=_lower_priority)
+                                  initializer=init_worker, initargs=(os.getpid(),))
 
 
 def execute_jobs(jobs: Sequence[Job], workers: int | None = None,
@@ -390,46 +386,6 @@ def write_rejected(dataset: Dataset, folder: Path) -> list[Path]:
 
 
 # ---------------------------------------------------------------------------------------------------
-# staging and the atomic swap
-# ---------------------------------------------------------------------------------------------------
-
-def _staging(out: Path, name: str) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{name}.staging-", dir=out))
-
-
-def swap_in(staging: Path, final: Path) -> None:
-    """Replace ``final`` by ``staging`` with renames on the same filesystem (the previous report is
-    moved aside first and deleted only once the new one is in place; restored if the rename fails)."""
-    old: Path | None = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
-        if old.exists():
-            shutil.rmtree(old)
-        os.rename(final, old)
-    try:
-        os.rename(staging, final)
-    except BaseException:
-        if old is not None:
-            os.rename(old, final)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def build_into(final: Path, build: Callable[[Path], None]) -> None:
-    """Call ``build(staging)`` and swap the staging folder in as ``final`` only if it returned;
-    on any exception (or interrupt) the staging folder is removed and ``final`` is left as it was."""
-    staging = _staging(final.parent, final.name)
-    try:
-        build(staging)
-        swap_in(staging, final)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-
-
-# ---------------------------------------------------------------------------------------------------
 # one year
 # ---------------------------------------------------------------------------------------------------
 
@@ -457,6 +413,8 @@ def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
     parameters = dataclasses.asdict(params)  # typed values as given ("" as_of = 31 December)
     check_notebook_parameters(nbs, list(parameters))
     final = out / str(params.year)
+    check_output(out, [final.name], config.resolve_path(params.data_dir), index=False)
+    remove_stale(out)
     created = [d for d in (out, *out.parents) if not d.exists()]
     try:
         with tempfile.TemporaryDirectory(prefix="sca-session-") as tmp:
@@ -565,6 +523,9 @@ def run_research(items: Sequence[tuple[Path, str]], out: Path, params: Params,
     defaults). Every folder is swapped in only when all notebooks succeeded."""
     from .report import write_folder_index
 
+    check_output(out, [folder for _, folder in items], config.resolve_path(params.data_dir),
+                 index=False)
+    remove_stale(out)
     given = {**dataclasses.asdict(params), "year": max(years), "years": sorted(years)}
     plan = []
     for notebook, folder in items:
@@ -574,7 +535,7 @@ def run_research(items: Sequence[tuple[Path, str]], out: Path, params: Params,
     try:
         jobs = []
         for notebook, folder, parameters in plan:
-            staging = _staging(out, folder)
+            staging = staging_folder(out, folder)
             stagings.append(staging)
             (staging / "figures").mkdir()
             jobs.append(Job(notebook, staging / notebook.name, parameters,
@@ -586,7 +547,7 @@ def run_research(items: Sequence[tuple[Path, str]], out: Path, params: Params,
         finals = []
         for (notebook, folder, _), staging in zip(plan, stagings):
             write_folder_index(staging, f"Social Clause Audit — {folder}", [staging / notebook.name])
-            swap_in(staging, out / folder)
+            swap_in(staging, out / folder, "research")
             finals.append(out / folder)
         return finals
     finally:
@@ -604,7 +565,8 @@ def _common_arguments(ap: argparse.ArgumentParser) -> None:
                                        "or the YAML file's data_dir)")
     ap.add_argument("--params", type=Path, help="YAML file of parameters (DESIGN §4 names)")
     ap.add_argument("--out", type=Path, default=None,
-                    help=f"output folder (default: {config.REPORTS_DIR.name}/)")
+                    help=f"output folder; the reports go to <out>/<year>/ (default: "
+                         f"{config.REPORTS_DIR.name}/<name of the data directory>/)")
     ap.add_argument("--on-invalid", choices=ON_INVALID, default="strict",
                     help="strict (default): any invalid row stops the run; quarantine: set invalid "
                          "rows aside in <out>/<year>/rejected/ and continue")
@@ -630,6 +592,39 @@ def _notebooks_from(arg: Path | None) -> list[Path]:
     return nbs
 
 
+def default_out(data_dir: str | Path) -> Path:
+    """The default output folder of a data directory: ``reports/<name of the data directory>/``
+    (``reports/demo/`` for the demo data), so that runs on one's own data never replace the demo's
+    reports, nor those of another data set."""
+    name = config.resolve_path(data_dir).resolve().name or "data"
+    return config.REPORTS_DIR / name
+
+
+def _output(arg: Path | None, data_dir: str) -> tuple[Path, list[Path]]:
+    """The output folder of a run and the index pages to write after it: ``<out>/index.html``, and
+    ``reports/index.html`` (the data sets) in the default layout."""
+    if arg:
+        out = config.resolve_path(arg)
+        return out, [out]
+    out = default_out(data_dir)
+    return out, [out, config.REPORTS_DIR]
+
+
+def check_run_output(out: Path, names: Sequence[str], data_dir: str, indexes: Sequence[Path]
+                     ) -> None:
+    """Before any work: the run may write ``<out>/<name>`` for each of ``names`` and the index pages
+    of ``indexes`` (:func:`helpers.report.check_output`), else :class:`UnsafeOutput`."""
+    check_output(out, names, config.resolve_path(data_dir), index=False)
+    for folder in indexes:
+        check_output(folder, [], None, index=True)
+
+
+def _write_indexes(indexes: Sequence[Path]) -> Path:
+    from .report import write_root_index
+
+    return [write_root_index(folder) for folder in indexes][0]
+
+
 def main_run(argv: Sequence[str] | None = None) -> int:
     """``python -m helpers run --year 2024 [--buyer SIRET ...] [--data-dir DIR] [--params FILE]
     [--out DIR] [--on-invalid strict|quarantine]``."""
@@ -641,20 +636,19 @@ def main_run(argv: Sequence[str] | None = None) -> int:
                     help="buyer SIRET (repeat for several; default: all buyers)")
     _common_arguments(ap)
     args = ap.parse_args(list(argv or []))
-    out = config.resolve_path(args.out) if args.out else config.REPORTS_DIR
     try:
         params = load_params(args.params, year=args.year, buyers=args.buyers,
                              data_dir=args.data_dir)
+        out, indexes = _output(args.out, params.data_dir)
+        check_run_output(out, [str(params.year)], params.data_dir, indexes)
         nbs = _notebooks_from(args.notebooks)
         run_year(params, out, on_invalid=args.on_invalid, notebooks=nbs, workers=args.jobs,
                  use_cache=args.use_cache)
-    except (InputError, ParameterError) as exc:
+        _write_indexes(indexes)
+    except (InputError, ParameterError, UnsafeOutput) as exc:
         return _fail(exc, EXIT_INPUT_ERROR)
     except RunError as exc:
         return _fail(exc, EXIT_FAILURE)
-    from .report import write_root_index
-
-    write_root_index(out)
     print(f"done: {out / str(params.year) / 'index.html'}", file=sys.stderr)
     return 0
 
@@ -667,9 +661,14 @@ def main_run_all(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--years", type=int, nargs="+", required=True, help="years to run")
     _common_arguments(ap)
     args = ap.parse_args(list(argv or []))
-    out = config.resolve_path(args.out) if args.out else config.REPORTS_DIR
     try:
         base = load_params(args.params, data_dir=args.data_dir)
+        out, indexes = _output(args.out, base.data_dir)
+        folder = config.resolve_path(args.notebooks) if args.notebooks else config.NOTEBOOKS_DIR
+        research = [(folder / name, sub) for name, sub in RESEARCH_NOTEBOOKS.items()
+                    if (folder / name).is_file()]
+        check_run_output(out, [*map(str, args.years), *(sub for _, sub in research)],
+                         base.data_dir, indexes)
         nbs = _notebooks_from(args.notebooks)
         loaded: list[Dataset] = []
 
@@ -683,18 +682,13 @@ def main_run_all(argv: Sequence[str] | None = None) -> int:
             params = load_params(args.params, year=year, data_dir=args.data_dir)
             run_year(params, out, on_invalid=args.on_invalid, notebooks=nbs, workers=args.jobs,
                      use_cache=args.use_cache, load=load_once)
-        folder = config.resolve_path(args.notebooks) if args.notebooks else config.NOTEBOOKS_DIR
-        research = [(folder / name, sub) for name, sub in RESEARCH_NOTEBOOKS.items()
-                    if (folder / name).is_file()]
         if research:
             run_research(research, out, base, args.years, args.jobs)
-    except (InputError, ParameterError) as exc:
+        index = _write_indexes(indexes)
+    except (InputError, ParameterError, UnsafeOutput) as exc:
         return _fail(exc, EXIT_INPUT_ERROR)
     except RunError as exc:
         return _fail(exc, EXIT_FAILURE)
-    from .report import write_root_index
-
-    index = write_root_index(out)
     print(f"done: {index}", file=sys.stderr)
     return 0
 
