@@ -383,3 +383,30 @@ def test_kernel_start_gives_up_after_the_attempts_and_cell_errors_are_not_retrie
         run._execute(run.Job(source, tmp_path / "out.ipynb", None, {}))
     assert len(calls) == 1
     assert not (tmp_path / "out.ipynb").exists()
+
+
+def test_default_output_is_per_data_set_with_an_index_of_data_sets(
+        tmp_path: Path, stubbed: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpers import config
+
+    reports = tmp_path / "reports"
+    monkeypatch.setattr(config, "REPORTS_DIR", reports)
+    nbs = tmp_path / "nbs"
+    tiny_notebook(nbs)
+    rc = run.main_run(["--year", "2023", "--notebooks", str(nbs), "--data-dir", "data/demo",
+                       "--jobs", "1"])
+    assert rc == 0
+    # reports/<name of the data directory>/<year>/, an index per data set and one of data sets
+    assert (reports / "demo" / "2023" / "01_tiny.html").is_file()
+    assert 'href="2023/index.html"' in (reports / "demo" / "index.html").read_text()
+    root = (reports / "index.html").read_text()
+    assert 'href="demo/index.html">demo</a>' in root and "years: 2023" in root
+    # make clean-reports: the tool's folders and pages go, a user's file and folder stay
+    (reports / "notes.txt").write_text("mine")
+    (reports / "demo" / "2022").mkdir()
+    (reports / "demo" / "2022" / "draft.txt").write_text("mine")
+    deleted, kept = report.clean_reports(reports)
+    assert sorted(p.relative_to(reports).as_posix() for p in deleted) == [
+        "demo/2023", "demo/index.html", "index.html"]
+    assert sorted(p.relative_to(reports).as_posix() for p in reports.rglob("*")) == [
+        "demo", "demo/2022", "demo/2022/draft.txt", "notes.txt"]

@@ -447,3 +447,60 @@ def build_into(final: Path, build: Callable[[Path], None], kind: str = "year") -
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def clean_reports(root: Path) -> tuple[list[Path], list[str]]:
+    """Delete what runs wrote under ``root`` (``reports/`` for ``make clean-reports``): the report
+    folders holding the tool's marker and nothing else (:func:`check_replaceable`), the stale staging
+    folders (:func:`remove_stale`), the index pages the tool wrote, then the data-set folders these
+    removals left empty. Anything else stays. Returns (deleted paths, reasons for what was kept)."""
+    deleted: list[Path] = []
+    kept: list[str] = []
+    if not root.is_dir():
+        return deleted, kept
+    folders = [root, *sorted(p for p in root.iterdir()
+                             if p.is_dir() and not p.is_symlink() and read_marker(p) is None
+                             and not p.name.startswith("."))]
+    for folder in folders:
+        before = len(deleted)
+        deleted += remove_stale(folder)
+        for p in sorted(folder.iterdir()):
+            marker = read_marker(p) if p.is_dir() and not p.is_symlink() else None
+            if marker is None or marker.get("kind") not in REPORT_KINDS:
+                continue
+            try:
+                check_replaceable(p)
+            except UnsafeOutput as exc:
+                kept.append(str(exc))
+                continue
+            shutil.rmtree(p)
+            deleted.append(p)
+        index = folder / "index.html"
+        if index.is_file() and not index.is_symlink() and is_tool_index(index):
+            index.unlink()
+            deleted.append(index)
+        if folder != root and len(deleted) > before and not any(folder.iterdir()):
+            folder.rmdir()
+            deleted.append(folder)
+    return deleted, kept
+
+
+def main_clean(argv: Sequence[str] | None = None) -> int:
+    """``python -m helpers clean-reports [FOLDER]``: :func:`clean_reports` (default ``reports/``)."""
+    import argparse
+    import sys
+
+    from .config import REPORTS_DIR, resolve_path
+
+    ap = argparse.ArgumentParser(prog="python -m helpers clean-reports",
+                                 description="Delete the reports the tool wrote (marked folders and "
+                                             "index pages); anything else is kept.")
+    ap.add_argument("folder", nargs="?", type=Path, default=None,
+                    help=f"default: {REPORTS_DIR.name}/")
+    args = ap.parse_args(list(argv or []))
+    root = resolve_path(args.folder) if args.folder else REPORTS_DIR
+    deleted, kept = clean_reports(root)
+    for reason in kept:
+        print(f"kept: {reason}", file=sys.stderr)
+    print(f"removed {len(deleted)} report folder(s) and page(s) from {root}", file=sys.stderr)
+    return 0
