@@ -17,9 +17,10 @@
    every step succeeded: a failed run leaves the previous report untouched and no partial files.
 
 The notebooks receive the results computed in step 3 and a bounded summary of the dataset
-(:class:`helpers.notebook.DataSummary`) through a pickle named by ``$SCA_SESSION`` (see
-:func:`helpers.notebook.setup`), so the data is read once, each kernel unpickles a few MB whatever the
-size of the data, and the notebooks show exactly the numbers of ``indicators.json``. Steps 3 and 4
+(:class:`helpers.notebook.DataSummary`) through a file named by ``$SCA_SESSION``, JSON plus Parquet
+and never pickle (:mod:`helpers.session`, read by :func:`helpers.notebook.setup`), so the data is read
+once, each kernel reads a few MB whatever the size of the data, and the notebooks show exactly the
+numbers of ``indicators.json``. Steps 3 and 4
 overlap: the notebooks are submitted before the data is loaded, so that their kernels start and import
 the helpers on the core the single-threaded loading leaves idle, then wait for the session; if step 3
 fails, the waiting kernels are told to stop (:func:`helpers.notebook.abort_session`). Notebook workers
@@ -178,7 +179,7 @@ def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 @dataclass(frozen=True)
 class Job:
     """One notebook to execute: input, output, parameters (``None`` = the notebook's defaults), and
-    the environment the kernel inherits (figures folder, session pickle)."""
+    the environment the kernel inherits (figures folder, session file)."""
 
     source: Path
     output: Path
@@ -418,7 +419,7 @@ def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
     created = [d for d in (out, *out.parents) if not d.exists()]
     try:
         with tempfile.TemporaryDirectory(prefix="sca-session-") as tmp:
-            session = Path(tmp) / "session.pkl"
+            session = Path(tmp) / "session.zip"
             build_into(final, lambda staging: _build_year(staging, params, parameters, nbs,
                                                           session, on_invalid, workers,
                                                           use_cache, load))
@@ -463,10 +464,10 @@ def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: 
                 warnings = scope_warnings(data, params, results)
                 for message in warnings:
                     print(f"warning: {message}", file=sys.stderr, flush=True)
-                pickled = session_bytes({"parameters": parameters,
+                encoded = session_bytes({"parameters": parameters,
                                          "data": summarize(data, params, results),
                                          "results": results})
-                publish_session(session, pickled)
+                publish_session(session, encoded)
         except BaseException as exc:
             abort_session(session, type(exc).__name__)
             raise
@@ -476,7 +477,7 @@ def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: 
             return
         written = [*write_results(results, staging), *write_rejected(data, staging)]
         if key is not None:
-            results_cache.store(key, session=pickled, warnings=warnings,
+            results_cache.store(key, session=encoded, warnings=warnings,
                                 outputs={p.relative_to(staging).as_posix(): p for p in written},
                                 meta={"data_dir": str(config.resolve_path(params.data_dir)),
                                       "parameters": parameters, "on_invalid": on_invalid})
