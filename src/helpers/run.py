@@ -56,6 +56,7 @@ from .errors import EXIT_INPUT_ERROR, InputError
 from .params import PARAM_NAMES, ParameterError, Params, check_names, load_params
 from .report import (UnsafeOutput, build_into, cell_source, check_output, remove_stale,
                      staging_folder, swap_in)
+from .safe_csv import neutralise_frame
 from .workers import init_worker, worker_context
 
 if TYPE_CHECKING:  # nbformat costs about 1 s to import: only the notebook workers need it
@@ -368,7 +369,8 @@ def write_rejected(dataset: Dataset, folder: Path) -> list[Path]:
 
     Pseudonymous person identifiers (``beneficiary_id``) are left out and file paths are cut to the
     file name: the report folder is meant to be shared, and the file, row numbers and reasons are
-    what the evaluator needs to fix the source file.
+    what the evaluator needs to fix the source file. Text cells that a spreadsheet would read as a
+    formula get a leading apostrophe (:func:`helpers.safe_csv.neutralise_frame`).
     """
     written: list[Path] = []
     for table in sorted(dataset.rejected):
@@ -381,7 +383,7 @@ def write_rejected(dataset: Dataset, folder: Path) -> list[Path]:
         df = df.drop(columns=[c for c in PRIVATE_COLUMNS if c in df.columns])
         if "file" in df.columns:  # a file name, never a path of the user's machine
             df = df.assign(file=df["file"].map(lambda f: Path(str(f)).name if pd.notna(f) else f))
-        df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        neutralise_frame(df).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         written.append(path)
     return written
 
