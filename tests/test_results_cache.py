@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from helpers import cache, config, results_cache, run, session
+from helpers import cache, config, results_cache, run, session, yearly
 from helpers.dataset import Dataset
 
 PARAMS = {"year": 2024, "buyers": [], "data_dir": "d", "scope": "all", "target": 0.3}
@@ -211,9 +211,9 @@ def stubbed_run(tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> 
         path.write_text(json.dumps(res.indicators, sort_keys=True))
         return [path]
 
-    monkeypatch.setattr(run, "load_dataset", load)
-    monkeypatch.setattr(run, "compute_results", compute)
-    monkeypatch.setattr(run, "write_results", write)
+    monkeypatch.setattr(yearly, "load_dataset", load)
+    monkeypatch.setattr(yearly, "compute_results", compute)
+    monkeypatch.setattr(yearly, "write_results", write)
     nb = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell(NOTEBOOK_CELL)
     params.metadata["tags"] = ["parameters"]

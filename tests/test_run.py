@@ -15,7 +15,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers import report, run
+from helpers import report, run, yearly
 from helpers.dataset import Dataset
 from helpers.errors import InputError, Problem
 from helpers.params import PARAM_NAMES, ParameterError, make_params
@@ -199,12 +199,12 @@ def stubbed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, int]:
         (folder / "indicators.json").write_text(json.dumps(res.indicators, sort_keys=True))
         return [folder / "indicators.json"]
 
-    monkeypatch.setattr(run, "load_dataset", load)
-    monkeypatch.setattr(run, "compute_results", lambda ds, p: SimpleNamespace(indicators={
+    monkeypatch.setattr(yearly, "load_dataset", load)
+    monkeypatch.setattr(yearly, "compute_results", lambda ds, p: SimpleNamespace(indicators={
         "answer": 42, "year": p.year, "verdict": "compliant", "scope_contracts": 3},
         contracts=pd.DataFrame(columns=["uid", "buyer_siret"]),
         buyers=pd.DataFrame(columns=["buyer_siret", "buyer_name"])))
-    monkeypatch.setattr(run, "write_results", write)
+    monkeypatch.setattr(yearly, "write_results", write)
     return calls
 
 
@@ -250,7 +250,7 @@ def test_main_run_input_error_exits_2_and_writes_nothing(tmp_path: Path, stubbed
     def bad(data_dir: object, on_invalid: str = "strict", use_cache: bool = True) -> Dataset:
         raise InputError([Problem("participations.csv", "hours", "negative", (4, 9))])
 
-    monkeypatch.setattr(run, "load_dataset", bad)
+    monkeypatch.setattr(yearly, "load_dataset", bad)
     out = tmp_path / "out"
     rc = run.main_run(["--year", "2024", "--notebooks", str(nbs), "--out", str(out)])
     assert rc == 2

@@ -32,11 +32,9 @@ import pandas as pd
 from .dataset import Dataset
 from .params import Params, make_params
 from .session import (  # noqa: F401  (re-exported: the hand-off API the run and tests use)
-    SessionAborted, SessionError, abort_session, encode, publish_session,
-    wait_for_session, write_session)
+    RUN_PID_ENV, SESSION_ENV, SessionAborted, SessionError, abort_session, encode,
+    publish_session, wait_for_session, write_session)
 
-SESSION_ENV = "SCA_SESSION"
-RUN_PID_ENV = "SCA_RUN_PID"
 MAX_ROWS = 20
 
 
@@ -88,7 +86,8 @@ def setup(**parameters: Any) -> tuple[Params, DataSummary, Any]:
         stored = wait_for_session(Path(session), os.environ.get(RUN_PID_ENV))
         if stored.get("parameters") == dataclasses.asdict(params):
             return params, stored["data"], stored["results"]
-    from .run import compute_results, load_dataset
+    from .cache import load_dataset
+    from .indicators import compute_results
 
     dataset = load_dataset(params.data_dir)
     results = compute_results(dataset, params)

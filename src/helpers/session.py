@@ -48,6 +48,10 @@ from typing import Any
 
 FORMAT = 1
 HEADER = "session.json"
+SESSION_ENV = "SCA_SESSION"
+"""Environment variable naming the session file of a run's kernels."""
+RUN_PID_ENV = "SCA_RUN_PID"
+"""Environment variable holding the run's process id (a kernel stops waiting when it is gone)."""
 DATACLASSES: dict[str, tuple[str, str]] = {
     "Results": ("helpers.indicators.results", "Results"),
     "DataSummary": ("helpers.notebook", "DataSummary"),
@@ -424,5 +428,5 @@ def wait_for_session(path: Path, run_pid: str | None = None, poll: float = 0.05
     return stored
 
 
-__all__ = ["DATACLASSES", "FORMAT", "SessionAborted", "SessionError", "abort_session", "check",
+__all__ = ["DATACLASSES", "FORMAT", "RUN_PID_ENV", "SESSION_ENV", "SessionAborted", "SessionError", "abort_session", "check",
            "decode", "encode", "publish_session", "wait_for_session", "write_session"]

@@ -25,10 +25,11 @@ WATCHDOG_S = 0.5
 """Seconds between two checks, in a worker, that the run process is still alive."""
 PR_SET_PDEATHSIG = 1
 
-WORKER_PRELOAD = ("helpers._low_priority", "helpers.run", "helpers.report", "papermill", "nbformat",
-                  "nbconvert")
+WORKER_PRELOAD = ("helpers._low_priority", "helpers.execute", "helpers.report", "papermill",
+                  "nbformat", "nbconvert")
 """Imported once by the fork server, so that each notebook worker starts with them loaded; the first
-lowers the fork server's priority, which its workers and their kernels inherit."""
+lowers the fork server's priority, which its workers and their kernels inherit. None of them imports
+pandas or the caches: a worker only runs papermill."""
 
 
 def worker_context() -> Any:
@@ -48,7 +49,7 @@ def _start_fork_server() -> None:
     """Start the fork server (once per process) with its standard output and error on
     ``/dev/null``. It outlives the run by its own interpreter shutdown (about a second), and a caller
     that reads the run's output through a pipe (CI, the benchmark) would wait for it; the workers'
-    and kernels' output is captured by :func:`helpers.run.execute_job` anyway."""
+    and kernels' output is captured by :func:`helpers.execute.execute_job` anyway."""
     from multiprocessing import forkserver
 
     sys.stdout.flush()
