@@ -19,7 +19,8 @@ object ``{"tool": "social-clause-audit", "kind": ..., "files": [...]}``:
 * an output folder equal to, inside, or containing the data directory is refused
   (:func:`check_out_and_data`);
 * the index pages (``<out>/index.html``) carry the comment :data:`INDEX_MARK` and an existing page is
-  overwritten only when it carries it (:func:`check_index`);
+  overwritten only when it carries it, or begins as the root pages of earlier versions did
+  (:data:`LEGACY_INDEX`) (:func:`check_index`);
 * staging folders, and previous reports moved aside during the swap, are named
   ``.<name>.staging-*`` / ``.<name>.old-*`` and marked with the process id and host that made them;
   a killed run leaves them behind and the next run deletes those whose process is gone (same host) or
@@ -50,6 +51,10 @@ REPORT_KINDS = ("year", "research")
 """Kinds of marked folders a run may replace (the others are staging and moved-aside folders)."""
 INDEX_MARK = "<!-- social-clause-audit index: written by python -m helpers run; safe to replace -->"
 """Comment inside every index page the tool writes; an ``index.html`` without it is never replaced."""
+LEGACY_INDEX = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
+                '<title>Social Clause Audit — reports</title>\n<style>')
+"""How the root index page of the versions before the marker comment began: such a page is the
+tool's too (so a ``make report`` after an upgrade does not stop on its own old page)."""
 STALE_S = 24 * 3600.0
 """A marked staging or moved-aside folder older than this is stale even when its process cannot be
 checked (another host)."""
@@ -314,10 +319,11 @@ def check_replaceable(final: Path) -> None:
 def is_tool_index(path: Path) -> bool:
     """Whether ``path`` is an index page this tool wrote (it holds :data:`INDEX_MARK`)."""
     try:
-        with path.open(encoding="utf-8", errors="replace") as fh:
-            return INDEX_MARK in fh.read(4096)
+        with path.open(encoding="utf-8", errors="replace", newline="") as fh:
+            head = fh.read(4096)
     except OSError:
         return False
+    return INDEX_MARK in head or head.startswith(LEGACY_INDEX)
 
 
 def check_index(path: Path) -> None:

@@ -152,6 +152,22 @@ def test_other_things_at_the_target_are_refused(tmp_path: Path, capsys, kind: st
     assert tree(tmp_path) == before
 
 
+def test_index_pages_of_the_tool_are_recognised(tmp_path: Path) -> None:
+    page = tmp_path / "index.html"
+    report.write_root_index(tmp_path)
+    assert report.is_tool_index(page)
+    # the root page of the versions before the marker comment
+    page.write_text('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
+                    "<title>Social Clause Audit — reports</title>\n<style>\nbody {}\n</style>",
+                    encoding="utf-8")
+    assert report.is_tool_index(page)
+    page.write_text("<!DOCTYPE html>\n<html><title>Social Clause Audit — reports</title>",
+                    encoding="utf-8")
+    assert not report.is_tool_index(page)
+    with pytest.raises(report.UnsafeOutput, match="was not written by this tool"):
+        report.write_root_index(tmp_path)
+
+
 def test_index_page_not_written_by_the_tool_is_kept(tmp_path: Path, capsys) -> None:
     data = data_dir(tmp_path / "data")
     out = tmp_path / "out"
@@ -265,12 +281,12 @@ WORKER_SCRIPT = textwrap.dedent("""
     def work(_):
         time.sleep(60)
 
-    def pid(_):
-        return os.getpid()
+    def pids(_):
+        return os.getpid(), os.getppid()
 
     if __name__ == "__main__":
         pool = run.start_workers(1, workers=1)
-        print(pool.submit(pid, 0).result(), flush=True)
+        print(*pool.submit(pids, 0).result(), flush=True)  # the worker and its parent
         pool.submit(work, 0)  # a long notebook, still running when the run is killed
         time.sleep(0.5)
         os.kill(os.getpid(), 9)
@@ -296,8 +312,9 @@ def test_workers_end_when_the_run_is_killed(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                           timeout=120, env=env, cwd=tmp_path)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
-    worker = int(proc.stdout.split()[0])
+    worker, server = map(int, proc.stdout.split()[:2])  # the server: the fork server, where used
     deadline = time.monotonic() + 10
-    while not _gone(worker) and time.monotonic() < deadline:
+    while not (_gone(worker) and _gone(server)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _gone(worker), f"worker {worker} outlived the killed run"
+    assert _gone(server), f"the workers' parent {server} outlived the killed run"
