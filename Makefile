@@ -26,7 +26,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP) ## Create .venv from the pinned lock file (done automatically by the other targets)
 
-report: $(STAMP) ## Run every notebook on the demo data for each demo year into reports/ (main command)
+report: $(STAMP) ## Run every notebook on the demo data for each demo year into reports/demo/ (main command)
 	$(PY) -m helpers run-all --years $(YEARS)
 
 test: $(STAMP) ## Run the whole test suite: unit tests, end-to-end run, and nbval on the committed notebooks
@@ -51,8 +51,8 @@ bench: $(STAMP) ## National-scale benchmark at 100k and 500k contracts -> bench/
 simulate: $(STAMP) ## Coverage simulation of the hypotheses' intervals over repeated draws (slow)
 	$(PY) -m helpers simulate
 
-clean-reports: ## Remove generated reports
-	rm -rf reports/[0-9]* reports/index.html reports/trends reports/hypotheses
+clean-reports: ## Remove the reports the tool wrote (marked folders, its index pages); anything else is kept
+	$(if $(wildcard $(PY)),$(PY),PYTHONPATH=src $(PYTHON)) -m helpers clean-reports reports
 
 clean: clean-reports ## Remove the virtual environment and rebuilt data
 	rm -rf $(VENV) data/interim/*.parquet data/interim/cache

@@ -293,3 +293,37 @@ def test_round_trip_with_the_real_loader_on_the_demo(demo_dir: Path, tmp_path: P
     warm = cache.load_dataset(demo_dir, cache_dir=tmp_path / "c")
     assert_same(load_data_dir(demo_dir, on_invalid="strict"), warm)
     assert_same(cold, warm)
+
+
+class _Payload:
+    """A pickle whose loading would create a file."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+
+    def __reduce__(self):
+        return (Path.touch, (self.target,))
+
+
+def test_tampered_entry_never_executes_code(data_dir: Path, calls: list[str], tmp_path: Path
+                                            ) -> None:
+    # an attacker who can write the cache: a table replaced by a pickle with the manifest's
+    # checksum rewritten to match, and a pickle file dropped beside the tables. No cache file is
+    # ever unpickled: the table is unreadable Parquet, so the entry is rebuilt from the inputs.
+    import hashlib
+    import pickle
+
+    cold = cache.load_dataset(data_dir)
+    entry = cache.entry_path(data_dir)
+    planted = tmp_path / "owned"
+    evil = pickle.dumps(_Payload(planted))
+    (entry / "contracts.parquet").write_bytes(evil)
+    (entry / "contracts.pkl").write_bytes(evil)
+    manifest = json.loads((entry / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"]["contracts.parquet"] = {
+        "bytes": len(evil), "blake2b": hashlib.blake2b(evil, digest_size=20).hexdigest()}
+    (entry / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    ds = cache.load_dataset(data_dir)
+    assert calls == ["strict", "strict"]  # rebuilt from the raw files
+    assert_same(cold, ds)
+    assert not planted.exists()

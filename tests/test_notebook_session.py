@@ -4,7 +4,6 @@ session file the kernels wait for. Hand-counted fixtures."""
 from __future__ import annotations
 
 import os
-import pickle
 import subprocess
 import sys
 import threading
@@ -17,7 +16,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "indicators"))
 import builders as b  # noqa: E402
 
-from helpers import notebook  # noqa: E402
+from helpers import notebook, session  # noqa: E402
 from helpers.indicators import compute_results  # noqa: E402
 
 A, B = b.BUYER_A, b.BUYER_B
@@ -88,7 +87,7 @@ def test_summary_holds_no_per_contract_or_per_person_table():
         assert not hasattr(data, table)
     # the coverage table has one row per buyer whatever the number of contracts
     assert len(data.coverage) == 2
-    assert b"p1" not in pickle.dumps(data)  # no beneficiary id reaches the kernels
+    assert b"p1" not in session.encode(data)  # no beneficiary id reaches the kernels
 
 
 def test_rejected_summary_empty_when_nothing_was_set_aside():
@@ -100,18 +99,18 @@ def test_rejected_summary_empty_when_nothing_was_set_aside():
 
 
 def test_wait_for_session_waits_for_the_file_then_reads_it(tmp_path):
-    path = tmp_path / "session.pkl"
+    path = tmp_path / "session.zip"
     timer = threading.Timer(0.3, notebook.write_session, (path, {"parameters": {"year": 2024}}))
     timer.start()
     started = time.monotonic()
     stored = notebook.wait_for_session(path, str(os.getpid()), poll=0.01)
     assert stored == {"parameters": {"year": 2024}}
     assert time.monotonic() - started >= 0.25  # it did wait for the writer
-    assert not path.with_name("session.pkl.part").exists()  # written aside, then renamed
+    assert not path.with_name("session.zip.part").exists()  # written aside, then renamed
 
 
 def test_wait_for_session_stops_on_abort_and_when_the_run_is_gone(tmp_path):
-    aborted = tmp_path / "aborted.pkl"
+    aborted = tmp_path / "aborted.zip"
     notebook.abort_session(aborted, "InputError")
     with pytest.raises(notebook.SessionAborted, match="InputError"):
         notebook.wait_for_session(aborted)
@@ -119,27 +118,52 @@ def test_wait_for_session_stops_on_abort_and_when_the_run_is_gone(tmp_path):
     finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                               capture_output=True, text=True, check=True)
     with pytest.raises(notebook.SessionAborted, match="ended before the session was ready"):
-        notebook.wait_for_session(tmp_path / "never.pkl", finished.stdout.strip(), poll=0.01)
+        notebook.wait_for_session(tmp_path / "never.zip", finished.stdout.strip(), poll=0.01)
 
 
 HEAVY_MODULES = ("scipy.stats", "statsmodels", "seaborn", "pandera")
 
 
 def test_a_kernel_reads_the_session_without_the_heavy_libraries(tmp_path):
-    # Each of the four kernels of a run unpickles the session and imports the notebook helpers;
+    # Each of the four kernels of a run reads the session and imports the notebook helpers;
     # SciPy's statistics, statsmodels, seaborn and pandera would add about 1 s of CPU to each
     # (issue 6: most of a warm rerun). They are imported where numbers are computed, not here.
     ds = _dataset()
     params = b.params(year=2024)
     results = compute_results(ds, params)
-    session = tmp_path / "session.pkl"
-    notebook.write_session(session, {"parameters": {}, "data": notebook.summarize(ds, params, results),
-                                     "results": results})
-    code = ("import pickle, sys\n"
-            f"stored = pickle.load(open({str(session)!r}, 'rb'))\n"
+    path = tmp_path / "session.zip"
+    notebook.write_session(path, {"parameters": {}, "data": notebook.summarize(ds, params, results),
+                                  "results": results})
+    code = ("import sys\n"
+            "from helpers import session\n"
+            f"stored = session.wait_for_session(__import__('pathlib').Path({str(path)!r}))\n"
             "from helpers import figures, notebook\n"
             "assert stored['results'].indicators['year'] == 2024\n"
             f"print(sorted(m for m in {HEAVY_MODULES!r} if m in sys.modules))\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_the_session_round_trips_what_the_notebooks_read():
+    # the run's payload, written and read back: every frame identical (dtypes, NaN, datetimes,
+    # booleans, strings), the indicators and the quality log equal, the classes the same
+    from pandas.testing import assert_frame_equal
+
+    ds = _dataset()
+    params = b.params(year=2024)
+    results = compute_results(ds, params)
+    data = notebook.summarize(ds, params, results)
+    payload = {"parameters": {"year": 2024, "buyers": []}, "data": data, "results": results}
+    back = session.decode(session.encode(payload))
+    assert back["parameters"] == payload["parameters"]
+    assert type(back["results"]) is type(results) and type(back["data"]) is type(data)
+    assert back["results"].indicators == results.indicators
+    assert back["data"].quality == data.quality and back["data"].rows == data.rows
+    for name in ("buyers", "contracts"):
+        assert_frame_equal(getattr(back["results"], name), getattr(results, name))
+    assert back["results"].tables.keys() == results.tables.keys()
+    for name, frame in results.tables.items():
+        assert_frame_equal(back["results"].tables[name], frame)
+    assert_frame_equal(back["data"].rejected, data.rejected)
+    assert_frame_equal(back["data"].coverage, data.coverage)

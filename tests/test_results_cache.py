@@ -16,10 +16,11 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from helpers import cache, config, results_cache, run
+from helpers import cache, config, results_cache, run, session, yearly
 from helpers.dataset import Dataset
 
 PARAMS = {"year": 2024, "buyers": [], "data_dir": "d", "scope": "all", "target": 0.3}
+SESSION = session.encode({"parameters": PARAMS, "results": {"answer": 42}})
 
 
 @pytest.fixture()
@@ -41,7 +42,7 @@ def make_outputs(folder: Path) -> dict[str, Path]:
 
 def store(key: str, outputs: dict[str, Path], parameters: dict = PARAMS,
           data_dir: str = "/data/a") -> bool:
-    return results_cache.store(key, session=b"pickled-session", warnings=["buyer X unknown"],
+    return results_cache.store(key, session=SESSION, warnings=["buyer X unknown"],
                                outputs=outputs, meta={"data_dir": data_dir,
                                                       "parameters": parameters,
                                                       "on_invalid": "strict"})
@@ -111,7 +112,7 @@ def test_store_then_lookup_gives_back_the_same_bytes(tmp_path: Path, root: Path)
     assert store("k1", outputs)
     found = results_cache.lookup("k1")
     assert found is not None
-    assert found.session == b"pickled-session"
+    assert found.session == SESSION
     assert found.warnings == ["buyer X unknown"]
     assert found.outputs == {rel: p.read_bytes() for rel, p in outputs.items()}
     restored = found.restore(tmp_path / "again")
@@ -134,7 +135,7 @@ def test_damaged_entry_is_discarded_never_used(tmp_path: Path, root: Path, damag
         b[5] ^= 0x01
         p.write_bytes(bytes(b))
     elif damage == "truncate":
-        p = entry / "session.pkl"
+        p = entry / results_cache.SESSION
         p.write_bytes(p.read_bytes()[:3])
     elif damage == "delete_output":
         (entry / "outputs" / "indicators.json").unlink()
@@ -210,9 +211,9 @@ def stubbed_run(tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> 
         path.write_text(json.dumps(res.indicators, sort_keys=True))
         return [path]
 
-    monkeypatch.setattr(run, "load_dataset", load)
-    monkeypatch.setattr(run, "compute_results", compute)
-    monkeypatch.setattr(run, "write_results", write)
+    monkeypatch.setattr(yearly, "load_dataset", load)
+    monkeypatch.setattr(yearly, "compute_results", compute)
+    monkeypatch.setattr(yearly, "write_results", write)
     nb = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell(NOTEBOOK_CELL)
     params.metadata["tags"] = ["parameters"]
@@ -268,7 +269,59 @@ def test_changed_input_or_corrupt_entry_recomputes(stubbed_run: dict) -> None:
     assert s["calls"]["compute"] == 2
     assert answer(s) == '{"answer": 43, "scope_contracts": 3}'
     for entry in results_cache.results_root().iterdir():
-        (entry / "session.pkl").write_bytes(b"damaged")
+        (entry / results_cache.SESSION).write_bytes(b"damaged")
     assert run_cli(s) == 0
     assert s["calls"]["compute"] == 3
     assert answer(s) == '{"answer": 44, "scope_contracts": 3}'
+
+
+@pytest.mark.parametrize("how", ["rewritten_checksum", "injected_pickle_file"])
+def test_tampered_session_is_never_executed(stubbed_run: dict, tmp_path: Path, how: str) -> None:
+    """An attacker who can write the cache replaces the session by a pickle whose loading would
+    create a file and rewrites the manifest's checksum to match (the entry verifies, but the session
+    is not a session file), or drops a pickle file into the entry under the name older versions read
+    (a file the manifest does not list): the entry is discarded and the run recomputes; nothing is
+    executed."""
+    import hashlib
+    import os
+    import pickle
+
+    s = stubbed_run
+    assert run_cli(s) == 0
+    planted = tmp_path / "owned"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch {planted}",))
+
+    evil = pickle.dumps(Payload())
+    for entry in results_cache.results_root().iterdir():
+        if how == "injected_pickle_file":
+            (entry / "session.pkl").write_bytes(evil)
+            continue
+        (entry / results_cache.SESSION).write_bytes(evil)
+        manifest = json.loads((entry / "manifest.json").read_text())
+        manifest["files"][results_cache.SESSION] = {
+            "bytes": len(evil), "blake2b": hashlib.blake2b(evil, digest_size=20).hexdigest()}
+        (entry / "manifest.json").write_text(json.dumps(manifest))
+    assert run_cli(s) == 0
+    assert s["calls"]["compute"] == 2  # recomputed, not served from the tampered entry
+    assert answer(s) == '{"answer": 43, "scope_contracts": 3}'
+    assert not planted.exists()
+    assert "answer 43" in (s["out"] / "2024" / "01_answer.html").read_text()
+
+
+def test_lookup_refuses_a_session_that_verifies_but_is_not_a_session(tmp_path: Path,
+                                                                      root: Path) -> None:
+    import hashlib
+
+    store("k1", make_outputs(tmp_path / "year"))
+    entry = results_cache.results_root() / "k1"
+    fake = b"PK\x03\x04 not really a zip"
+    (entry / results_cache.SESSION).write_bytes(fake)
+    manifest = json.loads((entry / "manifest.json").read_text())
+    manifest["files"][results_cache.SESSION] = {
+        "bytes": len(fake), "blake2b": hashlib.blake2b(fake, digest_size=20).hexdigest()}
+    (entry / "manifest.json").write_text(json.dumps(manifest))
+    assert results_cache.lookup("k1") is None
+    assert not entry.exists()  # discarded

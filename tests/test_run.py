@@ -15,7 +15,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers import run
+from helpers import report, run, yearly
 from helpers.dataset import Dataset
 from helpers.errors import InputError, Problem
 from helpers.params import PARAM_NAMES, ParameterError, make_params
@@ -138,6 +138,7 @@ def test_failed_build_leaves_previous_report_intact(tmp_path: Path) -> None:
     final = tmp_path / "2024"
     final.mkdir()
     (final / "indicators.json").write_text('{"v": 1}')
+    report.write_marker(final, "year", files=["indicators.json"])  # a report the tool wrote
     before = tree_digest(tmp_path)
 
     def failing(staging: Path) -> None:
@@ -154,9 +155,12 @@ def test_successful_build_replaces_previous_report(tmp_path: Path) -> None:
     final = tmp_path / "2024"
     final.mkdir()
     (final / "old.txt").write_text("old")
+    report.write_marker(final, "year", files=["old.txt"])
     run.build_into(final, lambda staging: (staging / "new.txt").write_text("new"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2024"]
-    assert sorted(p.name for p in final.iterdir()) == ["new.txt"]
+    assert sorted(p.name for p in final.iterdir()) == [report.MARKER, "new.txt"]
+    # the new report's marker lists the files it holds
+    assert report.read_marker(final)["files"] == ["new.txt"]
 
 
 def test_write_rejected_keeps_reasons_and_drops_person_ids(tmp_path: Path) -> None:
@@ -195,12 +199,12 @@ def stubbed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, int]:
         (folder / "indicators.json").write_text(json.dumps(res.indicators, sort_keys=True))
         return [folder / "indicators.json"]
 
-    monkeypatch.setattr(run, "load_dataset", load)
-    monkeypatch.setattr(run, "compute_results", lambda ds, p: SimpleNamespace(indicators={
+    monkeypatch.setattr(yearly, "load_dataset", load)
+    monkeypatch.setattr(yearly, "compute_results", lambda ds, p: SimpleNamespace(indicators={
         "answer": 42, "year": p.year, "verdict": "compliant", "scope_contracts": 3},
         contracts=pd.DataFrame(columns=["uid", "buyer_siret"]),
         buyers=pd.DataFrame(columns=["buyer_siret", "buyer_name"])))
-    monkeypatch.setattr(run, "write_results", write)
+    monkeypatch.setattr(yearly, "write_results", write)
     return calls
 
 
@@ -215,7 +219,7 @@ def test_main_run_success_then_failure_keeps_previous(tmp_path: Path, stubbed: d
     assert rc == 0
     year = out / "2023"
     names = sorted(str(p.relative_to(year)) for p in year.rglob("*") if p.is_file())
-    assert names == ["01_tiny.html", "01_tiny.ipynb", "figures/tiny_plot.png",
+    assert names == [report.MARKER, "01_tiny.html", "01_tiny.ipynb", "figures/tiny_plot.png",
                      "figures/tiny_plot.svg", "index.html", "indicators.json",
                      "rejected/clauses.csv"]
     html = (year / "01_tiny.html").read_text()
@@ -246,7 +250,7 @@ def test_main_run_input_error_exits_2_and_writes_nothing(tmp_path: Path, stubbed
     def bad(data_dir: object, on_invalid: str = "strict", use_cache: bool = True) -> Dataset:
         raise InputError([Problem("participations.csv", "hours", "negative", (4, 9))])
 
-    monkeypatch.setattr(run, "load_dataset", bad)
+    monkeypatch.setattr(yearly, "load_dataset", bad)
     out = tmp_path / "out"
     rc = run.main_run(["--year", "2024", "--notebooks", str(nbs), "--out", str(out)])
     assert rc == 2
@@ -379,3 +383,30 @@ def test_kernel_start_gives_up_after_the_attempts_and_cell_errors_are_not_retrie
         run._execute(run.Job(source, tmp_path / "out.ipynb", None, {}))
     assert len(calls) == 1
     assert not (tmp_path / "out.ipynb").exists()
+
+
+def test_default_output_is_per_data_set_with_an_index_of_data_sets(
+        tmp_path: Path, stubbed: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpers import config
+
+    reports = tmp_path / "reports"
+    monkeypatch.setattr(config, "REPORTS_DIR", reports)
+    nbs = tmp_path / "nbs"
+    tiny_notebook(nbs)
+    rc = run.main_run(["--year", "2023", "--notebooks", str(nbs), "--data-dir", "data/demo",
+                       "--jobs", "1"])
+    assert rc == 0
+    # reports/<name of the data directory>/<year>/, an index per data set and one of data sets
+    assert (reports / "demo" / "2023" / "01_tiny.html").is_file()
+    assert 'href="2023/index.html"' in (reports / "demo" / "index.html").read_text()
+    root = (reports / "index.html").read_text()
+    assert 'href="demo/index.html">demo</a>' in root and "years: 2023" in root
+    # make clean-reports: the tool's folders and pages go, a user's file and folder stay
+    (reports / "notes.txt").write_text("mine")
+    (reports / "demo" / "2022").mkdir()
+    (reports / "demo" / "2022" / "draft.txt").write_text("mine")
+    deleted, kept = report.clean_reports(reports)
+    assert sorted(p.relative_to(reports).as_posix() for p in deleted) == [
+        "demo/2023", "demo/index.html", "index.html"]
+    assert sorted(p.relative_to(reports).as_posix() for p in reports.rglob("*")) == [
+        "demo", "demo/2022", "demo/2022/draft.txt", "notes.txt"]

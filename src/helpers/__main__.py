@@ -1,9 +1,10 @@
 """Command line: ``python -m helpers <command> ...``.
 
 Commands (each implemented in its own module, imported lazily so that ``--help`` is instant):
-  run                one year into <out>/<year>/        (helpers.run)
+  run                one year into <out>/<year>/ (default out: reports/<data set>/)  (helpers.run)
   run-all            every demo year + trends + hypotheses + reports/index.html (helpers.run)
   refresh-notebooks  re-execute the committed notebooks in place on the demo data (helpers.run)
+  clean-reports      delete the reports the tool wrote under reports/ (helpers.report)
   bench              national-scale benchmark           (helpers.bench)
   simulate           coverage simulation of the hypotheses' intervals (helpers.hypotheses)
 """
@@ -17,6 +18,7 @@ COMMANDS = {
     "run": ("helpers.run", "main_run"),
     "run-all": ("helpers.run", "main_run_all"),
     "refresh-notebooks": ("helpers.run", "main_refresh_notebooks"),
+    "clean-reports": ("helpers.report", "main_clean"),
     "bench": ("helpers.bench", "main"),
     "simulate": ("helpers.simulate", "main"),
 }

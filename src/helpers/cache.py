@@ -27,6 +27,9 @@ Rules implemented
   into place in one ``rename``; a reader sees a complete entry or none. Concurrent builders of the
   same key serialise on a lock file (``fcntl.flock``, where available) so the work is done once; if
   two entries still race, the first rename wins and the other is discarded.
+* **Data only, never pickle**: an entry holds Parquet and JSON, read with pyarrow (which refuses
+  the pickle-based Python extension types since 14.0.1) and ``json``; a file an attacker rewrote can
+  only be refused as corrupt (then rebuilt), never executed.
 * **Exact round trip**: dtypes (``datetime64[ns]``, ``Int64``, ``float64``, object strings), the
   index, list columns (``social_considerations``, ``holders``, ``public_categories``: Python lists
   again, not NumPy arrays) and the kind of missing value of object columns (``None``, ``nan`` or

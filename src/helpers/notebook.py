@@ -3,13 +3,14 @@
 ``params, data, res = setup(year=..., buyers=..., ...)`` turns the ``parameters`` cell into
 :class:`~helpers.params.Params` (same checks as the command line), then returns a
 :class:`DataSummary` of the dataset and the results. Inside ``python -m helpers run`` both come from
-the pickle named by ``$SCA_SESSION`` (the data was read and the results computed once, by the run
-itself, so the notebooks show exactly the numbers of ``indicators.json``); opened interactively, the
-notebook loads the data directory and computes them.
+the session file named by ``$SCA_SESSION`` (JSON plus Parquet, never pickle: :mod:`helpers.session`;
+the data was read and the results computed once, by the run itself, so the notebooks show exactly the
+numbers of ``indicators.json``); opened interactively, the notebook loads the data directory and
+computes them.
 
 ``data`` is a summary, not the canonical tables: what the notebooks show of the data is bounded
 (row counts, the data-quality log, rejected rows counted per reason, coverage per buyer), so the session
-a kernel unpickles stays a few MB at national scale instead of the 100+ MB of 500 000 contracts
+a kernel reads stays a few MB at national scale instead of the 100+ MB of 500 000 contracts
 (issue 6). For the full tables, call ``helpers.cache.load_dataset(params.data_dir)``.
 
 The display helpers only format: rounded floats, bounded tables, no paths, no timestamps — the
@@ -20,8 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import pickle
-import time
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,9 +31,10 @@ import pandas as pd
 
 from .dataset import Dataset
 from .params import Params, make_params
+from .session import (  # noqa: F401  (re-exported: the hand-off API the run and tests use)
+    RUN_PID_ENV, SESSION_ENV, SessionAborted, SessionError, abort_session, encode,
+    publish_session, wait_for_session, write_session)
 
-SESSION_ENV = "SCA_SESSION"
-RUN_PID_ENV = "SCA_RUN_PID"
 MAX_ROWS = 20
 
 
@@ -63,68 +63,10 @@ def summarize(dataset: Dataset, params: Params, results: Any) -> DataSummary:
                        coverage=coverage_by_buyer(dataset, results, params))
 
 
-class SessionAborted(RuntimeError):
-    """The run stopped (bad input, error, interrupt) before it could hand the session over."""
-
-
 def session_bytes(payload: dict[str, Any]) -> bytes:
-    """``payload`` (``parameters``, ``data``, ``results``) pickled as :func:`write_session` writes
-    it (the run also keeps these bytes in the results cache, :mod:`helpers.results_cache`)."""
-    return pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def publish_session(path: Path, data: bytes) -> None:
-    """Write pickled session bytes beside ``path`` and rename them into place, so a kernel never
-    reads half a file."""
-    part = path.with_name(path.name + ".part")
-    part.write_bytes(data)
-    os.replace(part, path)
-
-
-def write_session(path: Path, payload: dict[str, Any]) -> None:
-    """Hand ``payload`` (``parameters``, ``data``, ``results``) to the notebooks (see
-    :func:`publish_session`)."""
-    publish_session(path, session_bytes(payload))
-
-
-def abort_session(path: Path, reason: str) -> None:
-    """Tell the kernels waiting for ``path`` that no session will come (they raise
-    :class:`SessionAborted`)."""
-    write_session(path, {"aborted": reason})
-
-
-def wait_for_session(path: Path, run_pid: str | None = None, poll: float = 0.05
-                     ) -> dict[str, Any]:
-    """The session the run writes to ``path`` (see :func:`write_session`).
-
-    The run starts the notebooks' kernels while it is still loading the data (their start-up and
-    imports then use the core the loading leaves idle), so the file may not exist yet: wait for it,
-    as long as the run process ``run_pid`` is alive. Raises :class:`SessionAborted` when the run
-    gave up (:func:`abort_session`) or died.
-    """
-    while not path.is_file():
-        if run_pid and not _alive(int(run_pid)):
-            raise SessionAborted(f"the run (process {run_pid}) ended before the session was "
-                                 "ready")
-        time.sleep(poll)
-    with path.open("rb") as fh:
-        stored = pickle.load(fh)
-    if "aborted" in stored:
-        raise SessionAborted(f"the run stopped before the notebooks could start: "
-                             f"{stored['aborted']}")
-    return stored
-
-
-def _alive(pid: int) -> bool:
-    if os.name == "nt":  # os.kill(pid, 0) would terminate the process there: no check
-        return True
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, under another user
-        pass
-    return True
+    """``payload`` (``parameters``, ``data``, ``results``) as the session bytes the kernels read
+    (JSON plus Parquet, :mod:`helpers.session`; the run also keeps them in the results cache)."""
+    return encode(payload)
 
 
 def setup(**parameters: Any) -> tuple[Params, DataSummary, Any]:
@@ -144,7 +86,8 @@ def setup(**parameters: Any) -> tuple[Params, DataSummary, Any]:
         stored = wait_for_session(Path(session), os.environ.get(RUN_PID_ENV))
         if stored.get("parameters") == dataclasses.asdict(params):
             return params, stored["data"], stored["results"]
-    from .run import compute_results, load_dataset
+    from .cache import load_dataset
+    from .indicators import compute_results
 
     dataset = load_dataset(params.data_dir)
     results = compute_results(dataset, params)

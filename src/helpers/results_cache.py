@@ -25,8 +25,12 @@ Rules implemented
   entry is never found.
 * **Never trust a corrupt entry**: the manifest, written last, holds the size and BLAKE2b checksum
   of every file; a lookup reads each file once and checks it before anything is used. Any mismatch,
-  a missing file or an unreadable manifest discards the entry (with a warning on the log) and the
-  run computes everything as on a first run.
+  a missing or extra file, an unreadable manifest, or a session that is not a well-formed session
+  file (:func:`helpers.session.check`) discards the entry (with a warning on the log) and the run
+  computes everything as on a first run.
+* **Nothing in an entry is executed**: the session is JSON plus Parquet (:mod:`helpers.session`),
+  never pickle, so a checksum an attacker rewrote can at worst give wrong numbers or an entry that
+  is refused, not code run by the next run's kernels.
 * **Atomic**: an entry is written in a temporary folder and renamed into place; a reader sees a
   complete entry or none. Storing is best effort: a full disk costs the next run's speed, not this
   run's report.
@@ -52,13 +56,14 @@ from pathlib import Path
 from typing import Any
 
 from . import cache, config
+from . import session as session_io
 
 log = logging.getLogger(__name__)
 
-RESULTS_FORMAT = 1
-"""Layout of an entry (file names, manifest keys). Part of the key."""
+RESULTS_FORMAT = 2
+"""Layout of an entry (file names, manifest keys, session format). Part of the key."""
 SUBDIR = "results"
-SESSION = "session.pkl"
+SESSION = "session.zip"
 WARNINGS = "warnings.json"
 OUTPUTS = "outputs"
 MANIFEST = "manifest.json"
@@ -68,8 +73,8 @@ _HELPERS_DIR = Path(__file__).resolve().parent
 
 @dataclasses.dataclass(frozen=True)
 class CachedResults:
-    """A verified entry: the pickled session, the scope warnings and the report's data files
-    (path relative to the year folder -> bytes)."""
+    """A verified entry: the session bytes (:mod:`helpers.session`), the scope warnings and the
+    report's data files (path relative to the year folder -> bytes)."""
 
     session: bytes
     warnings: list[str]
@@ -187,14 +192,18 @@ def _read_entry(entry: Path) -> CachedResults:
         contents[rel] = data
     try:
         warnings = json.loads(contents.pop(WARNINGS).decode("utf-8"))
-        session = contents.pop(SESSION)
+        session_data = contents.pop(SESSION)
     except (KeyError, ValueError) as exc:
         raise CorruptResults(f"{entry}: incomplete entry ({exc!r})") from exc
     if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
         raise CorruptResults(f"{entry / WARNINGS}: not a list of messages")
+    try:
+        session_io.check(session_data)
+    except session_io.SessionError as exc:
+        raise CorruptResults(f"{entry / SESSION}: {exc}") from exc
     prefix = OUTPUTS + "/"
     outputs = {rel[len(prefix):]: data for rel, data in contents.items() if rel.startswith(prefix)}
-    return CachedResults(session=session, warnings=warnings, outputs=outputs)
+    return CachedResults(session=session_data, warnings=warnings, outputs=outputs)
 
 
 def lookup(key: str, cache_dir: str | os.PathLike[str] | None = None) -> CachedResults | None:
@@ -210,7 +219,7 @@ def lookup(key: str, cache_dir: str | os.PathLike[str] | None = None) -> CachedR
 
 def store(key: str, *, session: bytes, warnings: Sequence[str], outputs: dict[str, Path],
           meta: dict[str, Any], cache_dir: str | os.PathLike[str] | None = None) -> bool:
-    """Store an entry for ``key``: the pickled ``session``, the scope ``warnings`` and the
+    """Store an entry for ``key``: the ``session`` bytes, the scope ``warnings`` and the
     ``outputs`` (relative path in the year folder -> file written by the run). ``meta`` identifies
     the run (``data_dir``, ``parameters``, ``on_invalid``) for pruning. Returns whether the entry
     was committed; failures are logged, never raised (the report is already complete)."""

@@ -84,8 +84,9 @@ def write_tables(tidy: pd.DataFrame, changes: pd.DataFrame, folder: Path) -> lis
     """``trends.csv`` (the tidy table, floats rounded to 4 decimals) and ``verdict_changes.csv``."""
     folder.mkdir(parents=True, exist_ok=True)
     out = [folder / "trends.csv", folder / "verdict_changes.csv"]
-    tidy.round(4).to_csv(out[0], index=False)
-    changes.to_csv(out[1], index=False)
+    from .safe_csv import neutralise_frame  # buyer names starting like a formula get a "'"
+    neutralise_frame(tidy.round(4)).to_csv(out[0], index=False)
+    neutralise_frame(changes).to_csv(out[1], index=False)
     return out
 
 

@@ -250,8 +250,9 @@ def _format_float(x: float) -> str:
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, float_format=_format_float, date_format="%Y-%m-%d",
-                 lineterminator="\n", encoding="utf-8")
+    from ..safe_csv import neutralise_frame  # text cells starting like a formula get a "'"
+    neutralise_frame(frame).to_csv(path, index=False, float_format=_format_float,
+                                   date_format="%Y-%m-%d", lineterminator="\n", encoding="utf-8")
 
 
 def write_results(res: Results, folder: str | Path) -> list[Path]:
