@@ -45,6 +45,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 import tempfile
 import time
 import uuid
@@ -116,8 +117,12 @@ def _input_files(data_dir: Path, exclude: Path | None) -> list[tuple[str, Path, 
             dirnames[:] = [d for d in dirnames if (here / d).resolve() != exclude]
         for name in filenames:
             path = here / name
-            st = path.stat()
-            out.append((path.relative_to(data_dir).as_posix(), path, st))
+            try:
+                st = path.stat()
+            except OSError:  # a dangling symbolic link: the loader reports it
+                continue
+            if stat.S_ISREG(st.st_mode):  # never open a named pipe (it would wait forever)
+                out.append((path.relative_to(data_dir).as_posix(), path, st))
     out.sort(key=lambda t: t[0])
     return out
 

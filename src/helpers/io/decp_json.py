@@ -125,11 +125,16 @@ class _CleanStream(io.RawIOBase):
 
     def _fill(self) -> None:
         new = self._raw.read(_READ_SIZE)
+        eof = not new
         if self._first:
             self._first = False
+            while 0 < len(new) < 3:  # a short read must not hide the BOM
+                more = self._raw.read(_READ_SIZE)
+                if not more:
+                    break
+                new += more
             if new.startswith(b"\xef\xbb\xbf"):
                 new = new[3:]
-        eof = not new
         buf = self._context + self._pending + new
         start = len(self._context)
         out, end = _replace_nan(buf, start, eof)
