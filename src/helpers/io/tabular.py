@@ -196,10 +196,18 @@ def _sheet_rows(path: Path, ws: Any) -> list[list[str]]:
     blank: list[str] = []
     last = 0      # number of rows up to the last non-blank one
     width = 0
+    seen = 0      # cells openpyxl produced, empty formatted ones included
     for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-        cells = [_cell_text(v) for v in values] if values else blank
-        while cells and not cells[-1]:
-            cells = cells[:-1]
+        seen += len(values)
+        if seen > MAX_TABLE_CELLS:
+            raise _file_error(path, f"the first sheet holds more than {MAX_TABLE_CELLS} cells "
+                                    "(the limit; empty formatted cells count): delete the unused "
+                                    "rows and columns, or save the table alone as CSV",
+                              rows=(number,))
+        end = len(values)
+        while end and (values[end - 1] is None or values[end - 1] == ""):
+            end -= 1
+        cells = [_cell_text(v) for v in values[:end]] if end else blank
         if len(cells) > MAX_TABLE_COLUMNS:
             raise _file_error(path, f"cell {get_column_letter(len(cells))}{number} of the first "
                                     f"sheet lies beyond the limit of {MAX_TABLE_COLUMNS} columns: "
