@@ -111,3 +111,14 @@ def test_nan_tokens_are_replaced_exactly_across_chunk_boundaries(monkeypatch: py
     stream = decp_json._CleanStream(io.BytesIO(text.encode()), "t.json")
     got = b"".join(iter(lambda: stream.read(5), b""))
     assert got.decode() == expected
+
+
+def test_contract_id_with_an_escaped_nul_is_a_row_error(tmp_path: Path) -> None:
+    path = tmp_path / "nul.json"
+    path.write_text(_document(json.dumps(RECORD) + "," + json.dumps({**RECORD, "id": "M\u00002"})))
+    with pytest.raises(InputError, match=r"nul.json, row 1, column 'id': contract id holds a "
+                                         r"control character"):
+        decp_json.read_contracts_file(path)
+    valid, rejected = decp_json.read_contracts_file(path, on_invalid="quarantine")
+    assert valid["contract_id"].tolist() == ["M1"]           # record 0 kept
+    assert rejected[["row", "column"]].values.tolist() == [[1, "id"]]

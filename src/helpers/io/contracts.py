@@ -295,6 +295,9 @@ class ContractChecker:
         issues.add(raw, bad, self.col["buyer_siret"], "buyer SIRET is not 14 digits", siret)
         cid = text(raw["contract_id"])
         issues.add(raw, cid.isna(), self.col["contract_id"], "contract id is missing")
+        ctrl = cid.str.contains(tabular.CONTROL_CHARS, regex=True).fillna(False)
+        issues.add(raw, ctrl, self.col["contract_id"], "contract id holds a control character "
+                   "(NUL or another invisible code)", cid)
 
         # -- dates
         notif, notif_bad = to_date(raw["notification_date"])
