@@ -111,8 +111,11 @@ def _blake() -> Any:
 def _input_files(data_dir: Path, exclude: Path | None) -> list[tuple[str, Path, os.stat_result]]:
     """Every regular file under ``data_dir`` as (relative POSIX path, path, stat), sorted by path."""
     out: list[tuple[str, Path, os.stat_result]] = []
+    seen: set[str] = set()  # folders already walked: a link loop (a -> .) is walked once
     for dirpath, dirnames, filenames in os.walk(data_dir, followlinks=True):
         here = Path(dirpath)
+        seen.add(os.path.realpath(here))
+        dirnames[:] = [d for d in dirnames if os.path.realpath(here / d) not in seen]
         if exclude is not None:
             dirnames[:] = [d for d in dirnames if (here / d).resolve() != exclude]
         for name in filenames:

@@ -38,11 +38,13 @@ def test_fifo_and_dangling_links_are_reported_not_read(tmp_path: Path) -> None:
     assert digest(data) == before
 
 
-def test_cli_with_fifo_and_dangling_link_exits_2_without_hanging(tmp_path: Path) -> None:
+def test_cli_with_fifo_dangling_link_and_link_loops_exits_2_without_hanging(tmp_path: Path) -> None:
     data = small_data_dir(tmp_path / "data")
     os.mkfifo(data / "clauses-pipe.csv")
     os.symlink("missing-target.json", data / "contracts" / "x.json")
     os.symlink("user@host.1234:1700000000", data / ".#clauses.csv")
+    for name in ("loop-a", "loop-b"):  # followed blindly, two loops make 2^40 paths
+        os.symlink(".", data / name)
     before = digest(data)
     m = run_cli(tmp_path, "--data-dir", str(data), "--out", str(tmp_path / "out"), timeout=120)
     assert m.returncode == 2, m.stderr
