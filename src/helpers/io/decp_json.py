@@ -9,6 +9,12 @@ fields appended to per-column lists, so a 500 MB national file never exists as a
 memory. Non-standard ``NaN`` tokens (as written by pandas, e.g. in the decp-processing fixtures)
 are read as ``null``.
 
+Hostile input: the bytes are cleaned in time linear in the file size, whatever they hold (20 MB of
+blanks inside a small ``.json.gz`` are read in well under a second), and a document nesting arrays
+and objects more than :data:`helpers.config.MAX_JSON_DEPTH` levels deep is refused with an
+:class:`InputError` naming the file and the limit before any record is built (see
+:class:`_CleanStream`).
+
 Field mapping (official schema v2.0.3): ``acheteur.id`` -> buyer_siret (a flat ``"acheteur.id"`` key
 is accepted too), ``id`` -> contract_id, ``dateNotification``, ``datePublicationDonnees``,
 ``montant``, ``codeCPV``, ``procedure``, ``dureeMois``, ``objet``,
