@@ -64,7 +64,7 @@ def one_cell_notebooks(folder: Path) -> Path:
     params = nbformat.v4.new_code_cell(
         'year = 2024\nbuyers = []\ndata_dir = "data/demo"\nscope = "above_eu_thresholds"\n'
         'target = 0.3\nmin_delivery_ratio = 0.8\nas_of = ""\nmin_contracts = 5\nalpha = 0.05\n'
-        'etp_hours = 1607.0\nmin_cell_size = 11')
+        'etp_hours = 1607.0\nmin_cell_size = 11\nallow_small_cells = False\nlanguage = "fr"')
     params.metadata["tags"] = ["parameters"]
     nb.cells = [nbformat.v4.new_markdown_cell("# Buyers"), params,
                 nbformat.v4.new_code_cell("print('buyers:', buyers)")]

@@ -40,7 +40,7 @@ def test_exactly_one_parameters_cell_of_commented_literals(notebook) -> None:
     assert types == {"year": "int", "buyers": "list[str]", "data_dir": "str", "scope": "str",
                      "target": "float", "min_delivery_ratio": "float", "as_of": "str",
                      "min_contracts": "int", "alpha": "float", "etp_hours": "float",
-                     "min_cell_size": "int"}
+                     "min_cell_size": "int", "allow_small_cells": "bool", "language": "str"}
     assert list(values) == list(PARAM_NAMES)  # exactly the DESIGN names, in the DESIGN order
     assert values == DEFAULT_PARAMS           # and the DESIGN defaults (data_dir "data/demo")
     for line in cells[0].source.splitlines():

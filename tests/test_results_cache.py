@@ -184,6 +184,8 @@ min_contracts = 5
 alpha = 0.05
 etp_hours = 1607.0
 min_cell_size = 11
+allow_small_cells = False
+language = "fr"
 """
 
 

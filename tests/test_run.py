@@ -31,6 +31,8 @@ min_contracts = 5  # int
 alpha = 0.05  # float
 etp_hours = 1607.0  # float
 min_cell_size = 11  # int
+allow_small_cells = False  # bool
+language = "fr"  # str
 """
 
 BODY = """from helpers import figures, notebook

@@ -48,6 +48,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 import tempfile
 import time
 import uuid
@@ -113,14 +114,21 @@ def _blake() -> Any:
 def _input_files(data_dir: Path, exclude: Path | None) -> list[tuple[str, Path, os.stat_result]]:
     """Every regular file under ``data_dir`` as (relative POSIX path, path, stat), sorted by path."""
     out: list[tuple[str, Path, os.stat_result]] = []
+    seen: set[str] = set()  # folders already walked: a link loop (a -> .) is walked once
     for dirpath, dirnames, filenames in os.walk(data_dir, followlinks=True):
         here = Path(dirpath)
+        seen.add(os.path.realpath(here))
+        dirnames[:] = [d for d in dirnames if os.path.realpath(here / d) not in seen]
         if exclude is not None:
             dirnames[:] = [d for d in dirnames if (here / d).resolve() != exclude]
         for name in filenames:
             path = here / name
-            st = path.stat()
-            out.append((path.relative_to(data_dir).as_posix(), path, st))
+            try:
+                st = path.stat()
+            except OSError:  # a dangling symbolic link: the loader reports it
+                continue
+            if stat.S_ISREG(st.st_mode):  # never open a named pipe (it would wait forever)
+                out.append((path.relative_to(data_dir).as_posix(), path, st))
     out.sort(key=lambda t: t[0])
     return out
 

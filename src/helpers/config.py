@@ -46,7 +46,27 @@ DEFAULT_PARAMS: dict[str, object] = {
     "alpha": 0.05,
     "etp_hours": 1607.0,
     "min_cell_size": 11,
+    "allow_small_cells": False,  # True: min_cell_size may be set below 11 (at your own risk)
+    "language": "fr",       # "fr" or "en": language of the reports
 }
+
+# Limits on input files: beyond them a file is refused with a message naming the file and the limit
+# (exit code 2), so that a damaged or hostile file cannot exhaust time or memory.
+MAX_TABLE_COLUMNS = 1_000
+"""Columns of a CSV header or an XLSX sheet (the widest real input, the Ministry flat CSV, has 56)."""
+MAX_TABLE_CELLS = 20_000_000
+"""Cells (rows x columns) of one CSV or XLSX table read whole (clauses, participations, ...)."""
+MAX_XLSX_UNCOMPRESSED_BYTES = 1_000_000_000
+"""Total uncompressed size of the parts of one XLSX workbook (a zip)."""
+MAX_JSON_DEPTH = 64
+"""Nesting depth of a JSON document (a DECP record needs about 10 levels)."""
+MAX_PARAMS_BYTES = 1_000_000
+"""Size of a YAML parameters file."""
+SMALL_CELL_FLOOR = 11
+"""``min_cell_size`` below this needs ``allow_small_cells: true`` (French statistical secrecy)."""
+ETP_HOURS_RANGE = (1.0, 10_000.0)
+"""Plausible hours in one full-time equivalent (the French legal year is 1 607 h)."""
+LANGUAGES = ("fr", "en")
 
 SCOPES = ("above_eu_thresholds", "all")
 

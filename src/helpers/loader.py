@@ -58,6 +58,24 @@ def _visible(path: Path) -> bool:
     return not path.name.startswith((".", "~$"))
 
 
+def _not_regular(root: Path) -> list[Problem]:
+    """Visible entries of ``root`` (sub-folders included) that are neither folders nor regular
+    files: a dangling symbolic link, a named pipe (reading it would wait forever), a socket or a
+    device. Hidden entries (editor lock files such as ``.#clauses.csv``) are skipped."""
+    problems = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = [d for d in dirnames if _visible(Path(d))]
+        for name in filenames:  # a dangling link is listed here too
+            path = Path(dirpath, name)
+            if not _visible(path) or path.is_dir() or path.is_file():
+                continue
+            kind = ("a symbolic link to a missing file" if path.is_symlink() and not path.exists()
+                    else "not a regular file (a named pipe, socket or device)")
+            problems.append(Problem(path.relative_to(root).as_posix(), None,
+                                    f"{kind}: remove it from the data directory"))
+    return problems
+
+
 def _entries(root: Path) -> dict[str, Path]:
     return {p.name.lower(): p for p in sorted(root.iterdir()) if _visible(p)}
 
@@ -90,7 +108,7 @@ def load_data_dir(data_dir: str | os.PathLike[str], *, on_invalid: OnInvalid = "
     if not root.is_dir():
         raise InputError([Problem(str(data_dir), None, "data directory not found")])
     quality = new_quality()
-    problems: list[Problem] = []
+    problems: list[Problem] = _not_regular(root)
     entries = _entries(root)
     tables: dict[str, pd.DataFrame] = {}
     rejected: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}

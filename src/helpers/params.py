@@ -3,6 +3,17 @@
 Papermill only *warns* on unknown parameters and ``-p`` guesses types (a SIRET loses its leading
 zero), so every run goes through :func:`load_params`, which reads YAML, refuses unknown names and
 checks each value's type before any notebook starts.
+
+Values are checked strictly: booleans must be YAML booleans (``true``/``false``, not ``"yes"`` or
+``1``), ``etp_hours`` must lie in :data:`~helpers.config.ETP_HOURS_RANGE` (1 to 10 000 hours),
+``language`` is ``fr`` or ``en``, and ``min_cell_size`` below
+:data:`~helpers.config.SMALL_CELL_FLOOR` (11, the French statistical-secrecy threshold) is refused
+unless ``allow_small_cells: true`` says it is meant.
+
+The YAML file is read safely: a regular file of at most :data:`~helpers.config.MAX_PARAMS_BYTES`,
+UTF-8, loaded with PyYAML's safe loader, without aliases (``*name``, which can expand a few lines
+into gigabytes) and nested at most :data:`MAX_YAML_DEPTH` levels. Every problem is a
+:class:`ParameterError` (exit code 2 on the command line).
 """
 
 from __future__ import annotations
@@ -15,7 +26,8 @@ from typing import Any
 
 import yaml
 
-from .config import DEFAULT_PARAMS, SCOPES, resolve_path
+from .config import (DEFAULT_PARAMS, ETP_HOURS_RANGE, LANGUAGES, MAX_PARAMS_BYTES, SCOPES,
+                     SMALL_CELL_FLOOR, resolve_path)
 from .schemas import SIRET_REGEX
 
 import re
@@ -40,6 +52,8 @@ class Params:
     alpha: float = float(DEFAULT_PARAMS["alpha"])  # type: ignore[arg-type]
     etp_hours: float = float(DEFAULT_PARAMS["etp_hours"])  # type: ignore[arg-type]
     min_cell_size: int = int(DEFAULT_PARAMS["min_cell_size"])  # type: ignore[arg-type]
+    allow_small_cells: bool = bool(DEFAULT_PARAMS["allow_small_cells"])
+    language: str = str(DEFAULT_PARAMS["language"])
 
     @property
     def as_of_date(self) -> dt.date:
@@ -85,6 +99,12 @@ def make_params(values: dict[str, Any] | None = None) -> Params:
             out[name] = _coerce(name, value)
         except (TypeError, ValueError) as exc:
             problems.append(f"{name}: {exc}")
+    if not problems:
+        small = out.get("min_cell_size", Params.min_cell_size)
+        if small < SMALL_CELL_FLOOR and not out.get("allow_small_cells", Params.allow_small_cells):
+            problems.append(f"min_cell_size: {small} is below {SMALL_CELL_FLOOR}, the smallest "
+                            "count of people published under French statistical secrecy; set "
+                            "allow_small_cells: true as well to publish smaller counts anyway")
     if problems:
         raise ParameterError("invalid parameter value(s):\n  - " + "\n  - ".join(problems))
     return Params(**out)
@@ -109,6 +129,14 @@ def _coerce(name: str, value: Any) -> Any:
                 f"survive), got {bad!r}"
             )
         return list(value)
+    if name == "allow_small_cells":
+        if not isinstance(value, bool):
+            raise ValueError(f"expected true or false, got {value!r}")
+        return value
+    if name == "language":
+        if value not in LANGUAGES:
+            raise ValueError(f"expected one of {', '.join(LANGUAGES)}, got {value!r}")
+        return value
     if name in ("data_dir", "as_of", "scope"):
         if value is None:
             value = ""
@@ -131,22 +159,89 @@ def _coerce(name: str, value: Any) -> Any:
     value = float(value)
     if name in ("target", "alpha", "min_delivery_ratio") and not 0.0 <= value <= 1.0:
         raise ValueError(f"expected a number between 0 and 1, got {value!r}")
-    if name == "etp_hours" and value <= 0:
-        raise ValueError(f"expected a positive number of hours, got {value!r}")
+    low, high = ETP_HOURS_RANGE
+    if name == "etp_hours" and not low <= value <= high:
+        raise ValueError(f"expected the hours of one full-time equivalent, between {low:g} and "
+                         f"{high:g} (1607 in France), got {value!r}")
     return value
 
 
+MAX_YAML_DEPTH = 16
+"""Nesting depth of a parameters file (the deepest parameter, ``buyers``, needs 2)."""
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases and with a bounded nesting depth."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a parameters file: write the "
+                "values out", mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_YAML_DEPTH} levels deep",
+                    self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 def read_yaml_params(path: str | Path) -> dict[str, Any]:
-    """Read a YAML parameters file (a mapping). Names are checked by :func:`make_params`."""
+    """Read a YAML parameters file (a mapping). Names are checked by :func:`make_params`.
+
+    Raises :class:`ParameterError` when the file is missing, not a regular file (a folder, a named
+    pipe...), larger than :data:`~helpers.config.MAX_PARAMS_BYTES`, not UTF-8, not valid YAML, uses
+    aliases, or is not a mapping of names."""
     p = Path(path)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        st = p.stat()
+    except FileNotFoundError:
+        raise ParameterError(f"{p}: parameters file not found") from None
+    except OSError as exc:
+        raise ParameterError(f"{p}: cannot read the parameters file ({exc.strerror})") from None
+    import stat as _stat
+
+    if _stat.S_ISDIR(st.st_mode):
+        raise ParameterError(f"{p}: is a folder, not a YAML parameters file")
+    if not _stat.S_ISREG(st.st_mode):
+        raise ParameterError(f"{p}: not a regular file (a named pipe, socket or device): give a "
+                             "YAML parameters file")
+    if st.st_size > MAX_PARAMS_BYTES:
+        raise ParameterError(f"{p}: {st.st_size} bytes, more than the limit of {MAX_PARAMS_BYTES} "
+                             "for a parameters file")
+    try:
+        with open(p, "rb") as fh:
+            raw = fh.read(MAX_PARAMS_BYTES + 1)
+    except OSError as exc:
+        raise ParameterError(f"{p}: cannot read the parameters file ({exc.strerror})") from None
+    if len(raw) > MAX_PARAMS_BYTES:
+        raise ParameterError(f"{p}: more than the limit of {MAX_PARAMS_BYTES} bytes for a "
+                             "parameters file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"{p}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+                             ) from None
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a safe loader, aliases off
     except yaml.YAMLError as exc:
-        raise ParameterError(f"{p}: not valid YAML: {exc}") from exc
+        raise ParameterError(f"{p}: not valid YAML: "
+                             f"{str(exc).replace('<unicode string>', p.name)}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ParameterError(f"{p}: expected a mapping of parameter names to values")
+    odd = [k for k in data if not isinstance(k, str)]
+    if odd:
+        raise ParameterError(f"{p}: parameter names must be text, got {', '.join(map(repr, odd))}")
     check_names(list(data), where=str(p))
     return data
 

@@ -295,6 +295,9 @@ class ContractChecker:
         issues.add(raw, bad, self.col["buyer_siret"], "buyer SIRET is not 14 digits", siret)
         cid = text(raw["contract_id"])
         issues.add(raw, cid.isna(), self.col["contract_id"], "contract id is missing")
+        ctrl = cid.str.contains(tabular.CONTROL_CHARS, regex=True).fillna(False)
+        issues.add(raw, ctrl, self.col["contract_id"], "contract id holds a control character "
+                   "(NUL or another invisible code)", cid)
 
         # -- dates
         notif, notif_bad = to_date(raw["notification_date"])
@@ -486,12 +489,17 @@ def read_csv_text(path: Path, columns: Sequence[str], placeholders: Sequence[str
     Rows whose number of fields differs from the header's are *column-shifted* (an unquoted
     separator inside a value, or a lost field): their values cannot be trusted, so they are left out
     and returned as problems (``pos=-1, row, column=None, kind, value``) rather than silently read.
+    So are rows with a control character in a cell (``column`` = the first such cell's column; see
+    :data:`helpers.io.tabular.CONTROL_CHARS`). A header wider than
+    :data:`helpers.config.MAX_TABLE_COLUMNS` is refused before any row is read.
     Returns ``(frame, header, shifted_rows)``. Raises :class:`InputError` for an empty file.
     """
     text, _encoding = tabular.decode_text(path)
     if not text.strip():
         raise InputError([Problem(path.name, None, "the file is empty (no header row)")])
     sep = tabular.sniff_separator(text)
+    tabular.check_csv_size(path, text, sep, cells=False)  # only the wanted columns are kept
+    controls = tabular._CONTROL.search(text) is not None
     reader = csv.reader(io.StringIO(text), delimiter=sep, quotechar='"')
     header = [h.strip() for h in next(reader)]
     width = len(header)
@@ -500,12 +508,26 @@ def read_csv_text(path: Path, columns: Sequence[str], placeholders: Sequence[str
     rows: list[int] = []
     shifted_rows: list[int] = []
     shifted_counts: list[str] = []
+    shifted_kinds: list[str] = []
+    shifted_columns: list[str | None] = []
+    shifted_kind = (f"the number of fields differs from the header's {width} (column-shifted: an "
+                    f"unquoted '{sep}' inside a value or a lost field); the row's values cannot "
+                    "be trusted")
     for number, fields in enumerate(reader, start=2):
         if not fields or not any(f.strip() for f in fields):
             continue
         if len(fields) != width:
             shifted_rows.append(number)
             shifted_counts.append(f"{len(fields)} fields")
+            shifted_kinds.append(shifted_kind)
+            shifted_columns.append(None)
+            continue
+        if controls and tabular._CONTROL.search("".join(fields)):
+            at = next(i for i, f in enumerate(fields) if tabular._CONTROL.search(f))
+            shifted_rows.append(number)
+            shifted_counts.append(None)  # type: ignore[arg-type]
+            shifted_kinds.append(tabular.CONTROL_MESSAGE)
+            shifted_columns.append(header[at])
             continue
         rows.append(number)
         for c, i in wanted:
@@ -515,10 +537,9 @@ def read_csv_text(path: Path, columns: Sequence[str], placeholders: Sequence[str
     frame = frame.where(~frame.isin(["", *placeholders]), pd.NA)
     frame["row"] = pd.Series(rows, dtype="int64")
     shifted = pd.DataFrame({"pos": pd.Series(-1, index=range(len(shifted_rows)), dtype="int64"),
-                            "row": pd.Series(shifted_rows, dtype="int64"), "column": None,
-                            "kind": f"the number of fields differs from the header's {width} "
-                                    f"(column-shifted: an unquoted '{sep}' inside a value or a "
-                                    "lost field); the row's values cannot be trusted",
+                            "row": pd.Series(shifted_rows, dtype="int64"),
+                            "column": pd.Series(shifted_columns, dtype=object),
+                            "kind": pd.Series(shifted_kinds, dtype=object),
                             "value": pd.Series(shifted_counts, dtype=object)})
     return frame, header, shifted
 

@@ -9,6 +9,12 @@ fields appended to per-column lists, so a 500 MB national file never exists as a
 memory. Non-standard ``NaN`` tokens (as written by pandas, e.g. in the decp-processing fixtures)
 are read as ``null``.
 
+Hostile input: the bytes are cleaned in time linear in the file size, whatever they hold (20 MB of
+blanks inside a small ``.json.gz`` are read in well under a second), and a document nesting arrays
+and objects more than :data:`helpers.config.MAX_JSON_DEPTH` levels deep is refused with an
+:class:`InputError` naming the file and the limit before any record is built (see
+:class:`_CleanStream`).
+
 Field mapping (official schema v2.0.3): ``acheteur.id`` -> buyer_siret (a flat ``"acheteur.id"`` key
 is accepted too), ``id`` -> contract_id, ``dateNotification``, ``datePublicationDonnees``,
 ``montant``, ``codeCPV``, ``procedure``, ``dureeMois``, ``objet``,
@@ -33,8 +39,10 @@ from pathlib import Path
 from typing import IO, Any
 
 import ijson
+import numpy as np
 import pandas as pd
 
+from ..config import MAX_JSON_DEPTH
 from ..errors import InputError, Problem
 from .contracts import CONSIDERATIONS_FIELD, RAW_COLUMNS, ContractChecker, OnInvalid, gc_paused
 
@@ -48,36 +56,72 @@ SOURCE_COLUMNS = {
     "holders": "titulaires", "subject": "objet",
 }
 
-_NAN_TOKEN = re.compile(rb"([:\[,]\s*)(?:NaN|-?Infinity)(?=\s*[,\]}])")
+_WS_RUN = 1024
+"""Longest run of blanks around a ``NaN`` token that is still read as ``null``."""
+_NAN_TOKEN = re.compile(rb"([:\[,][ \t\r\n]{0,%d})(NaN|-?Infinity)(?=[ \t\r\n]{0,%d}[,\]}])"
+                        % (_WS_RUN, _WS_RUN))
+_HOLD = _WS_RUN + 16
+"""Bytes kept back at the end of each chunk: a token there may be cut, or its context unread."""
+_READ_SIZE = 1 << 16
+_ESCAPE = re.compile(rb"\\.", re.S)
+_QUOTE = ord('"')
+_NOT_SPECIAL = bytes(b for b in range(256) if b not in b'"[]{}')
+_DEPTH_STEP = np.zeros(256, dtype=np.int32)
+_DEPTH_STEP[list(b"[{")] = 1
+_DEPTH_STEP[list(b"]}")] = -1
+
+
+class _TooDeep(InputError):
+    """The JSON document nests arrays and objects deeper than :data:`MAX_JSON_DEPTH`."""
 
 
 class _CleanStream(io.RawIOBase):
-    """Byte stream handed to ijson: drops a leading UTF-8 BOM and turns the non-standard ``NaN`` /
-    ``Infinity`` value tokens into ``null`` (yajl refuses them). Chunks are extended so that a
-    token is never cut in two."""
+    """Byte stream handed to ijson, in time linear in the size of the file whatever it holds:
 
-    def __init__(self, raw: IO[bytes]) -> None:
+    - drops a leading UTF-8 BOM;
+    - turns the non-standard ``NaN`` / ``Infinity`` value tokens into ``null`` (yajl refuses them):
+      a token is replaced when it follows ``:``, ``[`` or ``,`` and precedes ``,``, ``]`` or ``}``
+      (up to :data:`_WS_RUN` blanks between). Each chunk is scanned with the last bytes already
+      handed out as context and its last :data:`_HOLD` bytes are kept for the next chunk, so a
+      token is never cut in two and no byte is scanned more than a few times;
+    - measures the nesting depth of arrays and objects (strings removed with one regular
+      expression, the brackets left counted with numpy) and raises :class:`InputError` naming the
+      file as soon as it exceeds :data:`MAX_JSON_DEPTH`: a record is built whole by ijson, and
+      thousands of nested levels would exhaust Python's recursion limit later.
+    """
+
+    def __init__(self, raw: IO[bytes], name: str = "", max_depth: int = MAX_JSON_DEPTH) -> None:
         self._raw = raw
+        self._name = name
+        self._max_depth = max_depth
         self._first = True
+        self._done = False
+        self._context = b""   # last bytes handed out (what precedes a token)
+        self._pending = b""   # bytes read, not yet handed out
+        self._out = b""
+        self._pos = 0
+        self._depth = 0
+        self._in_string = False
+        self._escaped = False  # the previous chunk ended on a backslash inside a string
 
     def readable(self) -> bool:
         return True
 
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
     def read(self, size: int = -1) -> bytes:  # type: ignore[override]
         if size == 0:  # ijson probes the stream type with read(0)
             return b""
-        data = self._raw.read(size if size and size > 0 else -1)
-        if self._first:
-            self._first = False
-            if data.startswith(b"\xef\xbb\xbf"):
-                data = data[3:]
-        while data and data[-1:] in b"NaInfity-:,[ \t\r\n":  # possibly a cut token: read on
-            more = self._raw.read(64)
-            if not more:
-                break
-            data += more
-        if b"NaN" in data or b"Infinity" in data:
-            data = _NAN_TOKEN.sub(rb"\1null", data)
+        if size is None or size < 0:
+            return b"".join(iter(lambda: self.read(_READ_SIZE), b""))
+        while self._pos >= len(self._out) and not self._done:
+            self._fill()
+        data = self._out[self._pos:self._pos + size]
+        self._pos += len(data)
         return data
 
     def readinto(self, buffer: Any) -> int:
@@ -85,12 +129,79 @@ class _CleanStream(io.RawIOBase):
         buffer[: len(data)] = data
         return len(data)
 
+    def _fill(self) -> None:
+        new = self._raw.read(_READ_SIZE)
+        eof = not new
+        if self._first:
+            self._first = False
+            while 0 < len(new) < 3:  # a short read must not hide the BOM
+                more = self._raw.read(_READ_SIZE)
+                if not more:
+                    break
+                new += more
+            if new.startswith(b"\xef\xbb\xbf"):
+                new = new[3:]
+        buf = self._context + self._pending + new
+        start = len(self._context)
+        out, end = _replace_nan(buf, start, eof)
+        self._pending = buf[end:]
+        self._context = (self._context + out)[-_HOLD:] if len(out) < _HOLD else out[-_HOLD:]
+        self._track_depth(out)
+        self._out, self._pos = out, 0
+        self._done = eof
+
+    def _track_depth(self, data: bytes) -> None:
+        """Update the nesting depth with ``data``, vectorised: escape pairs (``\\"``) removed,
+        then a bracket counts when an even number of quotes precedes it (it is outside strings;
+        a string may begin and end in different chunks)."""
+        if self._escaped and data:
+            data, self._escaped = data[1:], False
+        if b"\\" in data:
+            data = _ESCAPE.sub(b"", data)
+            if data.endswith(b"\\"):  # an escape cut in two by the chunk boundary
+                data, self._escaped = data[:-1], True
+        codes = np.frombuffer(data.translate(None, _NOT_SPECIAL), dtype=np.uint8)
+        if not len(codes):
+            return
+        quotes = np.cumsum(codes == _QUOTE, dtype=np.int32) + int(self._in_string)
+        steps = _DEPTH_STEP[codes]
+        steps[(quotes & 1) == 1] = 0
+        depth = np.cumsum(steps, dtype=np.int64) + self._depth
+        if int(depth.max()) > self._max_depth:
+            raise _TooDeep([Problem(self._name, None,
+                                    f"arrays and objects are nested more than {self._max_depth} "
+                                    f"levels deep (the limit; a DECP record needs about 10): "
+                                    f"not a DECP file, or a damaged one")])
+        self._depth = int(depth[-1])
+        self._in_string = bool(quotes[-1] & 1)
+
+
+def _replace_nan(buf: bytes, start: int, eof: bool) -> tuple[bytes, int]:
+    """The bytes of ``buf[start:cut]`` to hand out, ``NaN``/``Infinity`` tokens replaced by
+    ``null``, and ``cut``. ``buf[:start]`` is context only (bytes handed out before, already
+    replaced). ``cut`` is the end of ``buf`` at the end of the file, else just after the last
+    ``,``, ``]`` or ``}`` (no token before it can still be waiting for its closing character) or,
+    in a long run without them, :data:`_HOLD` bytes before the end (a token there would need more
+    than :data:`_WS_RUN` blanks before its closing character)."""
+    if eof:
+        cut = len(buf)
+    else:
+        closer = max(buf.rfind(b",", start), buf.rfind(b"]", start), buf.rfind(b"}", start))
+        cut = max(closer + 1, len(buf) - _HOLD, start)
+    head = buf[:cut]
+    if b"NaN" not in head and b"Infinity" not in head:
+        return head[start:], cut
+    replaced = _NAN_TOKEN.sub(rb"\1null", head)
+    # the context was handed out already: it holds no token left to replace
+    assert replaced[:start] == head[:start]
+    return replaced[start:], cut
+
 
 def _open(path: Path) -> IO[bytes]:
     with open(path, "rb") as fh:
         gz = fh.read(2) == b"\x1f\x8b"
     raw: IO[bytes] = gzip.open(path, "rb") if gz else open(path, "rb")  # noqa: SIM115
-    return _CleanStream(raw)  # type: ignore[return-value]
+    return _CleanStream(raw, path.name)  # type: ignore[return-value]
 
 
 def _file_problem(path: Path, message: str, column: str | None = None) -> InputError:

@@ -44,7 +44,7 @@ import pandas as pd
 from .. import schemas as S
 from ..dataset import new_quality
 from ..errors import InputError, Problem
-from .tabular import (ROW, as_mask, normalize_name, normalize_values, parse_date, parse_decimal,
+from .tabular import (CONTROL_MESSAGE, ROW, as_mask, normalize_name, normalize_values, parse_date, parse_decimal,
                       parse_int, read_table_file, rows_where)
 
 OnInvalid = Literal["strict", "quarantine"]
@@ -161,6 +161,7 @@ class _FileChecks:
         self.table, self.file, self.df, self.quality = table, file, df, quality
         self.file_problems: list[Problem] = []
         self.row_errors: list[tuple[str, pd.Series, str]] = []
+        self.controls: dict[str, list[int]] = {}  # cells with a control character: column -> rows
 
     # ---- structure ------------------------------------------------------------------------------
     def match_columns(self, required: list[str], optional: Iterable[str] = ()) -> None:
@@ -324,6 +325,8 @@ class _FileChecks:
     # ---- end --------------------------------------------------------------------------------------
     def finish(self, on_invalid: str) -> tuple[pd.Series, pd.DataFrame]:
         """Raise or quarantine. Returns (keep mask, rejected frame)."""
+        for col, rows in self.controls.items():
+            self.error(col, self.df[ROW].isin(rows), CONTROL_MESSAGE, quote=False)
         row_problems = [Problem(self.file, col, msg, tuple(rows_where(self.df, m)))
                         for col, m, msg in self.row_errors]
         if self.file_problems or (row_problems and on_invalid == "strict"):
@@ -351,12 +354,15 @@ def _start(path: str | Path, table: str, on_invalid: str, quality: dict[str, Any
     path = Path(path)
     quality = new_quality() if quality is None else quality
     info: dict[str, str] = {}
-    raw = read_table_file(path, table=table, info=info)
+    controls: dict[str, list[int]] = {}
+    raw = read_table_file(path, table=table, info=info, controls=controls)
     quality["files"].append({"table": table, "file": path.name, "format": info["format"],
                              "rows_read": int(len(raw))})
     if raw.empty:
         _warn(quality, table, path.name, None, [], f"the {table} file has a header but no data row")
-    return path, quality, _FileChecks(table, path.name, raw, quality)
+    chk = _FileChecks(table, path.name, raw, quality)
+    chk.controls = controls
+    return path, quality, chk
 
 
 def _finish_frame(chk: _FileChecks, out: pd.DataFrame, schema: Any, on_invalid: str,
@@ -631,15 +637,20 @@ def read_suppliers(path: str | Path, *, on_invalid: OnInvalid = "strict",
     if _looks_like_json(path):
         return S.SUPPLIERS_SCHEMA.validate(_read_lemarche(path, quality)), _empty_rejected()
     info: dict[str, str] = {}
-    raw = read_table_file(path, table="suppliers", info=info)
+    controls: dict[str, list[int]] = {}
+    raw = read_table_file(path, table="suppliers", info=info, controls=controls)
     headers = {normalize_name(c) for c in raw.columns}
     if "etsiret" in headers:
+        if controls:  # a reference list: no row is set aside, the file is refused
+            raise InputError([Problem(path.name, col, CONTROL_MESSAGE, tuple(rows))
+                              for col, rows in controls.items()])
         quality["files"].append({"table": "suppliers", "file": path.name, "format": "finess_esat",
                                  "rows_read": int(len(raw))})
         return S.SUPPLIERS_SCHEMA.validate(_read_esat(path, raw, quality)), _empty_rejected()
     quality["files"].append({"table": "suppliers", "file": path.name, "format": info["format"],
                              "rows_read": int(len(raw))})
     chk = _FileChecks("suppliers", path.name, raw, quality)
+    chk.controls = controls
     chk.match_columns(SUPPLIER_REQUIRED, SUPPLIER_OPTIONAL)
     if chk.file_problems:
         chk.file_problems.append(Problem(path.name, None, "unrecognised supplier file: expected "

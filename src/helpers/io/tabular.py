@@ -13,6 +13,14 @@ all of them give the *same* table:
 
 File-level problems (missing, empty, unreadable or malformed file, duplicated header names) raise
 :class:`helpers.errors.InputError` listing all of them for that file.
+
+Limits (:mod:`helpers.config`), checked before a table is parsed so that a damaged or hostile file
+cannot exhaust memory: at most :data:`~helpers.config.MAX_TABLE_COLUMNS` columns and
+:data:`~helpers.config.MAX_TABLE_CELLS` cells (rows x columns) per table, and an XLSX workbook of at
+most :data:`~helpers.config.MAX_XLSX_UNCOMPRESSED_BYTES` once unzipped. Control characters inside
+a cell (NUL and the other codes below U+0020 except tab, CR and LF, and U+007F-U+009F) are kept
+by the reader and reported with their rows and column (see :func:`read_table_file`): a NUL would
+otherwise cut the value short.
 """
 
 from __future__ import annotations
@@ -23,10 +31,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..config import MAX_TABLE_CELLS, MAX_TABLE_COLUMNS, MAX_XLSX_UNCOMPRESSED_BYTES
 from ..errors import InputError, Problem
 
 ROW = "_row"
@@ -72,11 +82,48 @@ def sniff_separator(text: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+CONTROL_CHARS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+"""Characters refused inside a cell: C0 controls except tab, LF and CR; DEL; C1 controls."""
+_CONTROL = re.compile(CONTROL_CHARS)
+_NUL_STANDIN = "\x01"
+"""pandas' CSV parser cuts a value at a NUL: NULs are handed to it as this (also refused) code."""
+CONTROL_MESSAGE = ("the cell holds a control character (NUL or another invisible code below "
+                   "U+0020 other than tab and line breaks): its value may be cut short; "
+                   "remove the character and export the file again")
+
+
+def header_width(text: str, sep: str) -> int:
+    """Number of fields of the first line of a CSV text (separators outside quotes + 1), counted
+    without splitting the line."""
+    end = text.find("\n")
+    line = text if end < 0 else text[:end]
+    return re.sub(r'"[^"]*"', "", line).count(sep) + 1
+
+
+def check_csv_size(path: Path, text: str, sep: str, *, cells: bool = True) -> None:
+    """Refuse a CSV text whose header has more than :data:`MAX_TABLE_COLUMNS` fields, or (when
+    ``cells``) whose lines x header fields exceed :data:`MAX_TABLE_CELLS`, before it is parsed."""
+    width = header_width(text, sep)
+    if width > MAX_TABLE_COLUMNS:
+        raise _file_error(path, f"the header row has {width} columns, more than the limit of "
+                                f"{MAX_TABLE_COLUMNS}: check the separator '{sep}', or remove "
+                                "the extra columns", rows=(1,))
+    if cells:
+        lines = text.count("\n") + 1
+        if lines * width > MAX_TABLE_CELLS:
+            raise _file_error(path, f"{lines} lines x {width} columns = {lines * width} cells, "
+                                    f"more than the limit of {MAX_TABLE_CELLS}: split the file or "
+                                    "keep only the columns this audit reads")
+
+
 def _read_csv_cells(path: Path) -> tuple[list[str], pd.DataFrame, dict[str, str]]:
     text, encoding = decode_text(path)
     if not text.strip():
         raise _file_error(path, "the file is empty (no header row)")
     sep = sniff_separator(text)
+    check_csv_size(path, text, sep)
+    if "\x00" in text:
+        text = text.replace("\x00", _NUL_STANDIN)
     try:
         cells = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str,
                             keep_default_na=False, na_filter=False, skip_blank_lines=False,
@@ -88,7 +135,8 @@ def _read_csv_cells(path: Path) -> tuple[list[str], pd.DataFrame, dict[str, str]
     header = [str(h) for h in cells.iloc[0].tolist()]
     body = cells.iloc[1:].reset_index(drop=True)
     body.columns = range(body.shape[1])
-    return header, body, {"format": "csv", "encoding": encoding, "separator": sep}
+    return header, body, {"format": "csv", "encoding": encoding, "separator": sep,
+                          "controls": "yes" if _CONTROL.search(text) else "no"}
 
 
 def _ragged_rows_error(path: Path, text: str, sep: str) -> InputError:
@@ -121,17 +169,73 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def _check_xlsx_zip(path: Path) -> None:
+    """Refuse a workbook whose parts unzip to more than :data:`MAX_XLSX_UNCOMPRESSED_BYTES` (a
+    small file can expand to gigabytes). A file that is not a zip is left to openpyxl's message."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    if total > MAX_XLSX_UNCOMPRESSED_BYTES:
+        raise _file_error(path, f"the workbook unzips to {total} bytes, more than the limit of "
+                                f"{MAX_XLSX_UNCOMPRESSED_BYTES}: save the table alone as CSV")
+
+
+def _sheet_rows(path: Path, ws: Any) -> list[list[str]]:
+    """The sheet's rows as text, read lazily and refused as soon as a non-empty cell lies beyond
+    :data:`MAX_TABLE_COLUMNS` or the cells read exceed :data:`MAX_TABLE_CELLS`. The sheet's
+    declared dimension is not trusted: one stray cell at XFD1048576 would make openpyxl pad every
+    row to 16 384 cells and yield 1 048 576 rows."""
+    from openpyxl.utils import get_column_letter
+
+    ws.reset_dimensions()  # rows come as stored: no padding to the declared dimension
+    rows: list[list[str]] = []
+    blank: list[str] = []
+    last = 0      # number of rows up to the last non-blank one
+    width = 0
+    seen = 0      # cells openpyxl produced, empty formatted ones included
+    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        seen += len(values)
+        if seen > MAX_TABLE_CELLS:
+            raise _file_error(path, f"the first sheet holds more than {MAX_TABLE_CELLS} cells "
+                                    "(the limit; empty formatted cells count): delete the unused "
+                                    "rows and columns, or save the table alone as CSV",
+                              rows=(number,))
+        end = len(values)
+        while end and (values[end - 1] is None or values[end - 1] == ""):
+            end -= 1
+        cells = [_cell_text(v) for v in values[:end]] if end else blank
+        if len(cells) > MAX_TABLE_COLUMNS:
+            raise _file_error(path, f"cell {get_column_letter(len(cells))}{number} of the first "
+                                    f"sheet lies beyond the limit of {MAX_TABLE_COLUMNS} columns: "
+                                    "delete the stray cells (or copy the table to a new sheet)",
+                              rows=(number,))
+        rows.append(cells or blank)
+        if cells:
+            last = number
+            width = max(width, len(cells))
+            if last * width > MAX_TABLE_CELLS:
+                raise _file_error(path, f"the first sheet spans at least {last} rows x {width} "
+                                        f"columns, more than the limit of {MAX_TABLE_CELLS} cells: "
+                                        "delete the stray cells or split the table",
+                                  rows=(number,))
+    return rows[:last]
+
+
 def _read_xlsx_cells(path: Path) -> tuple[list[str], pd.DataFrame, dict[str, str]]:
     import openpyxl  # imported here: only XLSX readers pay for it
 
+    _check_xlsx_zip(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise _file_error(path, f"cannot open the file as an XLSX workbook ({type(exc).__name__}: "
                                 f"{exc})") from exc
     try:
-        ws = wb.worksheets[0]
-        rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
+        rows = _sheet_rows(path, wb.worksheets[0])
     finally:
         wb.close()
     if not rows or not any(c.strip() for c in rows[0]):
@@ -144,8 +248,8 @@ def _read_xlsx_cells(path: Path) -> tuple[list[str], pd.DataFrame, dict[str, str
     return header, body, {"format": "xlsx", "encoding": "", "separator": ""}
 
 
-def read_table_file(path: str | Path, *, table: str, info: dict[str, str] | None = None
-                    ) -> pd.DataFrame:
+def read_table_file(path: str | Path, *, table: str, info: dict[str, str] | None = None,
+                    controls: dict[str, list[int]] | None = None) -> pd.DataFrame:
     """Read one CSV or XLSX file as text, every column ``str`` (DESIGN §2).
 
     ``table`` is the canonical table the file is read for (used in messages). When ``info`` is a
@@ -155,8 +259,14 @@ def read_table_file(path: str | Path, *, table: str, info: dict[str, str] | None
     as ``pd.NA``, rows that are entirely empty dropped, and ``_row`` = spreadsheet row number
     (header = 1). Trailing columns with an empty header and no value are dropped.
 
+    Cells holding a control character (see :data:`CONTROL_CHARS`) are checked before any stripping:
+    when ``controls`` is a dict it receives ``{column: [rows]}`` for the caller to report (row
+    errors, which quarantine can set aside); without it they raise :class:`InputError` naming file,
+    rows and column. A header name holding one always raises.
+
     Raises :class:`InputError` when the file is missing, empty, undecodable, has rows with more fields
-    than the header, or has blank or duplicated header names (all listed).
+    than the header, has blank or duplicated header names (all listed), or exceeds the size limits
+    of the module docstring.
     """
     path = Path(path)
     if not path.is_file():
@@ -169,10 +279,23 @@ def read_table_file(path: str | Path, *, table: str, info: dict[str, str] | None
     else:
         raise _file_error(path, f"unsupported {table} file type '{suffix}' "
                                 f"(expected one of {', '.join(TABLE_SUFFIXES)})")
+    may_hold_controls = meta.pop("controls", "yes") == "yes"
     if info is not None:
         info.update(meta)
 
-    header = [unicodedata.normalize("NFC", str(h)).strip() for h in header]
+    header = [unicodedata.normalize("NFC", str(h)) for h in header]
+    bad_names = [i + 1 for i, h in enumerate(header) if _CONTROL.search(h)]
+    if bad_names:
+        raise _file_error(path, "header name(s) at position(s) "
+                                f"{', '.join(map(str, bad_names))}: {CONTROL_MESSAGE}", rows=(1,))
+    header = [h.strip() for h in header]
+    found: dict[int, np.ndarray] = {}
+    if may_hold_controls:
+        for i in range(body.shape[1]):
+            hits = body.iloc[:, i].astype("string").str.contains(CONTROL_CHARS, regex=True)
+            hits = hits.fillna(False).to_numpy(dtype=bool)
+            if hits.any():
+                found[i] = np.flatnonzero(hits) + 2  # spreadsheet rows: header = 1
     body = body.apply(lambda s: s.astype("string").str.strip()) if len(body.columns) else body
     body = body.astype(object).where(body.notna() & (body != ""), pd.NA)  # missing -> pd.NA
     # Drop trailing unnamed columns that hold nothing (Excel often exports a few).
@@ -189,6 +312,12 @@ def read_table_file(path: str | Path, *, table: str, info: dict[str, str] | None
     if dupes:
         problems.append(Problem(path.name, ", ".join(dupes),
                                 "column name(s) appear more than once in the header", (1,)))
+    if found and controls is None:
+        problems += [Problem(path.name, header[i] or f"column {i + 1}", CONTROL_MESSAGE,
+                             tuple(int(r) for r in rows)) for i, rows in found.items()]
+    elif found and controls is not None:
+        for i, rows in found.items():
+            controls.setdefault(header[i] or f"column {i + 1}", []).extend(int(r) for r in rows)
     if problems:
         raise InputError(problems)
     df = body.iloc[:, keep].copy()
