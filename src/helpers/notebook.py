@@ -234,8 +234,10 @@ def coverage_by_buyer(dataset: Dataset, results: Any, params: Params) -> pd.Data
                                             with_clause=("with_clause", "sum"),
                                             with_participations=("with_participations", "sum"))
     in_scope = results.contracts.groupby("buyer_siret").size().rename("in_scope")
-    covered = (results.contracts.loc[results.contracts["covered"].astype(bool)]
-               .groupby("buyer_siret").size().rename("in_scope_covered"))
+    c_all = results.contracts
+    is_covered = (c_all["covered"].astype(bool) if "covered" in c_all.columns
+                  else pd.Series(True, index=c_all.index))
+    covered = c_all.loc[is_covered].groupby("buyer_siret").size().rename("in_scope_covered")
     cov = (cov.join(in_scope, how="left").join(covered, how="left")
            .fillna({"in_scope": 0, "in_scope_covered": 0}).astype(int).reset_index())
     names = results.buyers.set_index("buyer_siret")["buyer_name"]
