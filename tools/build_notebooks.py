@@ -29,6 +29,8 @@ min_contracts: int = 5  # below this many assessable contracts the verdict is in
 alpha: float = 0.05  # level of the one-sided test that the effective share is below target
 etp_hours: float = 1607.0  # hours in one full-time equivalent (ETP)
 min_cell_size: int = 11  # counts of people below this are never published
+allow_small_cells: bool = False  # must be True to publish with a min_cell_size below 11
+language: str = "fr"  # language of the reports: "fr" (French) or "en" (English)
 '''
 
 SETUP = '''\
@@ -37,7 +39,8 @@ from helpers import figures, notebook as nb
 params, data, res = nb.setup(
     year=year, buyers=buyers, data_dir=data_dir, scope=scope, target=target,
     min_delivery_ratio=min_delivery_ratio, as_of=as_of, min_contracts=min_contracts, alpha=alpha,
-    etp_hours=etp_hours, min_cell_size=min_cell_size,
+    etp_hours=etp_hours, min_cell_size=min_cell_size, allow_small_cells=allow_small_cells,
+    language=language,
 )
 ind = res.indicators'''
 
