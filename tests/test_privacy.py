@@ -86,13 +86,15 @@ def test_privacy_in_results_complement_below_size_is_suppressed():
 
 
 def test_privacy_in_results_ten_people_suppressed():
-    # 10 people: the count and the hours per person are null; hours and ETP are not people counts
+    # 10 people: the count, and the hours of this group of 10 (hours, ETP, hours per person, hours on
+    # clause contracts and the ratios revealing them) are null; planned hours are not people's
     res = compute_results(b.dataset([{}], participation_rows=_people(5, 5)), b.params(year=2024))
     act = res.indicators["activity"]
-    assert act["beneficiaries"] is None and act["hours_per_beneficiary"] is None
-    assert act["hours"] == pytest.approx(1000.0)
-    assert {"activity.beneficiaries", "activity.hours_per_beneficiary"} <= set(
-        res.indicators["suppressed"])
+    for key in ("beneficiaries", "hours_per_beneficiary", "hours", "etp", "hours_clause_contracts",
+                "achievement_ratio", "hours_per_1000_eur"):
+        assert act[key] is None, key
+        assert f"activity.{key}" in res.indicators["suppressed"]
+    assert act["expected_hours"] is not None
     by_buyer = res.tables["activity_by_buyer"].set_index("buyer_siret")
     assert np.isnan(by_buyer.loc[b.BUYER_A, "beneficiaries"])
     assert f"tables.activity_by_buyer.{b.BUYER_A}.beneficiaries" in res.indicators["suppressed"]
