@@ -87,7 +87,7 @@ def _truth(rows: list[dict], people: list[dict]) -> dict[str, int]:
     return t
 
 
-def _sums(t: dict[str, int]) -> list[tuple[str, list[str], str | None]]:
+def _sums() -> list[tuple[str, list[str], str | None]]:
     """Every published sum: (total key, cell keys, rest key or None), keys of :func:`_known`."""
     profile_rest = [("women", ["women"]), ("age", ["under_26", "age_50_plus"]),
                     ("diploma", ["no_diploma"]), *((k, [k]) for k in PUBLIC)]
@@ -96,7 +96,7 @@ def _sums(t: dict[str, int]) -> list[tuple[str, list[str], str | None]]:
                                   ("sorties_dynamiques", "autre", "inconnu", "en_cours")], None),
         ("exits.sorties_dynamiques_n", [f"exits.{k}_n" for k in schemas.DYNAMIC_EXITS], None),
         ("exits.missions_ended", [f"exits.{k}_n" for k in schemas.EXIT_OUTCOMES], None),
-        *((f"beneficiaries", [f"profile.{k}_n" for k in cells], f"rest.{name}")
+        *(("beneficiaries", [f"profile.{k}_n" for k in cells], f"rest.{name}")
           for name, cells in profile_rest),
     ]
     for total, column in (("beneficiaries", "beneficiaries"), ("hours", "hours"),
@@ -150,7 +150,7 @@ def test_no_suppressed_value_is_recoverable(people, rows, m):
     res = compute_results(ds, b.params(year=2024, min_cell_size=m, **(_SMALL if m < 11 else {})))
     t, vals = _truth(rows, people), _known(res)
     act = res.indicators["activity"]
-    sums = _sums(t)
+    sums = _sums()
 
     # a group whose people are suppressed has its hours suppressed too
     if act["beneficiaries"] is None:
