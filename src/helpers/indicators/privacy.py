@@ -6,7 +6,9 @@ Rule. Reports publish aggregates only, never rows about a person.
    deliberate choice of the evaluator) is never published. A share of people k / n is published only
    when its numerator k and its complement n − k are both ≥ ``min_cell_size``; the share and its
    numerator are suppressed together. Hours, ETP and hours per beneficiary of a group whose people
-   count is suppressed are suppressed with it (they are that group's hours, often one person's).
+   count is suppressed are suppressed with it (they are that group's hours, often one person's), and
+   so are its hours on clause contracts and the ratios that give them back (achievement ratio, hours
+   per 1 000 €).
    An *empty* group (0 people, so 0 hours) is not a small cell: saying that nobody is in it tells
    nothing about a person, and is published (a buyer without any beneficiary shows 0 and 0 h). A
    share with a zero numerator is still suppressed: "none of these 40 people is a woman" says
@@ -18,9 +20,10 @@ Rule. Reports publish aggregates only, never rows about a person.
    partition whose total is published, the unpublished parts (suppressed cells and the rest) are
    recoverable only through their sum, total − published cells. So, when an unpublished part is small
    (below the size) or suppressed, the unpublished parts must be at least two and add up to at least
-   ``min_cell_size`` people; otherwise the smallest published cell is suppressed too, and again until
-   this holds, or, when no cell is left, the total. When the total is suppressed, at least one cell
-   must stay unpublished, or the total would be their sum.
+   ``min_cell_size`` people; otherwise the smallest non-empty published cell is suppressed too (the
+   first in order on ties), and again until this holds, or, when no cell is left, the total. When the
+   total is suppressed, at least one cell must stay unpublished, or the total would be their sum. A
+   partition of nobody (every part 0) needs nothing.
 3. *Check across partitions.* Partitions share cells (the sorties dynamiques are a cell of the exits
    and the total of their three outcomes; a buyer's row is a cell of the beneficiaries, of the hours and
    of the hours on clause contracts). After step 2 the whole system of sums is solved exactly: a
@@ -34,8 +37,8 @@ A suppressed value becomes ``None`` (``null`` in JSON, empty in CSV) and its key
 Limits. The check is on exact values: bounds (a suppressed cell lies between 0 and the unpublished
 sum) remain, which is why the unpublished sum must itself reach the size. A person counted in two
 cells of an overlapping breakdown (a person working for two buyers) counts twice in that sum.
-Differencing two runs over overlapping scopes (one more buyer, another year) is outside what one run
-can prevent: see the assumption A-DIFFERENCING in docs/assumptions.md.
+Differencing two runs over overlapping scopes (one more buyer, a later ``as_of``) is outside what
+one run can prevent: see the assumption A-DIFFERENCING in docs/assumptions.md.
 
 Reference: Hundepool et al., *Statistical Disclosure Control* (Wiley, 2012), ch. 4 (threshold rule,
 secondary suppression of tabular data).
