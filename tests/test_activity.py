@@ -3,6 +3,7 @@ values are checked (privacy is tested in test_privacy.py). Year 2024, as_of 2024
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -12,8 +13,13 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "indicators"))
 import builders as b  # noqa: E402
 
 from helpers.indicators import activity_indicators, gini  # noqa: E402
+from helpers.indicators.privacy import Partition  # noqa: E402
+from helpers.params import Params  # noqa: E402
 
-RAW = {"year": 2024, "min_cell_size": 0}
+#: Raw values: no suppression (a size below 11 needs allow_small_cells when Params has it).
+RAW = {"year": 2024, "min_cell_size": 0,
+       **({"allow_small_cells": True}
+          if "allow_small_cells" in {f.name for f in dataclasses.fields(Params)} else {})}
 
 
 def test_activity_hours_pro_rata_of_days_across_year_boundaries():
@@ -214,3 +220,41 @@ def test_activity_empty_tables():
     assert act["activity"]["achievement_ratio"] is None
     assert act["activity"]["concentration"]["gini"] is None
     assert act["reserved"]["n"] == 0 and act["ess"]["share_of_amount"] is None
+
+
+def test_activity_partitions_and_people_rules():
+    # the people of _people_dataset: 4 in 2024 (p1-p4), 3 missions ended (durable, formation, autre)
+    act = activity_indicators(_people_dataset(), b.params(**RAW))
+    parts: dict[str, Partition] = {p.name: p for p in act.partitions}
+    # age: under 26 p1, 50+ p2, rest 4 − 1 − 1 = 2 (p3 aged 49, p4 unknown), never published
+    age = parts["activity.profile.age"]
+    assert age.total == "activity.beneficiaries"
+    assert age.cells == ("activity.profile.under_26_n", "activity.profile.age_50_plus_n")
+    assert (age.sizes, age.rest) == ((1, 1), 2)
+    # women p1, p3 -> rest 2; no diploma p1, p4 -> rest 2; RQTH p3 -> rest 3
+    assert (parts["activity.profile.sex"].sizes, parts["activity.profile.sex"].rest) == ((2,), 2)
+    assert parts["activity.profile.diploma"].rest == 2
+    assert parts["activity.profile.public_rqth"].rest == 3
+    # exits: sd 2 (durable 1 + formation 1), autre 1, inconnu 0, en_cours 0 = 3 ended, no rest
+    out = parts["activity.exits.outcomes"]
+    assert out.total == "activity.exits.missions_ended"
+    assert (out.sizes, out.rest) == ((2, 1, 0, 0), None)
+    dyn = parts["activity.exits.dynamic"]
+    assert dyn.total == "activity.exits.sorties_dynamiques_n"
+    assert (dyn.sizes, dyn.rest) == ((1, 0, 1), None)
+    # per buyer: one buyer with the 4 people, in the three sums (people, hours, clause hours)
+    for column in ("beneficiaries", "hours", "hours_clause_contracts"):
+        p = parts[f"tables.activity_by_buyer.{column}"]
+        assert p.total == f"activity.{column}"
+        assert p.cells == (f"tables.activity_by_buyer.{b.BUYER_A}.{column}",) and p.sizes == (4,)
+    # the whole year's hours, ETP and the ratios revealing hours go with the people count
+    people_rule = next(r for r in act.rules if r.paths[0] == "activity.beneficiaries")
+    assert people_rule.counts == (4,)
+    assert {"activity.hours", "activity.etp", "activity.hours_per_beneficiary",
+            "activity.hours_clause_contracts", "activity.achievement_ratio",
+            "activity.hours_per_1000_eur"} <= set(people_rule.paths)
+    row_rule = next(r for r in act.rules
+                    if r.paths[0] == f"tables.activity_by_buyer.{b.BUYER_A}.beneficiaries")
+    assert {p.rsplit(".", 1)[1] for p in row_rule.paths} == {
+        "beneficiaries", "hours", "hours_clause_contracts", "achievement_ratio", "etp",
+        "hours_per_beneficiary"}

@@ -449,6 +449,7 @@ def activity_by_buyer(results: Any, max_rows: int = MAX_ROWS) -> pd.DataFrame:
     hidden = a["beneficiaries"].isna()
     a["beneficiaries"] = a["beneficiaries"].map(lambda v: "" if pd.isna(v) else str(int(v)))
     a.loc[hidden, "beneficiaries"] = f"suppressed (< {n_min})"
-    a["hours_per_beneficiary"] = a["hours_per_beneficiary"].astype(object).where(
-        ~hidden, f"suppressed (< {n_min})")
+    for col in ("hours", "hours_clause_contracts", "achievement_ratio", "etp",
+                "hours_per_beneficiary"):   # a suppressed group's hours go with its people
+        a[col] = a[col].astype(object).where(~hidden, f"suppressed (< {n_min})")
     return table(a, max_rows)

@@ -1,9 +1,22 @@
-"""Activity-year indicators (DESIGN §3): what evaluators report for the calendar year ``year``,
+"""Activity-year indicators: what evaluators report for the calendar year ``year``,
 over ALL contracts of the selected buyers (not only the scope of the declared-versus-real test).
 
 Key names are documented in docs/indicators.md (codes SCA-ACT-*, SCA-RES-*, SCA-ESS-*). Values here
-are raw; :func:`helpers.indicators.privacy.apply_privacy` applies the returned rules before anything
-is published.
+are raw; :func:`helpers.indicators.privacy.publish` applies the returned rules and partitions before
+anything is published. The partitions (sets of published cells adding up to a published total) are:
+
+- exits: sorties dynamiques, autre, inconnu, en cours (and missions without an outcome, if any) add
+  up to the missions ended; emploi durable, emploi de transition, formation add up to the sorties
+  dynamiques;
+- profile: women and everyone else; under 26, 50 and over and everyone else (26-49 or unknown age);
+  no diploma and everyone else; each public category and everyone else (a person may be in several
+  categories, so the categories together are not a partition) — all add up to the beneficiaries;
+- per buyer (table ``activity_by_buyer``): the buyers' beneficiaries add up to all beneficiaries
+  (a person working for two buyers counts in both), their hours to the hours and their hours on
+  clause contracts to the hours on clause contracts.
+
+A group's hours, ETP, hours per person, hours on clause contracts and the ratios that reveal them
+(achievement ratio, hours per 1 000 €) are governed by the group's people count.
 """
 
 from __future__ import annotations
@@ -17,7 +30,8 @@ import pandas as pd
 from .. import schemas
 from ..dataset import Dataset
 from ..params import Params
-from .privacy import CellRule, count_rule, share_rule
+from .privacy import (CellRule, Partition, count_rule, partition, share_rule, table_partition,
+                      table_rules)
 from .status import (annotate_contracts, consideration_flags, due_fraction, holders_in_registry,
                      participation_intervals, prorated_hours)
 
@@ -27,6 +41,15 @@ PROFILE_KEYS: tuple[str, ...] = ("women", "under_26", "age_50_plus", "no_diploma
                                  *PUBLIC_KEYS.values())
 #: Exit keys (activity.exits.<key>_n / _share): each outcome, then the sorties dynamiques.
 EXIT_KEYS: tuple[str, ...] = (*schemas.EXIT_OUTCOMES, "sorties_dynamiques")
+#: Key prefix of the per-buyer table's cells (``tables.activity_by_buyer.<siret>.<column>``).
+BY_BUYER_PREFIX = "tables.activity_by_buyer"
+#: Columns of the per-buyer table governed by the buyer's people count (suppressed with it).
+BY_BUYER_PEOPLE_COLUMNS: tuple[str, ...] = ("beneficiaries", "hours", "hours_clause_contracts",
+                                            "achievement_ratio", "etp", "hours_per_beneficiary")
+#: Keys of the whole year's values governed by the number of beneficiaries.
+PEOPLE_LINKED: tuple[str, ...] = ("activity.hours_per_beneficiary", "activity.hours", "activity.etp",
+                                  "activity.hours_clause_contracts", "activity.achievement_ratio",
+                                  "activity.hours_per_1000_eur")
 
 
 @dataclass
@@ -34,10 +57,12 @@ class Activity:
     """Raw activity-year values, the privacy rules to apply to them, and per-row tables."""
 
     values: dict[str, Any]           # {"activity": {...}, "reserved": {...}, "ess": {...}}
-    rules: list[CellRule]            # people counts and shares to check (DESIGN §3 Privacy)
+    rules: list[CellRule]            # people counts and shares to check (privacy)
     hours_by_contract: pd.DataFrame  # one row per contract with hours, expected or planned hours
     by_buyer: pd.DataFrame           # per buyer, raw (beneficiaries not yet suppressed)
     extra_quality: dict[str, int] = field(default_factory=dict)
+    #: sums of published cells (secondary suppression); keys of ``values`` and of ``by_buyer`` cells
+    partitions: list[Partition] = field(default_factory=list)
 
 
 def gini(values: object) -> float | None:
@@ -135,6 +160,19 @@ def activity_indicators(dataset: Dataset, params: Params,
         **{key: int(cat_counts.get(cat, 0)) for cat, key in PUBLIC_KEYS.items()},
     }
     profile, profile_rules = _share_block(profile_counts, n_people, "activity.profile")
+    pre = "activity.profile"
+    profile_parts = [
+        partition(f"{pre}.sex", "activity.beneficiaries", n_people,
+                  {f"{pre}.women_n": profile_counts["women"]}, covers_total=False),
+        partition(f"{pre}.age", "activity.beneficiaries", n_people,
+                  {f"{pre}.under_26_n": profile_counts["under_26"],
+                   f"{pre}.age_50_plus_n": profile_counts["age_50_plus"]}, covers_total=False),
+        partition(f"{pre}.diploma", "activity.beneficiaries", n_people,
+                  {f"{pre}.no_diploma_n": profile_counts["no_diploma"]}, covers_total=False),
+        *(partition(f"{pre}.{key}", "activity.beneficiaries", n_people,
+                    {f"{pre}.{key}_n": profile_counts[key]}, covers_total=False)
+          for key in PUBLIC_KEYS.values()),
+    ]
 
     # --- exits among missions ended in the year ---------------------------------------------------
     ended = parts.loc[parts["end_date"].between(y_start, y_end)]
@@ -144,6 +182,17 @@ def activity_indicators(dataset: Dataset, params: Params,
     exit_counts["sorties_dynamiques"] = sum(exit_counts[k] for k in schemas.DYNAMIC_EXITS)
     exits, exit_rules = _share_block(exit_counts, n_ended, "activity.exits")
     exits["missions_ended"] = n_ended
+    pre = "activity.exits"
+    exit_parts = [
+        partition(f"{pre}.outcomes", f"{pre}.missions_ended", n_ended,
+                  {f"{pre}.{k}_n": exit_counts[k] for k in
+                   ("sorties_dynamiques", *(o for o in schemas.EXIT_OUTCOMES
+                                            if o not in schemas.DYNAMIC_EXITS))},
+                  covers_total=True),
+        partition(f"{pre}.dynamic", f"{pre}.sorties_dynamiques_n", exit_counts["sorties_dynamiques"],
+                  {f"{pre}.{k}_n": exit_counts[k] for k in schemas.DYNAMIC_EXITS},
+                  covers_total=True),
+    ]
 
     # --- concentration over contracts with hours in the year ------------------------------------
     per_contract = pd.DataFrame({"uid": parts.loc[in_year, "uid"],
@@ -178,7 +227,7 @@ def activity_indicators(dataset: Dataset, params: Params,
         "exits": exits,
         "concentration": concentration,
     }
-    rules = [count_rule("activity.beneficiaries", n_people, "activity.hours_per_beneficiary"),
+    rules = [count_rule("activity.beneficiaries", n_people, *PEOPLE_LINKED),
              count_rule("activity.exits.missions_ended", n_ended), *profile_rules, *exit_rules]
 
     # --- reserved contracts and ESS spend, contracts notified in the year -----------------------
@@ -244,7 +293,13 @@ def activity_indicators(dataset: Dataset, params: Params,
     by_buyer["hours_per_beneficiary"] = by_buyer["hours"] / by_buyer["beneficiaries"].where(
         by_buyer["beneficiaries"] > 0)
 
+    rules += table_rules(by_buyer, "beneficiaries", BY_BUYER_PEOPLE_COLUMNS, BY_BUYER_PREFIX)
+    buyer_parts = [table_partition(f"{BY_BUYER_PREFIX}.{column}", by_buyer, column, "beneficiaries",
+                                   BY_BUYER_PREFIX, f"activity.{column}", n_people)
+                   for column in ("beneficiaries", "hours", "hours_clause_contracts")]
+
     quality = {"clauses_without_contract": int((~matched).sum()),
                "participations_without_contract": int((uid_index.get_indexer(parts["uid"]) < 0).sum())}
     return Activity(values={"activity": activity, "reserved": reserved, "ess": ess}, rules=rules,
-                    hours_by_contract=hbc, by_buyer=by_buyer, extra_quality=quality)
+                    hours_by_contract=hbc, by_buyer=by_buyer, extra_quality=quality,
+                    partitions=[*profile_parts, *exit_parts, *buyer_parts])

@@ -19,8 +19,8 @@ import pandas as pd
 
 from ..dataset import Dataset
 from ..params import Params
-from .activity import EXIT_KEYS, PROFILE_KEYS, activity_indicators
-from .privacy import apply_privacy, suppress_table
+from .activity import BY_BUYER_PREFIX, EXIT_KEYS, PROFILE_KEYS, activity_indicators
+from .privacy import publish
 from .shares import VERDICTS, share_table
 from .status import (STATUSES, annotate_contracts, buyer_names, contract_status,
                      facilitator_coverage, scope_counts, scope_masks)
@@ -113,10 +113,10 @@ def compute_results(dataset: Dataset, params: Params) -> Results:
                                  "effective_n": eff, "effective_share": eff / k_c if k_c else None}
 
     act = activity_indicators(dataset, params, annotated)
-    published, suppressed = apply_privacy(act.values, act.rules, params.min_cell_size)
-    act_by_buyer, sup_buyers = suppress_table(
-        act.by_buyer, "beneficiaries", ["beneficiaries", "hours_per_beneficiary"],
-        params.min_cell_size, "tables.activity_by_buyer")
+    # privacy: small cells, then secondary suppression over every sum of published cells
+    published, act_tables, suppressed = publish(act.values, {BY_BUYER_PREFIX: act.by_buyer},
+                                                act.rules, act.partitions, params.min_cell_size)
+    act_by_buyer = act_tables[BY_BUYER_PREFIX]
 
     quality = copy.deepcopy(dataset.quality)
     quality["scope"] = {**scope_counts(annotated, params, masks), **act.extra_quality}
@@ -176,7 +176,7 @@ def compute_results(dataset: Dataset, params: Params) -> Results:
                    "significant": int(buyers_out["significant"].sum())},
         **published,
         "data_quality": quality,
-        "suppressed": sorted([*suppressed, *sup_buyers]),
+        "suppressed": suppressed,
     }
 
     contracts_out = st.copy()
