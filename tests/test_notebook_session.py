@@ -66,12 +66,13 @@ def test_summary_coverage_of_the_year_by_hand():
     params = b.params(year=2024)
     data = notebook.summarize(ds, params, compute_results(ds, params))
     # 2024: A holds c1, c2, c3 (c4 is 2023): clause row for c1 only -> 1; participations for c1
-    # and c2 -> 2; all three in scope "all". B: b1 only, no clause, no participation.
+    # and c2 -> 2; all three in scope "all". B: b1 only, no clause, no participation. The test
+    # builder covers both buyers from 1900 (facilitator_from), so every contract in scope is covered.
     assert data.coverage.to_dict("records") == [
         {"buyer_siret": A, "buyer_name": "Ville A", "contracts": 3, "with_clause": 1,
-         "with_participations": 2, "in_scope": 3},
+         "with_participations": 2, "in_scope": 3, "in_scope_covered": 3},
         {"buyer_siret": B, "buyer_name": "Métropole B", "contracts": 1, "with_clause": 0,
-         "with_participations": 0, "in_scope": 1},
+         "with_participations": 0, "in_scope": 1, "in_scope_covered": 1},
     ]
     # restricted to buyer B, only B's row is left
     only_b = b.params(year=2024, buyers=[B])
