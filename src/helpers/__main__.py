@@ -6,6 +6,7 @@ Commands (each implemented in its own module, imported lazily so that ``--help``
   refresh-notebooks  re-execute the committed notebooks in place on the demo data (helpers.run)
   bench              national-scale benchmark           (helpers.bench)
   simulate           coverage simulation of the hypotheses' intervals (helpers.hypotheses)
+  pseudonymise       keyed beneficiary_id + birth year for a facilitator's export (helpers.pseudonymise)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ COMMANDS = {
     "refresh-notebooks": ("helpers.run", "main_refresh_notebooks"),
     "bench": ("helpers.bench", "main"),
     "simulate": ("helpers.simulate", "main"),
+    "pseudonymise": ("helpers.pseudonymise", "main"),
 }
 
 NOTEBOOK_COMMANDS = ("run", "run-all", "refresh-notebooks")

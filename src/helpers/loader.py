@@ -10,6 +10,9 @@ Layout (file names matched case-insensitively)::
       suppliers.csv | .xlsx | .json   optional \\  all supplier files found are merged: the canonical
       suppliers/                      optional /  CSV, the le-marche JSON, the FINESS ESAT list
       buyers.csv | .xlsx          optional
+      mapping.yml                 optional: the facilitator's headers and codes, and which file holds
+                                  which table (``files:``), merged over the default French mapping
+                                  (helpers.io.mapping)
 
 Rules:
 
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +44,7 @@ from .config import resolve_path
 from .dataset import Dataset, new_quality
 from .errors import InputError, Problem
 from .io import contracts as contract_io
+from .io import mapping as mapping_io
 from .io.tables import (ON_INVALID, OnInvalid, dedupe_suppliers, read_buyers, read_clauses,
                         read_participations, read_suppliers)
 
@@ -92,7 +97,15 @@ def load_data_dir(data_dir: str | os.PathLike[str], *, on_invalid: OnInvalid = "
     tables: dict[str, pd.DataFrame] = {}
     rejected: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
 
+    try:  # the facilitator's headers and codes (default French mapping + <data_dir>/mapping.yml)
+        mapping = mapping_io.load_mapping(root)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        mapping = mapping_io.default_mapping()
+
     def run(table: str, reader: Reader, arg: Any) -> pd.DataFrame | None:
+        if table != "contracts":
+            reader = partial(reader, mapping=mapping)
         try:
             valid, rej = reader(arg, on_invalid=on_invalid, quality=quality)
         except InputError as exc:
@@ -118,7 +131,8 @@ def load_data_dir(data_dir: str | os.PathLike[str], *, on_invalid: OnInvalid = "
     for table, reader, required in (("clauses", read_clauses, True),
                                     ("participations", read_participations, True),
                                     ("buyers", read_buyers, False)):
-        found = _table_files(entries, table, TABLE_SUFFIXES)
+        named = mapping_io.table_file(mapping, root, table)  # files: in mapping.yml
+        found = [named] if named else _table_files(entries, table, TABLE_SUFFIXES)
         if len(found) > 1:
             problems.append(Problem(", ".join(p.name for p in found), None,
                                     f"several {table} files: keep only one of them"))
@@ -131,7 +145,8 @@ def load_data_dir(data_dir: str | os.PathLike[str], *, on_invalid: OnInvalid = "
                 tables[table] = result
 
     # suppliers (optional): root file(s) and/or suppliers/ folder, merged
-    supplier_files = _table_files(entries, "suppliers", SUPPLIER_SUFFIXES)
+    named = mapping_io.table_file(mapping, root, "suppliers")
+    supplier_files = [named] if named else _table_files(entries, "suppliers", SUPPLIER_SUFFIXES)
     sfolder = entries.get("suppliers")
     if sfolder is not None and sfolder.is_dir():
         supplier_files += _folder_files(sfolder)
