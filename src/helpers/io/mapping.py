@@ -36,7 +36,8 @@ Rules:
 - Merging: the data directory's ``mapping.yml`` adds its headers and labels to the default; a header
   or label it gives to another column or code is taken away from the default's (the local file wins).
   ``files`` entries replace the default's.
-- The YAML is read with ``yaml.safe_load`` (no Python objects), at most 1 MB. Every problem of the
+- The YAML is read with PyYAML's safe loader (no Python objects), at most 1 MB; a key given twice
+  in one mapping is an error (YAML would silently keep the last one). Every problem of the
   file is listed at once: unknown sections, tables, columns or codes, a header or label given to two
   columns or codes, a value that YAML read as ``true``/``false`` (quote it: ``"Non"``).
 """
@@ -234,6 +235,27 @@ def _clashes(entries: dict[str, tuple[str, ...]], key: Any, file: str, where: st
     return problems
 
 
+@functools.cache
+def _unique_key_loader() -> Any:
+    """``yaml.SafeLoader`` (no Python objects) that refuses a key given twice in one mapping, which
+    plain YAML would let the second silently replace (two pasted ``sex:`` lines)."""
+    import yaml
+
+    class UniqueKeySafeLoader(yaml.SafeLoader):
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key {key!r} given twice (put all its entries under one "
+                        f"{key}:)", key_node.start_mark)
+                seen.add(key)
+            return super().construct_mapping(node, deep)
+
+    return UniqueKeySafeLoader
+
+
 def read_mapping_file(path: str | Path) -> Mapping:
     """Read and check one mapping YAML file (safe loader, at most 1 MB)."""
     import yaml
@@ -246,7 +268,7 @@ def read_mapping_file(path: str | Path) -> Mapping:
         raise InputError([Problem(path.name, None, f"mapping file too large ({size} bytes; at most "
                                   f"{MAX_MAPPING_BYTES}): it should list headers and labels only")])
     try:
-        obj = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
+        obj = yaml.load(path.read_bytes().decode("utf-8-sig"), Loader=_unique_key_loader())
     except UnicodeDecodeError:
         raise InputError([Problem(path.name, None, "not UTF-8 text: save the file as UTF-8")]) \
             from None
