@@ -28,7 +28,7 @@ and the data directory, and reuse it every year::
     python -c "import secrets; print(secrets.token_hex(32))" > ~/cle_pseudonymisation.txt
 
 Refusals (exit code 2, nothing written): INPUT missing or unreadable; OUTPUT equal to INPUT (raw
-files are never modified); no identity column found; a named ``--id-columns`` absent; a row whose
+files are never modified); no data row; no identity column found; a named ``--id-columns`` absent; a row whose
 identity columns are all empty; a birth date that cannot be read; INPUT already holding a
 ``beneficiary_id`` column; an identifier column that would remain in OUTPUT, whether its header
 says so or its values look like e-mail addresses, French phone numbers or NIR numbers (a column
@@ -99,10 +99,13 @@ def birth_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out.where(out.notna(), None), invalid & ~year_only
 
 
-def beneficiary_ids(identity: pd.DataFrame, key: bytes) -> pd.Series:
-    """HMAC-SHA256 of each row's normalised identity (module docstring), 16 hex digits."""
-    parts = identity.astype(object).where(identity.notna(), "")
-    joined = parts.apply(lambda row: SEPARATOR.join(_identity_text(v) for v in row), axis=1)
+def beneficiary_ids(identity: pd.DataFrame, key: bytes, dates: tuple[str, ...] = ()) -> pd.Series:
+    """HMAC-SHA256 of each row's identity (module docstring), 16 hex digits: text columns
+    normalised, the ``dates`` columns (already ISO text) as they are, empty cells as ""."""
+    parts = pd.DataFrame({c: identity[c] if c in dates else identity[c].map(
+        _identity_text, na_action="ignore") for c in identity.columns}, index=identity.index)
+    parts = parts.astype(object).where(parts.notna(), "")
+    joined = parts.apply(lambda row: SEPARATOR.join(row), axis=1)
     return joined.map(lambda text: hmac.new(key, text.encode("utf-8"),
                                             hashlib.sha256).hexdigest()[:ID_HEX_DIGITS])
 
@@ -133,6 +136,8 @@ def pseudonymise(input_path: str | Path, output_path: str | Path, key_file: str 
     key = read_key(key_file)
     df = read_table_file(src, table="participants")
     headers = [c for c in df.columns if c != ROW]
+    if df.empty:
+        raise InputError([Problem(src.name, None, "no data row to pseudonymise")])
     problems: list[Problem] = []
     if ID_COLUMN in headers:
         problems.append(Problem(src.name, ID_COLUMN, "the file already has a beneficiary_id "
@@ -175,7 +180,7 @@ def pseudonymise(input_path: str | Path, output_path: str | Path, key_file: str 
                                 tuple(int(r) for r in df.loc[empty, ROW])))
     dropped = set(detected) | set(identity_cols)
     kept = [c for c in headers if c not in dropped]
-    out = pd.DataFrame({ID_COLUMN: beneficiary_ids(identity, key),
+    out = pd.DataFrame({ID_COLUMN: beneficiary_ids(identity, key, tuple(birth_cols)),
                         YEAR_COLUMN: birth_year.astype(object).where(birth_year.notna(), None)})
     out = pd.concat([out, df[kept]], axis=1)
     # Safety net: nothing that identifies a person may remain, by header or by value.
