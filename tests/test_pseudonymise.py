@@ -110,7 +110,17 @@ def test_named_id_columns(tmp_path: Path) -> None:
     out = pseudonymise(src, tmp_path / "o.csv", key_file(tmp_path), ["Code salarié"])
     assert out["beneficiary_id"].tolist() == [expected_id(KEY, "a12"), expected_id(KEY, "b07")]
     assert "Code salarié" not in out.columns
-    assert "Année de naissance" in out.columns   # a year is not an identifier
+    # without a birth date, the export's own year column is kept (a year is not an identifier)
+    assert list(out.columns) == ["beneficiary_id", "Année de naissance", "Heures"]
+
+
+def test_columns_the_readers_would_take_for_id_or_year_are_replaced(tmp_path: Path) -> None:
+    src = csv(tmp_path, "Identifiant bénéficiaire;Nom;Date de naissance;Année de naissance;Heures\n"
+                        "ABC-00017;Dupont;12/03/1990;1990;7\n")
+    out = pseudonymise(src, tmp_path / "o.csv", key_file(tmp_path))
+    # the facilitator's own person number would link back to its files: dropped, not kept
+    assert list(out.columns) == ["beneficiary_id", "birth_year", "Heures"]
+    assert out["beneficiary_id"].tolist() == [expected_id(KEY, "dupont", "1990-03-12")]
 
 
 @pytest.mark.parametrize("text,ids,column,message", [

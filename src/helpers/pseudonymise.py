@@ -17,9 +17,11 @@
   the key, the ids cannot be linked back to the names (RFC 2104 keyed hash; a plain hash of a name
   and a birth date could be recomputed by anyone);
 - ``birth_year`` = the year of the birth-date column (``dd/mm/yyyy``, ISO, an Excel date or serial,
-  or a bare 4-digit year);
+  or a bare 4-digit year), when there is one (a year column of the export, "Année de naissance",
+  is then replaced; without a birth date it is kept as it is);
 - every column that looks like a direct identifier (names, NIR, e-mail, phone, address, birth date
-  or place, file numbers) and every identity column is dropped.
+  or place, file numbers), every identity column, and a facilitator's own person number under a
+  header the readers would take for ``beneficiary_id`` ("Identifiant bénéficiaire") are dropped.
 
 The key is read from ``--key-file`` (its bytes, surrounding blanks and line ends removed; at least
 16 bytes), and is never written, printed or logged. Create one once, keep it outside the repository
@@ -50,6 +52,7 @@ import pandas as pd
 
 from .errors import EXIT_INPUT_ERROR, InputError, Problem
 from .io.identifiers import BIRTH_DATE, IDENTITY_KINDS, identifier_columns, identifier_kind
+from .io.mapping import default_mapping, header_key
 from .io.tabular import ROW, parse_date, read_table_file
 
 ID_COLUMN = "beneficiary_id"
@@ -178,10 +181,16 @@ def pseudonymise(input_path: str | Path, output_path: str | Path, key_file: str 
         problems.append(Problem(src.name, ", ".join(identity_cols), "no identity value on these "
                                 "rows: a beneficiary_id cannot be made",
                                 tuple(int(r) for r in df.loc[empty, ROW])))
-    dropped = set(detected) | set(identity_cols)
+    # columns the readers would take for beneficiary_id (a facilitator's own file number) or, when
+    # a birth date gives the year, for birth_year: replaced by the ones written here
+    lookup = default_mapping().header_lookup("participations")
+    replaced = {c for c in headers if lookup.get(header_key(c)) == ID_COLUMN
+                or (birth_cols and lookup.get(header_key(c)) == YEAR_COLUMN)}
+    dropped = set(detected) | set(identity_cols) | replaced
     kept = [c for c in headers if c not in dropped]
-    out = pd.DataFrame({ID_COLUMN: beneficiary_ids(identity, key, tuple(birth_cols)),
-                        YEAR_COLUMN: birth_year.astype(object).where(birth_year.notna(), None)})
+    out = pd.DataFrame({ID_COLUMN: beneficiary_ids(identity, key, tuple(birth_cols))})
+    if birth_cols:
+        out[YEAR_COLUMN] = birth_year.astype(object).where(birth_year.notna(), None)
     out = pd.concat([out, df[kept]], axis=1)
     # Safety net: nothing that identifies a person may remain, by header or by value.
     for col in out.columns:
