@@ -162,6 +162,10 @@ values:
     ("values: {exit_outcome: {inconnu: [No]}}\n", "values.exit_outcome.inconnu",
      "put the label in quotes"),
     ("values: {sex: {F: [Fem], M: [FEM]}}\n", "values.sex", "given to both F and M"),
+    ("values: {public_categories: {DELD: [rsa]}}\n", "values.public_categories",
+     "given to both RSA and DELD"),
+    ("columns: {clauses: {planned_hours: [Contract ID]}}\n", "columns.clauses",
+     "given to both contract_id and planned_hours"),
     ("files: {clauses: ../../etc/passwd}\n", "files.clauses", "without '..'"),
 ])
 def test_mapping_file_problems_name_file_and_key(tmp_path: Path, text: str, where: str,
@@ -374,6 +378,17 @@ def check_results(dataset) -> None:
     # 120.5 + 35 + 1234.5 + 280 + 70 + 140 + 210 = 2090 h, by 6 people (Léa Dupont twice)
     assert act["hours"] == pytest.approx(2090.0)
     assert act["beneficiaries"] == 6
+    # both contracts carry a clause and were notified in 2024: planned 2 717 + 1 200,5 = 3917.5 h,
+    # and every hour above is on a clause contract
+    assert act["planned_hours"] == pytest.approx(3917.5)
+    assert act["hours_clause_contracts"] == pytest.approx(2090.0)
+    # works contract 2024-TRX-001 (CPV 45): 120.5 + 1234.5 + 280 + 210 = 1845 h of 2090
+    assert act["concentration"]["works_share"] == pytest.approx(1845 / 2090)
+    p = dataset.participations
+    # women (Léa Dupont twice, Thi N'Guyen, Sophie Bernard): 120.5 + 35 + 280 + 140 = 575.5 h
+    assert p.loc[p["sex"] == "F", "hours"].sum() == pytest.approx(575.5)
+    # RQTH (TH, BOETH, RQTH): Léa Dupont's two rows and Paul Leroy = 3 rows
+    assert int(p["public_categories"].map(lambda c: "RQTH" in c).sum()) == 3
 
 
 def test_canonical_reference_results(canonical) -> None:

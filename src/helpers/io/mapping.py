@@ -200,7 +200,8 @@ def parse_mapping(obj: Any, file: str) -> Mapping:
                                         f"{table} (allowed: {', '.join(CANONICAL_COLUMNS[table])})"))
                 continue
             columns[table][canon] = _as_labels(headers, file, f"columns.{table}.{canon}", problems)
-        problems += _clashes(columns[table], header_key, file, f"columns.{table}", "header")
+        problems += _clashes(columns[table], header_key, file, f"columns.{table}", "header",
+                             CANONICAL_COLUMNS[table])
     values: dict[str, dict[str, tuple[str, ...]]] = {}
     for column, codes in _section(obj.get("values"), file, "values", problems).items():
         if column not in VALUE_COLUMNS:
@@ -215,16 +216,18 @@ def parse_mapping(obj: Any, file: str) -> Mapping:
                                         f"{', '.join(allowed)})"))
                 continue
             values[column][code] = _as_labels(labels, file, f"values.{column}.{code}", problems)
-        problems += _clashes(values[column], value_key, file, f"values.{column}", "label")
+        problems += _clashes(values[column], value_key, file, f"values.{column}", "label",
+                             allowed)
     if problems:
         raise InputError(problems)
     return Mapping(files, columns, values, (file,))
 
 
-def _clashes(entries: dict[str, tuple[str, ...]], key: Any, file: str, where: str, what: str
-             ) -> list[Problem]:
-    """A header (label) listed under two canonical columns (codes) of one section."""
-    seen: dict[str, str] = {}
+def _clashes(entries: dict[str, tuple[str, ...]], key: Any, file: str, where: str, what: str,
+             canonical: Iterable[str]) -> list[Problem]:
+    """A header (label) listed under two canonical columns (codes) of one section, or under one
+    while it is the name of another (a canonical name always means itself)."""
+    seen: dict[str, str] = {key(c): c for c in canonical}
     problems = []
     for canon, labels in entries.items():
         for label in labels:
