@@ -237,6 +237,26 @@ def test_unknown_value_reported_once_with_count_and_mapping_line(tmp_path: Path)
         [["RSA"], ["RSA", "AUTRE"], ["AUTRE"], ["RQTH"], ["QPV"]]
 
 
+@pytest.mark.parametrize("column,value,code", [
+    ("sex", "Féminine", "F"), ("sex", "Fém.", "F"), ("sex", "Masc.", "M"),  # abbreviation
+    ("exit_outcome", "CDD de 6 mois et +", "emploi_durable"),   # the closest known label
+    ("exit_outcome", "Retraite", "autre"),                       # like none: the catch-all code
+    ("public_categories", "Licorne", "AUTRE"), ("diploma_level", "Zzz", "inconnu"),
+    ("modality", "Licorne", "autre"), ("kind", "SCOP", "ESS"),
+])
+def test_suggested_code(column: str, value: str, code: str) -> None:
+    assert M.suggest_code(value, column) == code
+
+
+def test_missing_id_or_year_points_to_the_pseudonymise_command(tmp_path: Path) -> None:
+    p = write(tmp_path / "participations.csv", "SIRET acheteur;N° marché;Sexe\n1;M1;F\n")
+    with pytest.raises(InputError) as exc:
+        read_participations(p)
+    messages = {pr.column: pr.message for pr in exc.value.problems}
+    assert "python -m helpers pseudonymise makes beneficiary_id" in messages["beneficiary_id"]
+    assert "python -m helpers pseudonymise makes beneficiary_id" in messages["birth_year"]
+
+
 def test_unknown_values_in_quarantine_do_not_copy_the_value(tmp_path: Path) -> None:
     p = participations_csv(tmp_path / "participations.csv", ["Fém.", "Femme"], ["QPV", "QPV"])
     valid, rejected = read_participations(p, on_invalid="quarantine")

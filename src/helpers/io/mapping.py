@@ -425,11 +425,28 @@ def _recode_list(text: str, lookup: dict[str, str]) -> str:
 # reporting unknown values and missing columns with the mapping.yml line that fixes them
 # --------------------------------------------------------------------------------------------------
 
+#: The code suggested for a label that looks like none of the known ones (sex has none: the closest).
+FALLBACK_CODES = {"diploma_level": "inconnu", "public_categories": "AUTRE", "modality": "autre",
+                  "exit_outcome": "autre", "kind": "ESS", "buyer_type": S.DEFAULT_BUYER_TYPE}
+#: Similarity (difflib ratio) from which the closest known label gives the suggested code.
+MIN_SIMILARITY = 0.6
+
+
 def suggest_code(value: str, column: str, mapping: Mapping | None = None) -> str:
-    """The code whose labels (or itself) look most like ``value`` (a guess for the hint)."""
+    """A guess for the hint: the code of a known label (or code) that ``value`` abbreviates
+    (``Fém.`` -> ``Femme``), else of the known label most like it (difflib ratio) when similar
+    enough, else the column's catch-all code (:data:`FALLBACK_CODES`)."""
     lookup = (default_mapping() if mapping is None else mapping).value_lookup(column)
     key = value_key(value)
-    best = max(lookup, key=lambda k: (difflib.SequenceMatcher(None, key, k).ratio(), -len(k)))
+    stem = key.rstrip(".")                      # an abbreviation: "fem." -> "femme", "feminin"
+
+    def score(k: str) -> tuple[bool, float, str]:
+        return (len(stem) >= 2 and k.startswith(stem),
+                difflib.SequenceMatcher(None, key, k).ratio(), k)
+
+    abbreviation, ratio, best = max(score(k) for k in lookup)
+    if not abbreviation and ratio < MIN_SIMILARITY and column in FALLBACK_CODES:
+        return FALLBACK_CODES[column]
     return lookup[best]
 
 
@@ -499,6 +516,9 @@ def unknown_item_errors(column: str, raw: pd.Series, allowed: tuple[str, ...],
 def missing_column_hint(table: str, column: str, headers: Iterable[str]) -> str:
     """A hint for a required column not found: the ``mapping.yml`` line naming a header of the
     file as that column (the header that looks most like it, as a guess)."""
+    if table == "participations" and column in ("beneficiary_id", "birth_year"):
+        return ("; python -m helpers pseudonymise makes beneficiary_id and birth_year from the "
+                "names and birth dates of an export (see README)")
     free = [h for h in headers if h != ROW and header_key(h) not in
             {header_key(c) for c in CANONICAL_COLUMNS.get(table, ())}]
     if table not in CANONICAL_COLUMNS or not free:
