@@ -411,6 +411,19 @@ def check_results(dataset) -> None:
     assert int(p["public_categories"].map(lambda c: "RQTH" in c).sum()) == 3
 
 
+def test_committed_fixture_is_what_its_script_builds(tmp_path: Path) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_fixture", FIX / "build_fixture.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.build(tmp_path)
+    for name in ("participants.xlsx", "Export_operations_2024.csv", "structures.csv",
+                 "acheteurs.csv"):
+        pd.testing.assert_frame_equal(read_table_file(tmp_path / name, table="t"),
+                                      read_table_file(FIX / name, table="t"))
+
+
 def test_canonical_reference_results(canonical) -> None:
     check_results(canonical)
 
