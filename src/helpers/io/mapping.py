@@ -317,7 +317,8 @@ def default_mapping() -> Mapping:
 
 def load_mapping(data_dir: str | Path | None = None) -> Mapping:
     """The default mapping merged with ``<data_dir>/mapping.yml`` when that file exists (the name
-    is matched case-insensitively; ``mapping.yaml`` is accepted too). Raises :class:`InputError` listing the file's problems."""
+    is matched case-insensitively; ``mapping.yaml`` is accepted too). Raises :class:`InputError`
+    listing the file's problems."""
     base = default_mapping()
     if data_dir is None:
         return base
