@@ -32,9 +32,10 @@ and the data directory, and reuse it every year::
 Refusals (exit code 2, nothing written): INPUT missing or unreadable; OUTPUT equal to INPUT (raw
 files are never modified); no data row; no identity column found; a named ``--id-columns``
 absent; a row whose identity columns are all empty; a birth date that cannot be read; INPUT
-already holding a ``beneficiary_id`` column; an identifier column that would remain in OUTPUT, whether its header
-says so or its values look like e-mail addresses, French phone numbers or NIR numbers (a column
-such as "Commentaire" holding contact details) — delete or clean it in INPUT, then run again.
+already holding a ``beneficiary_id`` column; an identifier column that would remain in OUTPUT,
+whether its header says so or its values look like e-mail addresses, French phone numbers or NIR
+numbers (a column such as "Commentaire" holding contact details) — delete or clean it in INPUT,
+then run again.
 """
 
 from __future__ import annotations
