@@ -70,18 +70,19 @@ def test_missing_required_columns_all_named(tmp_path: Path) -> None:
 
 
 def test_unknown_enum_values(tmp_path: Path) -> None:
-    p = participations(tmp_path, {"sex": "X"}, {}, {"modality": "cdi", "diploma_level": "master"},
+    p = participations(tmp_path, {"sex": "X"}, {}, {"modality": "cdi", "diploma_level": "licorne"},
                        {"public_categories": "DELD;FOO", "exit_outcome": "retraite"})
     problems = problems_of(read_participations, p)
     # rows: header 1, then rows 2..5; row 3 is good
     assert by_column(problems) == {"sex": (2,), "modality": (4,), "diploma_level": (4,),
                                    "public_categories": (5,), "exit_outcome": (5,)}
     text = "\n".join(map(str, problems))
-    assert "participations.csv, row 2, column 'sex': unknown value (allowed: F, M) (e.g. 'X')" in text
+    assert "participations.csv, row 2, column 'sex': unknown value (allowed: F, M) (e.g. 'X', 1 row" \
+        in text
     assert "column 'public_categories': unknown value in the list" in text
-    assert "(e.g. 'DELD;FOO')" in text  # the cell is quoted as written
+    assert "(e.g. 'FOO', 1 row" in text  # the unknown item is quoted as written
     b = tmp_path / "buyers.csv"
-    b.write_text("siret,buyer_type\n01234567890123,region\n", encoding="utf-8")
+    b.write_text("siret,buyer_type\n01234567890123,province\n", encoding="utf-8")
     assert by_column(problems_of(read_buyers, b)) == {"buyer_type": (2,)}
     s = tmp_path / "suppliers.csv"
     s.write_text("siret,kind\n01234567890123,SCOP\n", encoding="utf-8")
@@ -153,7 +154,7 @@ def test_siret_wrong_length_or_letters(tmp_path: Path) -> None:
 
 
 def test_every_problem_of_a_file_is_listed_at_once(tmp_path: Path) -> None:
-    p = participations(tmp_path, {"sex": "H", "hours": "-1"}, {},
+    p = participations(tmp_path, {"sex": "X", "hours": "-1"}, {},
                        {"buyer_siret": "123", "end_date": "2024-01-01"})
     with pytest.raises(InputError) as exc:
         read_participations(p)

@@ -7,6 +7,7 @@ Commands (each implemented in its own module, imported lazily so that ``--help``
   clean-reports      delete the reports the tool wrote under reports/ (helpers.report)
   bench              national-scale benchmark           (helpers.bench)
   simulate           coverage simulation of the hypotheses' intervals (helpers.hypotheses)
+  pseudonymise       keyed beneficiary_id + birth year for a facilitator's export (helpers.pseudonymise)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ COMMANDS = {
     "clean-reports": ("helpers.report", "main_clean"),
     "bench": ("helpers.bench", "main"),
     "simulate": ("helpers.simulate", "main"),
+    "pseudonymise": ("helpers.pseudonymise", "main"),
 }
 
 NOTEBOOK_COMMANDS = ("run", "run-all", "refresh-notebooks")

@@ -156,6 +156,7 @@ def _source_digest() -> str:
     h = _blake()
     paths = [_HELPERS_DIR / n for n in ("loader.py", "schemas.py", "dataset.py", "cache.py")]
     paths += sorted((_HELPERS_DIR / "io").glob("*.py"))
+    paths.append(config.REFERENCE_DIR / "mapping_fr.yml")  # the readers' default mapping
     for p in paths:
         h.update(p.name.encode() + b"\0")
         if p.is_file():

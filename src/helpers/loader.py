@@ -11,6 +11,9 @@ Layout (file names matched case-insensitively)::
       suppliers.csv | .xlsx | .json   optional \\  all supplier files found are merged: the canonical
       suppliers/                      optional /  CSV, the le-marche JSON, the FINESS ESAT list
       buyers.csv | .xlsx          optional
+      mapping.yml                 optional: the facilitator's headers and codes, and which file holds
+                                  which table (``files:``), merged over the default French mapping
+                                  (helpers.io.mapping)
 
 Rules:
 
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +45,7 @@ from .config import resolve_path
 from .dataset import Dataset, new_quality
 from .errors import InputError, Problem
 from .io import contracts as contract_io
+from .io import mapping as mapping_io
 from .io.tables import (ON_INVALID, OnInvalid, dedupe_suppliers, read_buyers, read_clauses,
                         read_participations, read_suppliers)
 
@@ -113,7 +118,15 @@ def load_data_dir(data_dir: str | os.PathLike[str], *, on_invalid: OnInvalid = "
     tables: dict[str, pd.DataFrame] = {}
     rejected: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
 
+    try:  # the facilitator's headers and codes (default French mapping + <data_dir>/mapping.yml)
+        mapping = mapping_io.load_mapping(root)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        mapping = mapping_io.default_mapping()
+
     def run(table: str, reader: Reader, arg: Any) -> pd.DataFrame | None:
+        if table != "contracts":
+            reader = partial(reader, mapping=mapping)
         try:
             valid, rej = reader(arg, on_invalid=on_invalid, quality=quality)
         except InputError as exc:
@@ -135,9 +148,12 @@ def load_data_dir(data_dir: str | os.PathLike[str], *, on_invalid: OnInvalid = "
         if result is not None:
             tables["contracts"] = result
 
-    # clauses and participations (the facilitator's data: both or neither), buyers (optional)
-    found_files = {t: _table_files(entries, t, TABLE_SUFFIXES)
-                   for t in ("clauses", "participations", "buyers")}
+    # clauses and participations (the facilitator's data: both or neither), buyers (optional);
+    # mapping.yml may name the file of each table (files:)
+    found_files = {}
+    for t in ("clauses", "participations", "buyers"):
+        named = mapping_io.table_file(mapping, root, t)
+        found_files[t] = [named] if named else _table_files(entries, t, TABLE_SUFFIXES)
     facilitator = [t for t in FACILITATOR_TABLES if found_files[t]]
     if len(facilitator) == 1:
         present, absent = facilitator[0], next(t for t in FACILITATOR_TABLES if t not in facilitator)
@@ -159,7 +175,8 @@ def load_data_dir(data_dir: str | os.PathLike[str], *, on_invalid: OnInvalid = "
                 tables[table] = result
 
     # suppliers (optional): root file(s) and/or suppliers/ folder, merged
-    supplier_files = _table_files(entries, "suppliers", SUPPLIER_SUFFIXES)
+    named = mapping_io.table_file(mapping, root, "suppliers")
+    supplier_files = [named] if named else _table_files(entries, "suppliers", SUPPLIER_SUFFIXES)
     sfolder = entries.get("suppliers")
     if sfolder is not None and sfolder.is_dir():
         supplier_files += _folder_files(sfolder)

@@ -13,6 +13,10 @@ Rules (DESIGN §2, issue 7):
 
 - Header names are matched loosely (case, accents and separators ignored: ``Buyer SIRET`` =
   ``buyer_siret``); unknown extra columns are ignored, except direct identifiers in participations.
+- Before any check, a facilitator's own headers and codes ("N° marché", "Homme", "BRSA") are mapped
+  onto the canonical ones by :func:`helpers.io.mapping.map_frame` (``mapping``: the default French
+  mapping when not given). An unknown code is reported once per distinct value with the
+  ``mapping.yml`` line that would map it.
 - Every problem of a file is collected before anything is raised. ``on_invalid="strict"`` (default)
   raises one :class:`~helpers.errors.InputError` listing them all, each naming file, rows and column.
   ``on_invalid="quarantine"`` sets the offending rows aside in ``rejected``, counts them in
@@ -32,7 +36,6 @@ from __future__ import annotations
 
 import gzip
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Literal
@@ -44,7 +47,11 @@ import pandas as pd
 from .. import schemas as S
 from ..dataset import new_quality
 from ..errors import InputError, Problem
-from .tabular import (CONTROL_MESSAGE, ROW, as_mask, normalize_name, normalize_values, parse_date, parse_decimal,
+from .identifiers import identifier_kind
+from .mapping import (Mapping, map_frame, missing_column_hint, unknown_item_errors,
+                      unknown_value_errors)
+from .tabular import (CONTROL_MESSAGE, ROW, as_mask, normalize_name, normalize_values, parse_date,
+                      parse_decimal,
                       parse_int, read_table_file, rows_where)
 
 OnInvalid = Literal["strict", "quarantine"]
@@ -84,58 +91,6 @@ def _warn(quality: dict[str, Any], table: str, file: str, column: str | None,
 # Direct identifiers (issue 7 item 4)
 # --------------------------------------------------------------------------------------------------
 
-_NAME_TOKENS = {"nom", "noms", "name", "names", "lastname", "surname", "familyname", "fullname",
-                "nomfamille", "nomusage", "nomnaissance", "prenom", "prenoms", "firstname",
-                "forename", "givenname", "nomprenom", "prenomnom"}
-_ORG_TOKENS = {"acheteur", "buyer", "entreprise", "structure", "employeur", "employer", "company",
-               "titulaire", "holder", "marche", "contrat", "contract", "operation", "siae",
-               "organisme", "societe", "raison", "fichier", "file", "site", "chantier", "projet",
-               "commune", "ville", "city"}
-
-
-def _tokens(header: str) -> list[str]:
-    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(header))  # firstName -> first Name
-    ascii_only = "".join(c for c in unicodedata.normalize("NFKD", spaced)
-                         if not unicodedata.combining(c))
-    return [t for t in re.split(r"[^a-z0-9]+", ascii_only.lower()) if t]
-
-
-def identifier_kind(header: str) -> str | None:
-    """What kind of direct identifier a column header looks like, or ``None``.
-
-    Matching is on the header's words (lowercase, accents stripped, split on separators and
-    camelCase) and on the whole header with separators removed: names and first names
-    (``nom``, ``Prénom``, ``last_name``, ``firstName``; not when another word says it is an
-    organisation's name, e.g. ``acheteur_nom``), NIR / social-security numbers, e-mail, phone,
-    postal address and exact birth dates (``date_naissance``, ``birth_date``, ``dob``; a birth
-    *year* is allowed).
-    """
-    tokens = _tokens(header)
-    joined = normalize_name(header)
-    words = set(tokens)
-    pairs = {a + b for a, b in zip(tokens, tokens[1:])}
-    if words & {"nir", "nss", "ssn", "secu"} or {"securite", "sociale"} <= words \
-            or joined in {"numerosecu", "numsecu", "numerosecuritesociale"}:
-        return "NIR / social-security number"
-    if words & {"email", "mail", "courriel", "mel"} or joined in {"email", "adressemail",
-                                                                  "adresseemail"}:
-        return "e-mail"
-    if words & {"phone", "telephone", "tel", "mobile", "portable", "gsm"} \
-            or joined.startswith(("telephone", "phone")):
-        return "phone"
-    if words & {"adresse", "address", "addr"}:
-        return "address"
-    birth_words = {"naissance", "birth", "born"}
-    if words & {"dob", "birthdate", "datenaissance", "datedenaissance", "birthday", "ddn"} \
-            or (words & birth_words and words & {"date", "dt", "jour", "day"}) \
-            or joined in {"datenaissance", "datedenaissance", "birthdate", "dateofbirth"}:
-        return "exact birth date"
-    name_hit = (words | pairs) & _NAME_TOKENS or joined in _NAME_TOKENS
-    if name_hit and not words & _ORG_TOKENS:
-        return "name"
-    return None
-
-
 def identifier_problems(file: str, columns: Iterable[str]) -> list[Problem]:
     """One problem per column that looks like a direct identifier (DESIGN §2, issue 7 item 4)."""
     problems = []
@@ -144,8 +99,8 @@ def identifier_problems(file: str, columns: Iterable[str]) -> list[Problem]:
         if kind:
             problems.append(Problem(
                 file, col, f"looks like a direct identifier ({kind}); the participations file must "
-                           "be pseudonymised: delete this column and keep only a pseudonymous "
-                           "beneficiary_id (see README)"))
+                           "be pseudonymised: run python -m helpers pseudonymise, which keeps a "
+                           "keyed beneficiary_id and the birth year only (see README)"))
     return problems
 
 
@@ -160,6 +115,8 @@ class _FileChecks:
     def __init__(self, table: str, file: str, df: pd.DataFrame, quality: dict[str, Any]) -> None:
         self.table, self.file, self.df, self.quality = table, file, df, quality
         self.file_problems: list[Problem] = []
+        self.mapping: Mapping | None = None
+        self.headers_in_file = [c for c in df.columns if c != ROW]  # before any mapping
         self.row_errors: list[tuple[str, pd.Series, str]] = []
         self.controls: dict[str, list[int]] = {}  # cells with a control character: column -> rows
 
@@ -185,7 +142,8 @@ class _FileChecks:
             if col not in self.df.columns:
                 self.file_problems.append(Problem(
                     self.file, col, f"required column missing (the {self.table} file needs "
-                                    f"{', '.join(required)}; found {', '.join(self._headers())})",
+                                    f"{', '.join(required)}; found {', '.join(self._headers())})"
+                                    + missing_column_hint(self.table, col, self._headers()),
                     (1,)))
 
     def _headers(self) -> list[str]:
@@ -279,8 +237,9 @@ class _FileChecks:
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)
         mapped = normalize_values(pd.Series(uniques, dtype=object)).map(lookup).tolist() + [pd.NA]
         canon = pd.Series(np.array(mapped, dtype=object)[codes], index=raw.index, dtype=object)
-        self.error(col, raw.notna() & canon.isna(),
-                   f"unknown value (allowed: {', '.join(allowed)})")
+        for mask, message in unknown_value_errors(col, raw, raw.notna() & canon.isna(), allowed,
+                                                  self.mapping):
+            self.error(col, mask, message, quote=False)
         if default is not None:
             self.warn(col, raw.isna(), f"empty {col}: '{default}' assumed")
             canon = canon.where(raw.notna(), default)
@@ -307,8 +266,9 @@ class _FileChecks:
         parsed = [one(u) for u in uniques] + [([], False)]  # last: missing cell (code -1)
         lists = pd.Series([list(parsed[c][0]) for c in codes], index=self.df.index, dtype=object)
         bad = pd.Series([parsed[c][1] for c in codes], index=self.df.index, dtype=bool)
-        self.error(col, bad, f"unknown value in the list (allowed: {', '.join(allowed)}, "
-                             "separated by ';')")
+        for mask, message in unknown_item_errors(col, self.df[col].where(bad), allowed,
+                                                 self.mapping):
+            self.error(col, mask, message, quote=False)
         return lists
 
     # ---- duplicates -----------------------------------------------------------------------------
@@ -347,8 +307,8 @@ class _FileChecks:
         return ~bad, rejected
 
 
-def _start(path: str | Path, table: str, on_invalid: str, quality: dict[str, Any] | None
-           ) -> tuple[Path, dict[str, Any], _FileChecks]:
+def _start(path: str | Path, table: str, on_invalid: str, quality: dict[str, Any] | None,
+           mapping: Mapping | None = None) -> tuple[Path, dict[str, Any], _FileChecks]:
     if on_invalid not in ON_INVALID:
         raise ValueError(f"on_invalid must be one of {ON_INVALID}, not {on_invalid!r}")
     path = Path(path)
@@ -360,9 +320,19 @@ def _start(path: str | Path, table: str, on_invalid: str, quality: dict[str, Any
                              "rows_read": int(len(raw))})
     if raw.empty:
         _warn(quality, table, path.name, None, [], f"the {table} file has a header but no data row")
-    chk = _FileChecks(table, path.name, raw, quality)
-    chk.controls = controls
+    chk = _mapped_checks(table, path.name, raw, quality, mapping)
+    chk.controls = controls  # keyed by the file's own headers, named as such in the messages
     return path, quality, chk
+
+
+def _mapped_checks(table: str, file: str, raw: pd.DataFrame, quality: dict[str, Any],
+                   mapping: Mapping | None) -> _FileChecks:
+    """The check session of a raw table once the facilitator's headers and codes are mapped."""
+    chk = _FileChecks(table, file, raw, quality)
+    chk.df, problems = map_frame(raw, table, mapping, file)
+    chk.file_problems += problems
+    chk.mapping = mapping
+    return chk
 
 
 def _finish_frame(chk: _FileChecks, out: pd.DataFrame, schema: Any, on_invalid: str,
@@ -377,14 +347,15 @@ def _finish_frame(chk: _FileChecks, out: pd.DataFrame, schema: Any, on_invalid: 
 # --------------------------------------------------------------------------------------------------
 
 def read_clauses(path: str | Path, *, on_invalid: OnInvalid = "strict",
-                 quality: dict[str, Any] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 quality: dict[str, Any] | None = None, mapping: Mapping | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Clauses table: buyer_siret, contract_id, planned_hours (decimal ≥ 0).
 
     uid = buyer_siret + contract_id. Several rows for one uid (one per lot or per clause) are kept:
     the status rules sum their planned hours (noted in the warnings). Exact duplicate rows are
     dropped with a warning, as in every table.
     """
-    path, quality, chk = _start(path, "clauses", on_invalid, quality)
+    path, quality, chk = _start(path, "clauses", on_invalid, quality, mapping)
     chk.match_columns(CLAUSE_REQUIRED)
     chk.drop_exact_duplicates()
     siret = chk.siret("buyer_siret")
@@ -407,7 +378,7 @@ def read_clauses(path: str | Path, *, on_invalid: OnInvalid = "strict",
 # --------------------------------------------------------------------------------------------------
 
 def read_participations(path: str | Path, *, on_invalid: OnInvalid = "strict",
-                        quality: dict[str, Any] | None = None
+                        quality: dict[str, Any] | None = None, mapping: Mapping | None = None
                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Participations (DESIGN §2): one row per person per contract mission.
 
@@ -421,8 +392,8 @@ def read_participations(path: str | Path, *, on_invalid: OnInvalid = "strict",
     exact duplicate rows (dropped). A row without end_date (ongoing) has no period to check hours
     against.
     """
-    path, quality, chk = _start(path, "participations", on_invalid, quality)
-    chk.file_problems += identifier_problems(chk.file, [c for c in chk.df.columns if c != ROW])
+    path, quality, chk = _start(path, "participations", on_invalid, quality, mapping)
+    chk.file_problems += identifier_problems(chk.file, chk.headers_in_file)
     chk.match_columns(PARTICIPATION_REQUIRED)
     chk.drop_exact_duplicates()
     siret = chk.siret("buyer_siret")
@@ -474,14 +445,15 @@ def read_participations(path: str | Path, *, on_invalid: OnInvalid = "strict",
 # --------------------------------------------------------------------------------------------------
 
 def read_buyers(path: str | Path, *, on_invalid: OnInvalid = "strict",
-                quality: dict[str, Any] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                quality: dict[str, Any] | None = None, mapping: Mapping | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Buyers: siret (required), name, buyer_type among etat, collectivite,
     entite_adjudicatrice (matched loosely: ``Entité adjudicatrice`` is accepted), facilitator_from
     (optional date: the notification date from which the buyer's facilitator data is complete; empty
     = complete for every contract). An empty or absent buyer_type is ``collectivite`` (the default,
     noted in the warnings); an unknown one is an error. One SIRET given twice with different values
     is an error."""
-    path, quality, chk = _start(path, "buyers", on_invalid, quality)
+    path, quality, chk = _start(path, "buyers", on_invalid, quality, mapping)
     chk.match_columns(BUYER_REQUIRED, BUYER_OPTIONAL)
     chk.drop_exact_duplicates()
     siret = chk.siret("siret")
@@ -616,7 +588,8 @@ def _looks_like_json(path: Path) -> bool:
 
 
 def read_suppliers(path: str | Path, *, on_invalid: OnInvalid = "strict",
-                   quality: dict[str, Any] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   quality: dict[str, Any] | None = None, mapping: Mapping | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Suppliers registry (DESIGN §2), the format detected from the content:
 
     - JSON (``.json``/``.json.gz``, or any file starting with ``[``): the le-marche SIAE fixture
@@ -649,7 +622,7 @@ def read_suppliers(path: str | Path, *, on_invalid: OnInvalid = "strict",
         return S.SUPPLIERS_SCHEMA.validate(_read_esat(path, raw, quality)), _empty_rejected()
     quality["files"].append({"table": "suppliers", "file": path.name, "format": info["format"],
                              "rows_read": int(len(raw))})
-    chk = _FileChecks("suppliers", path.name, raw, quality)
+    chk = _mapped_checks("suppliers", path.name, raw, quality, mapping)
     chk.controls = controls
     chk.match_columns(SUPPLIER_REQUIRED, SUPPLIER_OPTIONAL)
     if chk.file_problems:

@@ -364,7 +364,9 @@ def parse_decimal(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     Accepted: ``12,5`` ``12.5`` ``1 234,5`` (space, no-break space or apostrophe as thousands
     separator) ``1.234,5`` ``1,234.5`` (when both marks appear, the last one is the decimal mark),
-    ``-3``, ``1e3``. A single comma is always a decimal mark (``1,234`` = 1.234, the French reading).
+    ``-3``, ``1e3``, ``1.234.567`` (several dots and no comma: thousands). A single comma is always
+    a decimal mark (``1,234`` = 1.234, the French reading), and so is a single dot (``2.717`` =
+    2.717: write ``2 717`` or ``2717`` for thousands).
 
     Returns ``(values, invalid)``: floats (NaN where empty or invalid) and a boolean mask of the cells
     that hold text but are not a finite number.
@@ -384,6 +386,9 @@ def _parse_decimal(series: pd.Series) -> tuple[pd.Series, pd.Series]:
                            text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
     cleaned = cleaned.mask(both & ~comma_last, text.str.replace(",", "", regex=False))
     cleaned = cleaned.mask(has_comma & ~has_dot, text.str.replace(",", ".", regex=False))
+    # several dots and no comma: dots group thousands ("1.234.567"); a single dot stays decimal
+    grouped = ~has_comma & text.str.fullmatch(r"[+-]?\d{1,3}(\.\d{3}){2,}").fillna(False)
+    cleaned = cleaned.mask(grouped, text.str.replace(".", "", regex=False))
     # Only plain numbers: refuses "nan", "inf", "12h", "1.2.3" that to_numeric might accept or guess.
     plain = cleaned.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?").fillna(False)
     values = pd.to_numeric(cleaned.where(plain), errors="coerce").astype("float64")
@@ -403,13 +408,20 @@ def parse_int(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 _ISO = r"^(\d{4}-\d{2}-\d{2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
-_DMY = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$"
+_DMY = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[T ]+\d{1,2}[:h]\d{2}(?::\d{2})?)?$"
+#: Excel serial day numbers: 10000 (1927-05-18) to 99999 (2173-10-14), a time fraction allowed.
+#: Shorter numbers are not read as serials, so that a year such as 1985 is never taken for a date.
+_SERIAL = r"^(\d{5})(?:[.,]\d+)?$"
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0 once its 1900 leap-year bug is undone
 
 
 def parse_date(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse calendar dates: ISO ``2024-03-01`` (a time of day and a timezone suffix, as in DECP's
     ``2024-03-01+01:00`` or an XLSX ``2024-03-01T08:00:00``, are ignored: the date as written is
-    kept) and French ``01/03/2024``, ``01-03-2024``, ``01.03.2024`` (day first).
+    kept) and French ``01/03/2024``, ``01-03-2024``, ``01.03.2024`` (day first; a time of day
+    after it, ``01/03/2024 08:30``, is ignored), and Excel serial day numbers of five digits
+    (``45352`` = 2024-03-01, a fraction of a day ignored; what a spreadsheet exports when a date
+    cell lost its date format). Dates typed as dates in an XLSX file arrive here as ISO text.
 
     Two-digit years and impossible dates (``2024-02-30``) are invalid. Returns
     ``(datetime64[ns] values, invalid mask)``.
@@ -424,7 +436,10 @@ def _parse_date(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     from_iso = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
     dmy_text = dmy[2] + "-" + dmy[1].str.zfill(2) + "-" + dmy[0].str.zfill(2)
     from_dmy = pd.to_datetime(dmy_text, format="%Y-%m-%d", errors="coerce")
-    values = from_iso.fillna(from_dmy).astype("datetime64[ns]").rename(series.name)
+    serial = pd.to_numeric(text.str.extract(_SERIAL)[0], errors="coerce")
+    from_serial = _EXCEL_EPOCH + pd.to_timedelta(serial, unit="D")
+    values = (from_iso.fillna(from_dmy).fillna(from_serial).astype("datetime64[ns]")
+              .rename(series.name))
     invalid = series.notna() & values.isna()
     return values, invalid.astype(bool)
 
