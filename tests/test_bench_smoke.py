@@ -4,8 +4,8 @@ and a ~20 000-contract smoke of the whole command (marked ``slow``: it runs in `
 
 from __future__ import annotations
 
-import json
 import io
+import json
 import shutil
 import sys
 from pathlib import Path

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from helpers import pandera_schemas as P
 from helpers import schemas
 from helpers.dataset import new_quality
 from helpers.errors import InputError
@@ -356,7 +357,7 @@ def test_read_contracts_dedup_latest_publication_then_later_file(tmp_path: Path)
     contracts, _ = read_contracts([c, a], quality=quality)
     assert contracts["amount"].tolist() == [300.0]
     assert quality["contracts_rows_read"] == 4 and quality["duplicates_dropped"] == 2
-    schemas.CONTRACTS_SCHEMA.validate(contracts)
+    P.CONTRACTS_SCHEMA.validate(contracts)
 
 
 def test_read_contracts_across_formats_keeps_leading_zeros(tmp_path: Path) -> None:

@@ -15,8 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "indicators"))
 import builders as b  # noqa: E402
 
-from helpers.indicators import (compute_results, contract_status,  # noqa: E402
-                                facilitator_coverage)
+from helpers.indicators import compute_results, contract_status, facilitator_coverage  # noqa: E402
 
 CLAUSE = ["Clause sociale"]
 RESERVED = ["Marché réservé"]

@@ -16,6 +16,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from helpers import pandera_schemas as P
 from helpers import schemas as S
 from helpers.errors import InputError, Problem
 from helpers.io import contracts as contract_io
@@ -129,9 +130,9 @@ def test_complete_directory(tmp_path: Path, fake_contracts: None) -> None:
     # contracts/ read recursively in sorted relative-path order, the hidden file skipped
     assert files[:2] == [("contracts", "b.csv"), ("contracts", "a.csv")]  # "2024/b.csv" < "a.csv"
     assert ("participations", "participations.xlsx") in files
-    for name, schema in (("contracts", S.CONTRACTS_SCHEMA), ("clauses", S.CLAUSES_SCHEMA),
-                         ("participations", S.PARTICIPATIONS_SCHEMA),
-                         ("suppliers", S.SUPPLIERS_SCHEMA), ("buyers", S.BUYERS_SCHEMA)):
+    for name, schema in (("contracts", P.CONTRACTS_SCHEMA), ("clauses", P.CLAUSES_SCHEMA),
+                         ("participations", P.PARTICIPATIONS_SCHEMA),
+                         ("suppliers", P.SUPPLIERS_SCHEMA), ("buyers", P.BUYERS_SCHEMA)):
         schema.validate(getattr(ds, name))
 
 

@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 
 from helpers.config import DEFAULT_PARAMS, MAX_PARAMS_BYTES
-from helpers.params import (MAX_YAML_DEPTH, PARAM_NAMES, ParameterError, Params, load_params,
-                            make_params)
+from helpers.params import MAX_YAML_DEPTH, PARAM_NAMES, ParameterError, Params, load_params, make_params
 
 
 def test_names_are_exactly_the_design_names():

@@ -18,11 +18,9 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "indicators"))
 import builders as b  # noqa: E402
 
 from helpers import schemas  # noqa: E402
-from helpers.indicators import (apply_privacy, compute_results, count_rule, share_rule,  # noqa: E402
-                                suppress_table)
+from helpers.indicators import apply_privacy, compute_results, count_rule, share_rule, suppress_table  # noqa: E402
 from helpers.indicators.activity import PROFILE_KEYS  # noqa: E402
-from helpers.indicators.privacy import (CellRule, Partition, determined,  # noqa: E402
-                                        partition, suppressed_keys)
+from helpers.indicators.privacy import CellRule, Partition, determined, partition, suppressed_keys  # noqa: E402
 from helpers.params import Params  # noqa: E402
 
 #: A cell size below 11 needs ``allow_small_cells`` when Params has that switch.

@@ -7,8 +7,13 @@ import pandas as pd
 import pytest
 
 from helpers import reference, schemas
-from helpers.reference import (ThresholdPeriodError, above_eu_threshold, contract_category,
-                               eu_threshold, eu_threshold_series)
+from helpers.reference import (
+    ThresholdPeriodError,
+    above_eu_threshold,
+    contract_category,
+    eu_threshold,
+    eu_threshold_series,
+)
 
 # Published thresholds (€ HT): supplies & services for etat / collectivite / entite_adjudicatrice,
 # then works (all buyer types).

@@ -13,8 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "indicators"))
 import builders as b  # noqa: E402
 
-from helpers.indicators import (BUYER_COLUMNS, STATUSES, TABLE_KEYS, compute_results,  # noqa: E402
-                                write_results)
+from helpers.indicators import BUYER_COLUMNS, STATUSES, TABLE_KEYS, compute_results, write_results  # noqa: E402
 from helpers.indicators.results import round_float  # noqa: E402
 
 CLAUSE = ["Clause sociale"]

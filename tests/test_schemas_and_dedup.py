@@ -15,6 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "indicators"))
 import builders as b  # noqa: E402
 
+from helpers import pandera_schemas as P
 from helpers import schemas  # noqa: E402
 from helpers.io import contracts  # noqa: E402
 from helpers.io.contracts import deduplicate, gc_paused  # noqa: E402
@@ -30,7 +31,7 @@ def _contracts(rows):
 
 def test_valid_contracts_pass_and_every_text_rule_is_checked():
     good = _contracts([{"contract_id": "c1"}, {"contract_id": "c2", "cpv": None}])
-    schemas.CONTRACTS_SCHEMA.validate(good)  # a missing CPV is allowed (nullable)
+    P.CONTRACTS_SCHEMA.validate(good)  # a missing CPV is allowed (nullable)
     cases = {
         "buyer_siret": "2133006350001",   # 13 digits
         "cpv": "4500000",                 # 7 digits
@@ -43,17 +44,17 @@ def test_valid_contracts_pass_and_every_text_rule_is_checked():
         frame[column] = frame[column].astype(object)
         frame.loc[1, column] = bad
         with pytest.raises(pandera.errors.SchemaError) as err:
-            schemas.CONTRACTS_SCHEMA.validate(frame)
+            P.CONTRACTS_SCHEMA.validate(frame)
         assert column in str(err.value), column
 
 
 def test_text_checks_accept_missing_values_only_where_nullable():
     frame = _contracts([{"contract_id": "c1"}])
     frame["procedure"] = pd.Series([np.nan], dtype=object)
-    schemas.CONTRACTS_SCHEMA.validate(frame)  # procedure is nullable
+    P.CONTRACTS_SCHEMA.validate(frame)  # procedure is nullable
     frame["buyer_siret"] = pd.Series([None], dtype=object)
     with pytest.raises(pandera.errors.SchemaError, match="buyer_siret"):
-        schemas.CONTRACTS_SCHEMA.validate(frame)
+        P.CONTRACTS_SCHEMA.validate(frame)
 
 
 def test_is_text_and_text_matches_by_value():
@@ -61,7 +62,7 @@ def test_is_text_and_text_matches_by_value():
                        dtype=object)
     # one non-str value (5): the exact value-by-value path reports each value
     assert schemas.is_text(values).tolist() == [True, True, False, False, True]
-    check = schemas.text_matches(schemas.SIRET_REGEX)
+    check = P.text_matches(schemas.SIRET_REGEX)
     # pandera leaves the missing value (row 2) out of the check: rows 0, 1, 3, 4 remain
     assert check(values).check_output.tolist() == [True, False, False, False]
     # all str: the Arrow path gives the same answers

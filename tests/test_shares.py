@@ -11,8 +11,15 @@ import pytest
 from scipy.stats import binomtest
 from statsmodels.stats.contingency_tables import mcnemar
 
-from helpers.indicators import (below_target_p, bh_q_values, mcnemar_exact_p, paired_gap_interval,
-                                share_table, verdict, wilson_interval)
+from helpers.indicators import (
+    below_target_p,
+    bh_q_values,
+    mcnemar_exact_p,
+    paired_gap_interval,
+    share_table,
+    verdict,
+    wilson_interval,
+)
 from helpers.params import make_params
 
 Z = 1.959963984540054  # standard normal 97.5 % quantile

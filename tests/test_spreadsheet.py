@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from test_summary import BUYER, CONTRACTS, OTHER
 
 from helpers.spreadsheet import safe_text, write_spreadsheet
-from test_summary import BUYER, CONTRACTS, OTHER
 
 SIRET0 = "07339905700014"  # a SIRET with a leading zero
 

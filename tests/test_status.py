@@ -17,8 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "indicators"))
 import builders as b  # noqa: E402
 
-from helpers.indicators import (contract_status, due_fraction, realized_hours,  # noqa: E402
-                                scope_counts, select_scope)
+from helpers.indicators import contract_status, due_fraction, realized_hours, scope_counts, select_scope  # noqa: E402
 from helpers.indicators.status import annotate_contracts  # noqa: E402
 
 CLAUSE = ["Clause sociale"]

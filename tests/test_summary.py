@@ -12,8 +12,7 @@ import re
 import pytest
 
 from helpers import labels
-from helpers.summary import (not_effective_declared, render_html, summary_content, wrap,
-                             write_summary)
+from helpers.summary import not_effective_declared, render_html, summary_content, wrap, write_summary
 
 NB, NN = "\u00a0", "\u202f"
 BUYER = "20009902600011"

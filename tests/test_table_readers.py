@@ -15,8 +15,7 @@ import pytest
 from helpers import schemas as S
 from helpers.dataset import new_quality
 from helpers.errors import InputError
-from helpers.io.tables import (identifier_kind, read_buyers, read_clauses, read_participations,
-                               read_suppliers)
+from helpers.io.tables import identifier_kind, read_buyers, read_clauses, read_participations, read_suppliers
 
 FIX = Path(__file__).parent / "fixtures" / "tables"
 T = pd.Timestamp

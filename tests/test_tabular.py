@@ -11,8 +11,17 @@ import pandas as pd
 import pytest
 
 from helpers.errors import InputError
-from helpers.io.tabular import (ROW, normalize_name, normalize_values, parse_date, parse_decimal,
-                                parse_int, read_table_file, rows_where, sniff_separator)
+from helpers.io.tabular import (
+    ROW,
+    normalize_name,
+    normalize_values,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    read_table_file,
+    rows_where,
+    sniff_separator,
+)
 
 FIX = Path(__file__).parent / "fixtures" / "tables"
 

@@ -75,6 +75,7 @@ T = TypeVar("T")
 #: The readers' version (defined once in helpers.io.contracts): bump it there when the canonical
 #: tables change in a way the source hash cannot see.
 from .io.contracts import READER_VERSION, gc_paused  # noqa: E402  one version for all readers
+
 #: Layout of an entry on disk (manifest keys, file names). Part of the key.
 CACHE_FORMAT = 1
 CACHE_DIR_ENV = "SCA_CACHE_DIR"

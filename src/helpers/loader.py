@@ -40,14 +40,22 @@ from typing import Any
 
 import pandas as pd
 
+from . import pandera_schemas as P
 from . import schemas as S
 from .config import resolve_path
 from .dataset import Dataset, new_quality
 from .errors import InputError, Problem
 from .io import contracts as contract_io
 from .io import mapping as mapping_io
-from .io.tables import (ON_INVALID, OnInvalid, dedupe_suppliers, read_buyers, read_clauses,
-                        read_participations, read_suppliers)
+from .io.tables import (
+    ON_INVALID,
+    OnInvalid,
+    dedupe_suppliers,
+    read_buyers,
+    read_clauses,
+    read_participations,
+    read_suppliers,
+)
 
 TABLES = ("contracts", "clauses", "participations", "suppliers", "buyers")
 #: The facilitator's data: given together (both files) or not at all.
@@ -214,7 +222,7 @@ def _merge_suppliers(parts: list[pd.DataFrame], quality: dict[str, Any]) -> pd.D
         _warn(quality, "suppliers", None, "siret",
               f"{int(dropped.sum())} SIRETs appear in several supplier files: kept one row each "
               "(an eligible kind before ESS, then the first file)")
-    return S.SUPPLIERS_SCHEMA.validate(merged)
+    return P.SUPPLIERS_SCHEMA.validate(merged)
 
 
 def _complete_buyers(buyers: pd.DataFrame | None, contracts: pd.DataFrame,
@@ -235,7 +243,7 @@ def _complete_buyers(buyers: pd.DataFrame | None, contracts: pd.DataFrame,
                                                             dtype="datetime64[ns]")})
         listed = pd.concat([listed, extra], ignore_index=True) if len(listed) else extra
     out = listed.sort_values("siret", kind="stable").reset_index(drop=True)
-    return S.BUYERS_SCHEMA.validate(out)
+    return P.BUYERS_SCHEMA.validate(out)
 
 
 def _warn_unmatched(table: str, df: pd.DataFrame, known: set[str], quality: dict[str, Any]

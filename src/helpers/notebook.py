@@ -32,8 +32,16 @@ import pandas as pd
 from .dataset import Dataset
 from .params import Params, make_params
 from .session import (  # noqa: F401  (re-exported: the hand-off API the run and tests use)
-    RUN_PID_ENV, SESSION_ENV, SessionAborted, SessionError, abort_session, encode,
-    publish_session, wait_for_session, write_session)
+    RUN_PID_ENV,
+    SESSION_ENV,
+    SessionAborted,
+    SessionError,
+    abort_session,
+    encode,
+    publish_session,
+    wait_for_session,
+    write_session,
+)
 
 MAX_ROWS = 20
 

@@ -1,8 +1,9 @@
 """The pandera schemas of the canonical tables (documented in :mod:`helpers.schemas`) and the
 Arrow-backed text checks they use.
 
-Reached through :mod:`helpers.schemas` (``schemas.CONTRACTS_SCHEMA`` ...), which imports this module
-on first use only: readers validate, notebook kernels never do and skip pandera's import.
+Imported by the readers only (:mod:`helpers.loader`, :mod:`helpers.io`): readers validate, notebook
+kernels never do and skip pandera's import. This module imports :mod:`helpers.schemas`, never the
+reverse.
 """
 
 from __future__ import annotations
@@ -13,9 +14,21 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow.compute as pc
 
-from .schemas import (BUYER_TYPES, DIPLOMA_LEVELS, EXIT_OUTCOMES, MODALITIES, PUBLIC_CATEGORIES,
-                      SEXES, SIRET_REGEX, SOCIAL_CONSIDERATIONS, SUPPLIER_KINDS, _arrow_text, _bools,
-                      _is_str_list, is_text)
+from .schemas import (
+    BUYER_TYPES,
+    DIPLOMA_LEVELS,
+    EXIT_OUTCOMES,
+    MODALITIES,
+    PUBLIC_CATEGORIES,
+    SEXES,
+    SIRET_REGEX,
+    SOCIAL_CONSIDERATIONS,
+    SUPPLIER_KINDS,
+    _arrow_text,
+    _bools,
+    _is_str_list,
+    is_text,
+)
 
 
 def text_matches(regex: str) -> pa.Check:

@@ -20,17 +20,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .config import (DEFAULT_PARAMS, ETP_HOURS_RANGE, LANGUAGES, MAX_PARAMS_BYTES, SCOPES,
-                     SMALL_CELL_FLOOR, resolve_path)
+from .config import (
+    DEFAULT_PARAMS,
+    ETP_HOURS_RANGE,
+    LANGUAGES,
+    MAX_PARAMS_BYTES,
+    SCOPES,
+    SMALL_CELL_FLOOR,
+    resolve_path,
+)
 from .schemas import SIRET_REGEX
-
-import re
 
 _SIRET = re.compile(SIRET_REGEX)
 

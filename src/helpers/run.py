@@ -47,18 +47,45 @@ from pathlib import Path
 from . import config
 from .dataset import Dataset
 from .errors import EXIT_INPUT_ERROR, InputError
+
 # the public names of the run, wherever they live (``helpers.run.X`` keeps working)
-from .execute import (FIGURES_ENV, KERNEL_NAME, KERNEL_START_ATTEMPTS, SESSION_ENV,  # noqa: F401
-                      Job, RunError, _execute, execute_job, execute_jobs, kernel_start_failed,
-                      refresh_notebooks, start_workers, strip_volatile)
-from .notebook_params import (RESEARCH_NOTEBOOKS, check_notebook_parameters,  # noqa: F401
-                              notebook_parameters, parameters_cell, read_notebook_json,
-                              year_notebooks)
+from .execute import (  # noqa: F401
+    FIGURES_ENV,
+    KERNEL_NAME,
+    KERNEL_START_ATTEMPTS,
+    SESSION_ENV,
+    Job,
+    RunError,
+    _execute,
+    execute_job,
+    execute_jobs,
+    kernel_start_failed,
+    refresh_notebooks,
+    start_workers,
+    strip_volatile,
+)
+from .notebook_params import (  # noqa: F401
+    RESEARCH_NOTEBOOKS,
+    check_notebook_parameters,
+    notebook_parameters,
+    parameters_cell,
+    read_notebook_json,
+    year_notebooks,
+)
 from .params import PARAM_NAMES, ParameterError, load_params  # noqa: F401
 from .report import UnsafeOutput, build_into, check_output, swap_in  # noqa: F401
-from .yearly import (PRIVATE_COLUMNS, compute_results, load_dataset, load_reporting,  # noqa: F401
-                     results_key, run_research, run_year, scope_warnings, write_rejected,
-                     write_results)
+from .yearly import (  # noqa: F401
+    PRIVATE_COLUMNS,
+    compute_results,
+    load_dataset,
+    load_reporting,
+    results_key,
+    run_research,
+    run_year,
+    scope_warnings,
+    write_rejected,
+    write_results,
+)
 
 ON_INVALID = ("strict", "quarantine")
 EXIT_FAILURE = 1

@@ -1,5 +1,7 @@
-"""Canonical tables (DESIGN §2) and their pandera schemas (``CONTRACTS_SCHEMA`` ..., built on first
-use by :mod:`helpers.pandera_schemas`).
+"""Canonical tables: columns, codes and the fast column checks their pandera schemas use (the
+schemas themselves, ``CONTRACTS_SCHEMA`` ..., are in :mod:`helpers.pandera_schemas`, imported only by
+the readers: pandera costs about 0.2 s of CPU to import, and the notebook kernels, which import this
+module for its constants, never validate a table).
 
 Every reader returns one of these tables; every indicator consumes them. Identifiers (SIRET, CPV,
 contract ids, department codes) are strings everywhere, so leading zeros survive.
@@ -132,22 +134,6 @@ def _is_str_list(values: pd.Series, allowed: tuple[str, ...] | None = None) -> p
         bad_element |= ~exploded.isin(allowed).to_numpy(dtype=bool)
     ok[exploded.index[bad_element].unique()] = False
     return ok
-
-
-_PANDERA_NAMES = ("text_matches", "text_check", "CONTRACTS_SCHEMA", "CONTRACT_ROWS_SCHEMA",
-                  "UNIQUE_UID_SCHEMA", "CLAUSES_SCHEMA", "PARTICIPATIONS_SCHEMA", "SUPPLIERS_SCHEMA",
-                  "BUYERS_SCHEMA")
-
-
-def __getattr__(name: str) -> object:
-    """The pandera schemas (``CONTRACTS_SCHEMA`` ...) and checks, built on first use by
-    :mod:`helpers.pandera_schemas`: pandera costs about 0.2 s of CPU to import, and the notebook
-    kernels, which import this module for its constants, never validate a table (issue 6)."""
-    if name in _PANDERA_NAMES:
-        from . import pandera_schemas
-
-        return getattr(pandera_schemas, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _empty(columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:

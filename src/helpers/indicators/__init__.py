@@ -15,13 +15,32 @@ Building blocks (each tested on its own): :func:`contract_status`, :func:`select
 
 from .activity import Activity, activity_indicators, gini
 from .privacy import CellRule, apply_privacy, count_rule, share_rule, suppress_table
-from .results import (BUYER_COLUMNS, CONTRACT_COLUMNS, TABLE_KEYS, Results, compute_results,
-                      write_results)
-from .shares import (NOT_JUDGED, VERDICTS, below_target_p, bh_q_values, mcnemar_exact_p,
-                     paired_gap_interval, share_table, verdict, wilson_interval)
-from .status import (EFFECTIVE_STATUSES, STATUSES, annotate_contracts, contract_status,
-                     covered_contracts, due_fraction, facilitator_coverage, prorated_hours,
-                     realized_hours, scope_counts, scope_masks, select_scope)
+from .results import BUYER_COLUMNS, CONTRACT_COLUMNS, TABLE_KEYS, Results, compute_results, write_results
+from .shares import (
+                      NOT_JUDGED,
+                      VERDICTS,
+                      below_target_p,
+                      bh_q_values,
+                      mcnemar_exact_p,
+                      paired_gap_interval,
+                      share_table,
+                      verdict,
+                      wilson_interval,
+)
+from .status import (
+                      EFFECTIVE_STATUSES,
+                      STATUSES,
+                      annotate_contracts,
+                      contract_status,
+                      covered_contracts,
+                      due_fraction,
+                      facilitator_coverage,
+                      prorated_hours,
+                      realized_hours,
+                      scope_counts,
+                      scope_masks,
+                      select_scope,
+)
 
 __all__ = [
     "Activity", "BUYER_COLUMNS", "CONTRACT_COLUMNS", "CellRule", "EFFECTIVE_STATUSES", "NOT_JUDGED",

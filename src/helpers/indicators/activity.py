@@ -30,10 +30,15 @@ import pandas as pd
 from .. import schemas
 from ..dataset import Dataset
 from ..params import Params
-from .privacy import (CellRule, Partition, count_rule, partition, share_rule, table_partition,
-                      table_rules)
-from .status import (annotate_contracts, consideration_flags, due_fraction, holders_in_registry,
-                     participation_intervals, prorated_hours)
+from .privacy import CellRule, Partition, count_rule, partition, share_rule, table_partition, table_rules
+from .status import (
+    annotate_contracts,
+    consideration_flags,
+    due_fraction,
+    holders_in_registry,
+    participation_intervals,
+    prorated_hours,
+)
 
 #: Profile keys (activity.profile.<key>_n / _share) and the public categories they cover.
 PUBLIC_KEYS: dict[str, str] = {c: f"public_{c.lower()}" for c in schemas.PUBLIC_CATEGORIES}

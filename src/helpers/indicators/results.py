@@ -22,8 +22,15 @@ from ..params import Params
 from .activity import BY_BUYER_PREFIX, EXIT_KEYS, PROFILE_KEYS, activity_indicators
 from .privacy import publish
 from .shares import VERDICTS, share_table
-from .status import (STATUSES, annotate_contracts, buyer_names, contract_status,
-                     facilitator_coverage, scope_counts, scope_masks)
+from .status import (
+    STATUSES,
+    annotate_contracts,
+    buyer_names,
+    contract_status,
+    facilitator_coverage,
+    scope_counts,
+    scope_masks,
+)
 
 BUYER_COLUMNS: list[str] = [
     "buyer_siret", "buyer_name", "assessable_contracts", "covered_contracts", "declared_n",

@@ -14,7 +14,7 @@ modification columns ``montantModification``, ``dureeMoisModification``,
 duration, the holders and the publication date as in the JSON reader.
 
 A row whose number of fields differs from the header's (column-shifted) is reported as a problem
-naming the row (see :func:`helpers.io.contracts.read_csv_text`), never read with shifted values.
+naming the row (see :func:`helpers.io.contract_csv.read_csv_text`), never read with shifted values.
 In the real sample ``decp_augmente_valides_2022_test.csv``, spreadsheet row 6 only *looks* shifted
 to a quote-unaware splitter (its quoted ``objet`` holds ``D&#8217;INFRASTRUCTURES``, whose ``;``
 gives 56 fields); read with CSV quoting its fields are in place. Its dirty row is row 9, where the
@@ -29,8 +29,8 @@ from typing import Any
 
 import pandas as pd
 
-from .contracts import (CONSIDERATIONS_FIELD, TEXT, OnInvalid, missing_columns_problem,
-                        normalise_contracts, read_csv_text)
+from .contract_checks import CONSIDERATIONS_FIELD, TEXT, OnInvalid, normalise_contracts
+from .contract_csv import missing_columns_problem, read_csv_text
 
 FORMAT = "decp_flat"
 PLACEHOLDERS = ("CDL", "MQ")

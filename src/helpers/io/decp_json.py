@@ -44,7 +44,7 @@ import pandas as pd
 
 from ..config import MAX_JSON_DEPTH
 from ..errors import InputError, Problem
-from .contracts import CONSIDERATIONS_FIELD, RAW_COLUMNS, ContractChecker, OnInvalid, gc_paused
+from .contract_checks import CONSIDERATIONS_FIELD, RAW_COLUMNS, ContractChecker, OnInvalid, gc_paused
 
 FORMAT = "decp_json"
 SOURCE_COLUMNS = {

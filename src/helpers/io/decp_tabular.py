@@ -39,9 +39,19 @@ import pyarrow.parquet as pq
 
 from ..errors import InputError, Problem
 from ..schemas import NONE_DECLARED
-from .contracts import (CONSIDERATIONS_FIELD, TABLE, OnInvalid, _head_bytes, gc_paused,
-                        latest_per_group, lists_by_group, missing_columns_problem,
-                        normalise_contracts, read_csv_text, text, to_date)
+from .contract_checks import (
+    CONSIDERATIONS_FIELD,
+    TABLE,
+    OnInvalid,
+    _head_bytes,
+    gc_paused,
+    latest_per_group,
+    lists_by_group,
+    normalise_contracts,
+    text,
+    to_date,
+)
+from .contract_csv import missing_columns_problem, read_csv_text
 
 FORMAT = "decp_tabular"
 NONE_VALUE = "Sans objet"

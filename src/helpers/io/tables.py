@@ -44,15 +44,24 @@ import ijson
 import numpy as np
 import pandas as pd
 
+from .. import pandera_schemas as P
 from .. import schemas as S
 from ..dataset import new_quality
 from ..errors import InputError, Problem
 from .identifiers import identifier_kind
-from .mapping import (Mapping, map_frame, missing_column_hint, unknown_item_errors,
-                      unknown_value_errors)
-from .tabular import (CONTROL_MESSAGE, ROW, as_mask, normalize_name, normalize_values, parse_date,
-                      parse_decimal,
-                      parse_int, read_table_file, rows_where)
+from .mapping import Mapping, map_frame, missing_column_hint, unknown_item_errors, unknown_value_errors
+from .tabular import (
+    CONTROL_MESSAGE,
+    ROW,
+    as_mask,
+    normalize_name,
+    normalize_values,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    read_table_file,
+    rows_where,
+)
 
 OnInvalid = Literal["strict", "quarantine"]
 ON_INVALID = ("strict", "quarantine")
@@ -370,7 +379,7 @@ def read_clauses(path: str | Path, *, on_invalid: OnInvalid = "strict",
                      "planned hours are summed")
     out = pd.DataFrame({"buyer_siret": siret, "contract_id": cid, "uid": uid,
                         "planned_hours": hours.astype("float64")})
-    return _finish_frame(chk, out, S.CLAUSES_SCHEMA, on_invalid, ["uid"])
+    return _finish_frame(chk, out, P.CLAUSES_SCHEMA, on_invalid, ["uid"])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -436,7 +445,7 @@ def read_participations(path: str | Path, *, on_invalid: OnInvalid = "strict",
         "start_date": start.astype("datetime64[ns]"), "end_date": end.astype("datetime64[ns]"),
         "modality": modality, "exit_outcome": exit_outcome,
     })
-    return _finish_frame(chk, out, S.PARTICIPATIONS_SCHEMA, on_invalid,
+    return _finish_frame(chk, out, P.PARTICIPATIONS_SCHEMA, on_invalid,
                          ["uid", "beneficiary_id", "start_date"])
 
 
@@ -468,7 +477,7 @@ def read_buyers(path: str | Path, *, on_invalid: OnInvalid = "strict",
     since = chk.date("facilitator_from", required=False)
     out = pd.DataFrame({"siret": siret, "name": name, "buyer_type": btype,
                         "facilitator_from": since})
-    return _finish_frame(chk, out, S.BUYERS_SCHEMA, on_invalid, ["siret"])
+    return _finish_frame(chk, out, P.BUYERS_SCHEMA, on_invalid, ["siret"])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -608,7 +617,7 @@ def read_suppliers(path: str | Path, *, on_invalid: OnInvalid = "strict",
     path = Path(path)
     quality = new_quality() if quality is None else quality
     if _looks_like_json(path):
-        return S.SUPPLIERS_SCHEMA.validate(_read_lemarche(path, quality)), _empty_rejected()
+        return P.SUPPLIERS_SCHEMA.validate(_read_lemarche(path, quality)), _empty_rejected()
     info: dict[str, str] = {}
     controls: dict[str, list[int]] = {}
     raw = read_table_file(path, table="suppliers", info=info, controls=controls)
@@ -619,7 +628,7 @@ def read_suppliers(path: str | Path, *, on_invalid: OnInvalid = "strict",
                               for col, rows in controls.items()])
         quality["files"].append({"table": "suppliers", "file": path.name, "format": "finess_esat",
                                  "rows_read": int(len(raw))})
-        return S.SUPPLIERS_SCHEMA.validate(_read_esat(path, raw, quality)), _empty_rejected()
+        return P.SUPPLIERS_SCHEMA.validate(_read_esat(path, raw, quality)), _empty_rejected()
     quality["files"].append({"table": "suppliers", "file": path.name, "format": info["format"],
                              "rows_read": int(len(raw))})
     chk = _mapped_checks("suppliers", path.name, raw, quality, mapping)
@@ -638,4 +647,4 @@ def read_suppliers(path: str | Path, *, on_invalid: OnInvalid = "strict",
     out, rows = out.loc[keep], chk.df.loc[keep, ROW]
     result, dropped = dedupe_suppliers(out)
     _warn_multi_kind(quality, path.name, out, rows, dropped)
-    return S.SUPPLIERS_SCHEMA.validate(result), rejected
+    return P.SUPPLIERS_SCHEMA.validate(result), rejected
