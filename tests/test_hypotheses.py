@@ -507,3 +507,24 @@ def test_h4_clusters_by_buyer_same_estimate() -> None:
     assert "cluster-robust SE by buyer" in r.model
     with pytest.raises(hyp.HypothesisDataError, match="single buyer"):
         hyp.fit_h4(t.assign(buyer_siret="1" * 14))
+
+
+def test_simulate_scenarios_smoke_and_returners(tmp_path, capsys) -> None:
+    from helpers import simulate
+
+    # 12 missions, 25 % returners on 3 missions: P·0.75 + P·0.25·3 = 12 -> P = 8 people,
+    # 2 returners (6 missions) and 6 people with one mission each
+    ids = simulate._persons(np.random.default_rng(0), 12, 0.25)
+    counts = sorted(pd.Series(ids).value_counts().tolist())
+    assert counts == [1] * 6 + [3, 3]
+    md = tmp_path / "sim.md"
+    assert simulate.main(["--draws", "2", "--scenario", "returners", "--markdown", str(md)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["mode"] == "scenarios" and list(out["scenarios"]) == ["returners"]
+    rows = out["coverage"]
+    assert {(r["hypothesis"], r["interval"]) for r in rows} == {
+        (h, lab) for h, lab, _ in simulate.INTERVALS}
+    assert all(r["fits"] + r["failed"] == 2 for r in rows if r["hypothesis"] != "H2"
+               or r["interval"].startswith("headline"))
+    text = md.read_text()
+    assert text.startswith("| hypothesis | interval | returners |") and text.count("\n") == 2 + 8

@@ -4,6 +4,7 @@ written out by hand."""
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -81,3 +82,17 @@ def test_bad_arguments_are_refused() -> None:
     with pytest.raises(ValueError, match="true_share"):
         pw.power(10, 1.5)
     assert math.isclose(pw.power(100, 0.0), 1.0)
+
+
+def test_power_table_in_docs_matches_the_code(project_root) -> None:
+    # docs/indicators.md, "Power": every cell equals power_table() rounded to 3 decimals
+    text = (project_root / "docs" / "indicators.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines()
+            if re.match(r"^\| \d+ \(\d+\) \|", line)]
+    table = pw.power_table().pivot(index="n", columns="true_share", values="power")
+    assert len(rows) == 4
+    for line in rows:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        n, k = cells[0].split(" (")
+        assert pw.critical_count(int(n)) == int(k.rstrip(")"))
+        assert [float(c) for c in cells[1:]] == [round(v, 3) for v in table.loc[int(n)]]

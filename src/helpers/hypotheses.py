@@ -939,6 +939,66 @@ def run_hypotheses(tables: dict[str, pd.DataFrame], which: str | list[str] = "al
     return out
 
 
+# --------------------------------------------------------------------------------------------------
+# pre-registration record
+# --------------------------------------------------------------------------------------------------
+
+PROTOCOL = "docs/preregistration.md"
+PROTOCOL_RECORD = "docs/preregistration.json"
+AMENDMENTS = "docs/preregistration_amendments.md"
+
+
+def protocol_sha256(path: str | Path) -> str:
+    """SHA-256 of the protocol text, read as UTF-8 with line ends normalised to LF (so a checkout
+    that converts line ends gives the same hash)."""
+    import hashlib
+
+    text = Path(path).read_text(encoding="utf-8").replace("\r\n", "\n")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def preregistration_problems(root: str | Path) -> list[str]:
+    """What is wrong with the pre-registration record under ``root`` (the project folder); empty
+    when all is well. The record ``docs/preregistration.json`` holds ``registered`` (date),
+    ``sha256_registered`` (the hash at registration), ``sha256`` (the current hash) and
+    ``amendments`` (one {date, sha256, summary} per change, oldest first). Rules: the protocol's
+    hash equals ``sha256``; when it differs from ``sha256_registered``, the last amendment records
+    it; every amendment's date and hash appear in ``docs/preregistration_amendments.md``."""
+    import datetime as dt
+
+    root = Path(root)
+    protocol, record_path, log_path = root / PROTOCOL, root / PROTOCOL_RECORD, root / AMENDMENTS
+    missing = [str(p) for p in (protocol, record_path, log_path) if not p.is_file()]
+    if missing:
+        return [f"missing file(s): {', '.join(missing)}"]
+    problems = []
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    log = log_path.read_text(encoding="utf-8")
+    current = protocol_sha256(protocol)
+    amendments = record.get("amendments") or []
+    if current != record.get("sha256"):
+        problems.append(
+            f"{PROTOCOL} changed (SHA-256 {current}) but {PROTOCOL_RECORD} records "
+            f"{record.get('sha256')}: date and explain the change in {AMENDMENTS} with the new "
+            f"hash, then add it to 'amendments' and 'sha256' of {PROTOCOL_RECORD}")
+    if current != record.get("sha256_registered"):
+        if not amendments or amendments[-1].get("sha256") != current:
+            problems.append(f"the protocol differs from its registered version but the last "
+                            f"amendment of {PROTOCOL_RECORD} does not record its hash {current}")
+    for a in amendments:
+        try:
+            dt.date.fromisoformat(str(a.get("date")))
+        except ValueError:
+            problems.append(f"amendment {a} has no ISO date")
+        if not a.get("summary"):
+            problems.append(f"amendment of {a.get('date')} has no summary")
+        if str(a.get("sha256")) not in log or str(a.get("date")) not in log:
+            problems.append(f"amendment of {a.get('date')} ({a.get('sha256')}) is not in {AMENDMENTS}")
+    if record.get("registered") and record["registered"] not in protocol.read_text(encoding="utf-8"):
+        problems.append(f"the registration date {record['registered']} is not stated in {PROTOCOL}")
+    return problems
+
+
 def describe(result: HypothesisResult) -> str:
     """Markdown summary of one result: effect with its 95 % interval, p-value, n, clusters, the
     descriptive shares or rates behind it, and the plain-language conclusion."""
