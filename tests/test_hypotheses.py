@@ -527,4 +527,4 @@ def test_simulate_scenarios_smoke_and_returners(tmp_path, capsys) -> None:
     assert all(r["fits"] + r["failed"] == 2 for r in rows if r["hypothesis"] != "H2"
                or r["interval"].startswith("headline"))
     text = md.read_text()
-    assert text.startswith("| hypothesis | interval | returners |") and text.count("\n") == 2 + 8
+    assert text.startswith("| hypothesis | interval | returners |") and text.count("\n") == 2 + 10

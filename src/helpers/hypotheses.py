@@ -23,8 +23,8 @@ H1  logit P(reached) ~ sector (services = reference; supplies has its own dummy)
     available as a sensitivity (``bootstrap=True``). Buyers whose outcome does not vary are dropped
     (counted).
 H2  logit P(emploi_durable | ended mission) ~ via insertion structure + sex + age band + diploma +
-    sector + buyer; two-way cluster-robust by contract and person (CR1, t on min(G) − 1 df);
-    sensitivity without the ``inconnu`` exits.
+    sector + buyer; the wider of the two-way cluster-robust interval by contract and person and
+    the cluster-robust one by buyer (CR1, t inference); sensitivity without the ``inconnu`` exits.
 H3  binomial GLM (logit link) of "female" on sector over person-mission rows weighted by hours:
     each sector's fitted share is its women's share of insertion hours; two-way cluster-robust by
     contract and person (CR1, t inference) — a person's sex is shared by all their missions.
@@ -510,6 +510,23 @@ def fit_h1(table: pd.DataFrame, alpha: float = 0.05, buyer_effects: str = "fixed
     )
 
 
+def _h2_intervals(d: pd.DataFrame, two_way: bool, controls: list[str]) -> dict[str, Any]:
+    """H2's estimate with its intervals: the contract (and person) clustered one and, with 2
+    buyers or more, the one clustered by buyer; the headline is the wider of the two (each end the
+    farther, p the larger): a structure effect that differs between buyers is dependence at the
+    buyer level, which contract and person clusters do not see."""
+    res, terms = _h2_fit(d, two_way, controls)
+    est, lo, hi, p = _coef(res, "via_structure")
+    out: dict[str, Any] = {"res": res, "terms": terms, "estimate": est,
+                           "two_way": {"ci95": [lo, hi], "p_value": p}, "headline": (lo, hi, p)}
+    if "buyer_siret" in d.columns and d["buyer_siret"].nunique() >= 2:
+        model = smf.glm("durable ~ " + " + ".join(terms), data=d, family=sm.families.Binomial())
+        _, b_lo, b_hi, b_p = _coef(_cluster_fit(model, d["buyer_siret"]), "via_structure")
+        out["cluster_robust_buyer"] = {"ci95": [b_lo, b_hi], "p_value": b_p}
+        out["headline"] = (min(lo, b_lo), max(hi, b_hi), max(p, b_p))
+    return out
+
+
 def _h2_fit(d: pd.DataFrame, two_way: bool, controls: list[str]) -> tuple[Any, list[str]]:
     """The H2 logit on ``d`` (durable ~ via_structure + controls), clustered by contract or by
     contract and person; controls with a single level are left out. Returns (results, terms)."""
@@ -538,9 +555,11 @@ def fit_h2(table: pd.DataFrame, alpha: float = 0.05) -> HypothesisResult:
     age_band, diploma_level and, when present, beneficiary_id, buyer_siret, sector, exit_outcome.
 
     Logit durable ~ via structure + sex + age band + diploma + sector + buyer terms (each control
-    only when it has two levels or more; an unknown sector is its own level); covariance two-way
-    cluster-robust by contract and person when ``beneficiary_id`` is given (a person who returns
-    on several missions shares their propensity), else by contract; CR1, t on min(G) − 1 df.
+    only when it has two levels or more; an unknown sector is its own level). Interval: the wider
+    of the two-way cluster-robust one by contract and person when ``beneficiary_id`` is given (a
+    person who returns on several missions shares their propensity; else by contract), CR1, t on
+    min(G) − 1 df, and, with 2 buyers or more, the CR1 one by buyer (an effect that varies between
+    buyers; t on G − 1 df); p is the larger of the two.
     Sensitivity in ``extra["without_unknown_exits"]``: the same model without the missions whose
     exit is ``inconnu`` (there they count as not durable)."""
     _require(table, ["uid", "durable", "via_structure", "sex", "age_band", "diploma_level"], "H2")
@@ -562,35 +581,42 @@ def fit_h2(table: pd.DataFrame, alpha: float = 0.05) -> HypothesisResult:
         d["buyer_siret"] = d["buyer_siret"].astype(str)
         controls.append("buyer_siret")
     two_way = "beneficiary_id" in d.columns and d["beneficiary_id"].notna().all()
-    res, terms = _h2_fit(d, two_way, controls)
-    est, lo, hi, p = _coef(res, "via_structure")
+    fit = _h2_intervals(d, two_way, controls)
+    res, est = fit["res"], fit["estimate"]
+    lo, hi, p = fit["headline"]
     extra: dict[str, Any] = {
         "rows_dropped_missing": int(n_missing),
-        "terms": terms,
+        "terms": fit["terms"],
         "persons": int(d["beneficiary_id"].nunique()) if two_way else None,
+        "buyers": int(d["buyer_siret"].nunique()) if "buyer_siret" in d.columns else None,
+        "two_way": fit["two_way"],
         "durable_share_by_group": {
             ("insertion_structure" if k == 1 else "direct_hire"): float(v)
             for k, v in d.groupby("via_structure")["durable"].mean().sort_index().items()}}
+    if "cluster_robust_buyer" in fit:
+        extra["cluster_robust_buyer"] = fit["cluster_robust_buyer"]
     if "exit_outcome" in d.columns:
         known = d[d["exit_outcome"].ne("inconnu")]
         extra["unknown_exits"] = int(len(d) - len(known))
         if (len(known) < len(d) and known["via_structure"].nunique() == 2
                 and known["durable"].nunique() == 2 and known["uid"].nunique() >= 2):
             try:
-                r2, _ = _h2_fit(known, two_way, controls)
-                e2, l2, h2, p2 = _coef(r2, "via_structure")
-                extra["without_unknown_exits"] = {"estimate": e2, "ci95": [l2, h2], "p_value": p2,
-                                                  "n": int(r2.nobs)}
+                f2 = _h2_intervals(known, two_way, controls)
+                l2, h2, p2 = f2["headline"]
+                extra["without_unknown_exits"] = {"estimate": f2["estimate"], "ci95": [l2, h2],
+                                                  "p_value": p2, "n": int(f2["res"].nobs)}
             except (np.linalg.LinAlgError, ValueError) as exc:
                 extra["without_unknown_exits"] = {"failed": f"{type(exc).__name__}: {exc}"}
     clustering = ("two-way cluster-robust SE by contract and person" if two_way
-                  else "cluster-robust SE by contract")
+                  else "cluster-robust SE by contract") + " (CR1), t with G-1 df"
+    if "cluster_robust_buyer" in fit:
+        clustering = f"wider of the {clustering} and the cluster-robust SE by buyer (CR1)"
     return HypothesisResult(
         id="H2", question=QUESTIONS["H2"], effect=EFFECTS["H2"],
         model="logit (binomial GLM) durable ~ via structure + "
               + " + ".join({"buyer_siret": "buyer", "age_band": "age band",
                             "diploma_level": "diploma"}.get(c, c) for c in controls)
-              + f"; {clustering} (CR1), t with G-1 df",
+              + f"; {clustering}",
         estimate=est, ci95=(lo, hi), p_value=p, n=int(res.nobs),
         n_clusters=int(d["uid"].nunique()), conclusion=_conclusion("H2", est, lo, hi, p, alpha),
         extra=extra,
@@ -1027,6 +1053,8 @@ def describe(result: HypothesisResult) -> str:
                        ("cluster_robust", "cluster-robust (CR1) covariance of the same model"),
                        ("wild_bootstrap", "restricted wild cluster bootstrap, Webb weights"),
                        ("contract_robust_hc1", "HC1 covariance, contracts independent"),
+                       ("two_way", "two-way cluster-robust by contract and person"),
+                       ("cluster_robust_buyer", "cluster-robust by buyer"),
                        ("without_unknown_exits", "without the exits recorded as inconnu")):
         sens = result.extra.get(key)
         if not isinstance(sens, dict) or "ci95" not in sens or key == result.extra.get("covariance"):
