@@ -528,3 +528,48 @@ def test_simulate_scenarios_smoke_and_returners(tmp_path, capsys) -> None:
                or r["interval"].startswith("headline"))
     text = md.read_text()
     assert text.startswith("| hypothesis | interval | returners |") and text.count("\n") == 2 + 10
+
+
+# --------------------------------------------------------------------------------------------------
+# pre-registration record
+# --------------------------------------------------------------------------------------------------
+
+def test_preregistration_record_is_consistent(project_root) -> None:
+    # docs/preregistration.md must hash to docs/preregistration.json's sha256; a change to the
+    # protocol needs a dated entry in docs/preregistration_amendments.md with the new hash
+    assert hyp.preregistration_problems(project_root) == []
+    text = (project_root / "docs" / "preregistration.md").read_text(encoding="utf-8")
+    assert "2026-11-29" in text
+    # protocol only: no estimate of the demo results appears in it
+    assert "0.917" not in text and "covered, ≠ 0" not in text
+
+
+def test_preregistration_check_catches_an_unrecorded_change(tmp_path, project_root) -> None:
+    import shutil
+
+    (tmp_path / "docs").mkdir()
+    for name in ("preregistration.md", "preregistration.json", "preregistration_amendments.md"):
+        shutil.copy(project_root / "docs" / name, tmp_path / "docs" / name)
+    protocol = tmp_path / "docs" / "preregistration.md"
+    assert hyp.preregistration_problems(tmp_path) == []
+    # CRLF line ends hash like LF ones
+    protocol.write_bytes(protocol.read_bytes().replace(b"\n", b"\r\n"))
+    assert hyp.preregistration_problems(tmp_path) == []
+    # a one-word change without an amendment: refused
+    text = protocol.read_text(encoding="utf-8")
+    assert "fewer than 20 rows" in text
+    protocol.write_text(text.replace("fewer than 20 rows", "fewer than 15 rows"), encoding="utf-8")
+    problems = hyp.preregistration_problems(tmp_path)
+    assert problems and "changed" in problems[0] and "preregistration_amendments.md" in problems[0]
+    # recorded in the JSON only: still refused (the log lacks it)
+    new = hyp.protocol_sha256(protocol)
+    record_path = tmp_path / "docs" / "preregistration.json"
+    record = json.loads(record_path.read_text())
+    record["sha256"] = new
+    record["amendments"].append({"date": "2026-12-01", "sha256": new, "summary": "test change"})
+    record_path.write_text(json.dumps(record))
+    assert any("is not in" in p for p in hyp.preregistration_problems(tmp_path))
+    # dated and explained in the log with the new hash: accepted
+    log = tmp_path / "docs" / "preregistration_amendments.md"
+    log.write_text(log.read_text() + f"\n### 2026-12-01 — test change\n\nSHA-256 {new}.\n")
+    assert hyp.preregistration_problems(tmp_path) == []
