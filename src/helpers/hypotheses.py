@@ -1007,10 +1007,10 @@ def preregistration_problems(root: str | Path) -> list[str]:
             f"{PROTOCOL} changed (SHA-256 {current}) but {PROTOCOL_RECORD} records "
             f"{record.get('sha256')}: date and explain the change in {AMENDMENTS} with the new "
             f"hash, then add it to 'amendments' and 'sha256' of {PROTOCOL_RECORD}")
-    if current != record.get("sha256_registered"):
-        if not amendments or amendments[-1].get("sha256") != current:
-            problems.append(f"the protocol differs from its registered version but the last "
-                            f"amendment of {PROTOCOL_RECORD} does not record its hash {current}")
+    if current != record.get("sha256_registered") and (
+            not amendments or amendments[-1].get("sha256") != current):
+        problems.append(f"the protocol differs from its registered version but the last "
+                        f"amendment of {PROTOCOL_RECORD} does not record its hash {current}")
     for a in amendments:
         try:
             dt.date.fromisoformat(str(a.get("date")))

@@ -251,8 +251,8 @@ def _persons(rng: np.random.Generator, n_rows: int, returners: float, missions: 
     ``missions`` missions each and the others one: P(1 − r) + P·r·m = n_rows."""
     if returners <= 0:
         return np.arange(n_rows)
-    people = int(round(n_rows / (1 - returners + returners * missions)))
-    n_ret = int(round(returners * people))
+    people = round(n_rows / (1 - returners + returners * missions))
+    n_ret = round(returners * people)
     ids = np.concatenate([np.repeat(np.arange(n_ret), missions), np.arange(n_ret, people)])
     ids = np.resize(ids, n_rows) if len(ids) >= n_rows else np.concatenate(
         [ids, np.arange(people, people + n_rows - len(ids))])

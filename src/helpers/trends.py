@@ -36,6 +36,7 @@ Outputs:
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import os
 import textwrap
@@ -237,7 +238,7 @@ def tidy_table(snapshots: Sequence[dict[str, Any]]) -> pd.DataFrame:
 
 def _consecutive_pairs(tidy: pd.DataFrame) -> list[tuple[int, int]]:
     years = sorted(int(y) for y in tidy["year"].unique())
-    return list(zip(years[:-1], years[1:]))
+    return list(itertools.pairwise(years))
 
 
 def year_changes(tidy: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:

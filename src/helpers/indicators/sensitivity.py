@@ -46,7 +46,7 @@ def sweep(compute: Callable[[Params], Any], params: Params,
     if bad:
         raise ValueError(f"min_delivery_ratio values must lie in [0, 1] (got {bad})")
     rows: list[dict[str, Any]] = []
-    for ratio in sorted(set(float(r) for r in ratios)):
+    for ratio in sorted({float(r) for r in ratios}):
         res = compute(dataclasses.replace(params, min_delivery_ratio=ratio))
         eff = res.indicators.get("effective") or {}
         rows.append({"min_delivery_ratio": ratio, "buyer_siret": ALL, "buyer_name": "Whole scope",
