@@ -1,4 +1,4 @@
-"""Hypotheses H1-H4 (issue 5): analysis tables, statsmodels fits, JSON.
+"""Hypotheses H1-H4: analysis tables, statsmodels fits, JSON.
 
 Fits are checked two ways: on tiny frames whose estimate has a closed form (computed by hand in the
 comments), and on frames simulated HERE with a planted effect (the 95 % interval must cover it).

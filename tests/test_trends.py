@@ -1,4 +1,4 @@
-"""Trends (issue 5): tidy table, verdict changes, reference series — on hand-made per-year results."""
+"""Trends: tidy table, verdict changes, reference series — on hand-made per-year results."""
 
 from __future__ import annotations
 

@@ -746,7 +746,7 @@ FITTERS = {"H1": fit_h1, "H2": fit_h2, "H3": fit_h3, "H4": fit_h4}
 # --------------------------------------------------------------------------------------------------
 
 def cpv_sector(cpv: pd.Series) -> pd.Series:
-    """Sector of each contract (DESIGN §1: works = CPV division 45; supplies = 03-44 and 48; services
+    """Sector of each contract (works = CPV division 45; supplies = 03-44 and 48; services
     = the rest) from :func:`helpers.reference.contract_category`; an unknown CPV gives NA (left out
     of the models)."""
     from .reference import contract_category
