@@ -1,4 +1,4 @@
-"""Hypotheses H1-H4 (issue 5): analysis tables, statsmodels fits, JSON.
+"""Hypotheses H1-H4: analysis tables, statsmodels fits, JSON.
 
 Fits are checked two ways: on tiny frames whose estimate has a closed form (computed by hand in the
 comments), and on frames simulated HERE with a planted effect (the 95 % interval must cover it).
@@ -197,13 +197,23 @@ def test_h1_recovers_planted_log_odds_ratio_with_buyer_intercepts() -> None:
     assert r.n == 800 and r.n_clusters == 10
     assert r.covers(1.0) and r.ci95[0] > 0
     assert r.p_value < 0.05
-    # 10 buyers < MIN_CLUSTERS = 30: the primary interval is the model-based one, both are kept
-    assert r.extra["covariance"] == "model_based"
-    assert list(r.ci95) == pytest.approx(r.extra["model_based"]["ci95"])
-    r5 = hyp.fit_h1(t, min_clusters=5)
-    assert r5.extra["covariance"] == "cluster_robust"
-    assert list(r5.ci95) == pytest.approx(r5.extra["cluster_robust"]["ci95"])
-    assert r5.estimate == pytest.approx(r.estimate)
+    # 10 buyers < MIN_CLUSTERS = 30: the headline is the wider of the model-based and the
+    # cluster-robust intervals (each end the farther one), p the larger of the two
+    assert r.extra["covariance"] == "wider_of_model_based_and_cluster_robust"
+    mb, cr = r.extra["model_based"], r.extra["cluster_robust"]
+    assert r.ci95[0] == pytest.approx(min(mb["ci95"][0], cr["ci95"][0]))
+    assert r.ci95[1] == pytest.approx(max(mb["ci95"][1], cr["ci95"][1]))
+    assert r.p_value == pytest.approx(max(mb["p_value"], cr["p_value"]))
+    assert "elapsed_fraction" not in r.extra["covariates"]  # not in this table
+    # from min_clusters buyers on: the conditional logit with a cluster-robust sandwich; its
+    # estimate is close to the buyer-dummy logit's with 80 contracts per buyer
+    # (5 buyers x 40 contracts here: the exact conditional likelihood is slow in pure Python)
+    small = t[t["buyer_siret"].isin([f"{i:014d}" for i in range(5)])].groupby("buyer_siret").head(40)
+    r5 = hyp.fit_h1(small, min_clusters=5)
+    assert r5.extra["covariance"] == "conditional_logit"
+    dummies = hyp.fit_h1(small, min_clusters=99)
+    assert r5.estimate == pytest.approx(dummies.estimate, abs=0.1)
+    assert r5.n_clusters == 5 and r5.ci95[0] < r5.estimate < r5.ci95[1]
 
 
 def test_h2_recovers_planted_log_odds_ratio() -> None:
@@ -255,7 +265,7 @@ def _small_results() -> dict[str, hyp.HypothesisResult]:
         "amount": [100_000.0, 200_000.0, 100_000.0, 50_000.0, 100_000.0, 200_000.0],
         "planned_hours": [100.0, 300.0, 300.0, 50.0, 125.0, 250.0],
     })
-    return hyp.run_hypotheses({"H4": t}, "H4")
+    return {"H4": hyp.fit_h4(t)}  # 6 rows: below run_hypotheses' minimum, fitted directly
 
 
 def test_json_is_rounded_and_deterministic(tmp_path) -> None:
@@ -339,7 +349,7 @@ def demo_results(demo_dir) -> dict[str, hyp.HypothesisResult]:
         warnings.simplefilter("ignore")
         dataset = load_data_dir(demo_dir)
         params = make_params({"year": 2025, "data_dir": str(demo_dir)})
-        return hyp.run_hypotheses(hyp.build_tables(dataset, params))
+        return hyp.run_hypotheses(hyp.build_tables(dataset, params))  # no bootstrap: fast
 
 
 @pytest.mark.parametrize("hid", ["H1", "H2", "H3"])
@@ -378,3 +388,188 @@ def test_simulate_cli_light_mode_writes_coverage_json(tmp_path, capsys) -> None:
         cov = printed["hypotheses"][h]["coverage95"]
         assert printed["hypotheses"][h]["fits"] == 3 and cov in (0.0, 0.3333, 0.6667, 1.0)
     assert simulate.main(["--mode", "light", "--draws", "1"]) == 2  # at least 2 draws
+
+
+# --------------------------------------------------------------------------------------------------
+# few clusters, not estimable, H2 sensitivity, H4 by buyer
+# --------------------------------------------------------------------------------------------------
+
+def test_webb_weights_enumerate_and_score_bootstrap_known_answers() -> None:
+    w = hyp.webb_weights(2)
+    # all 6² = 36 pairs; each column takes each of the 6 values 6 times: mean 0, variance
+    # (2·0.5 + 2·1 + 2·1.5) / 6 = 1
+    assert w.shape == (36, 2)
+    assert w.mean(axis=0) == pytest.approx([0, 0], abs=1e-12)
+    assert (w ** 2).mean(axis=0) == pytest.approx([1, 1])
+    # equal cluster sums (c, c): |T| = 2c / sqrt(2c²) = √2, reached only when w1 = w2
+    # (Cauchy-Schwarz), 6 pairs of 36 -> p = 1/6
+    assert hyp.wild_score_pvalue(np.array([2.0, 2.0]), w) == pytest.approx(1 / 6)
+    # one cluster carries the whole score: |T*| = |w1 c| / sqrt(w1² c²) = 1 = |T| always -> p = 1
+    assert hyp.wild_score_pvalue(np.array([3.0, 0.0]), w) == 1.0
+    # opposite sums: T = 0 -> p = 1; no score at all -> p = 1
+    assert hyp.wild_score_pvalue(np.array([1.0, -1.0]), w) == 1.0
+    assert hyp.wild_score_pvalue(np.zeros(2), w) == 1.0
+    # beyond 6 clusters the weights are drawn (seeded): 9 999 draws
+    assert hyp.webb_weights(7).shape == (hyp.BOOTSTRAP_DRAWS, 7)
+
+
+def _h1_buyer(siret: str, seed: int = 5) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    n = 60
+    sector = np.array(["services", "works"] * (n // 2))
+    return pd.DataFrame({"buyer_siret": siret, "sector": sector,
+                         "reached": rng.binomial(1, expit(-0.2 + 1.0 * (sector == "works"))),
+                         "amount": np.exp(rng.normal(12, 1, n)),
+                         "duration_months": rng.integers(6, 48, n).astype(float)})
+
+
+def test_wild_bootstrap_with_two_identical_buyers_cannot_reject() -> None:
+    # Two buyers with the SAME contracts: by symmetry their efficient-score sums are equal at every
+    # restricted value β0, so the bootstrap p-value is 1/6 (see above) everywhere: the interval is
+    # the whole line. Two clusters cannot support a 5 % test, and the bootstrap says so.
+    t = pd.concat([_h1_buyer("1" * 14), _h1_buyer("2" * 14)], ignore_index=True)
+    r = hyp.fit_h1(t, bootstrap=True)
+    wb = r.extra["wild_bootstrap"]
+    assert wb["p_value"] == pytest.approx(1 / 6)
+    assert wb["ci95"] == [-math.inf, math.inf] and wb["draws"] == 36
+    assert r.n_clusters == 2
+
+
+def test_single_buyer_and_thin_tables_are_not_estimable_without_exception(tmp_path) -> None:
+    one = _h1_buyer("1" * 14)
+    tiny = one.head(10)
+    flat = one.assign(reached=0)
+    res = hyp.run_hypotheses({"H1": one, "H2": pd.DataFrame(), "H3": tiny.assign(uid="u", female=1,
+                                                                                hours=1.0),
+                              "H4": one.assign(planned_hours=10.0)})
+    assert [r.estimable for r in res.values()] == [False] * 4
+    assert res["H1"].reason.startswith("a single buyer")
+    assert res["H2"].reason == "no row in its analysis table"
+    assert res["H3"].reason == "only 10 rows in its analysis table (at least 20 needed)"
+    assert res["H4"].reason.startswith("a single buyer")
+    assert "does not vary" in hyp.run_hypotheses({"H1": flat}, "H1")["H1"].reason
+    # one compared group too small: 2 works rows among 22
+    few = pd.concat([_h1_buyer("1" * 14).query("sector == 'services'").head(20),
+                     _h1_buyer("1" * 14).query("sector == 'works'").head(2)])
+    assert "works (2)" in hyp.estimability("H1", few)
+    # the outputs take them: JSON null, "not estimable" in the text, table and plot
+    h1 = res["H1"]
+    assert not h1.covers(0.0) and h1.conclusion.startswith("Not estimable on these data: a single")
+    data = json.loads(hyp.write_json(res, tmp_path / "h.json").read_text())
+    assert data["hypotheses"]["H1"]["estimate"] is None and data["hypotheses"]["H1"]["estimable"] is False
+    assert "Not estimable" in hyp.describe(h1)
+    assert hyp.results_frame(res)["estimable"].tolist() == [False] * 4
+    plt.close(hyp.forest_plot(res))
+
+
+def test_h1_table_elapsed_fraction() -> None:
+    status = pd.DataFrame({
+        "uid": ["u1", "u2", "u3"], "buyer_siret": ["1" * 14] * 3, "sector": ["works"] * 3,
+        "amount": [1e5] * 3, "duration_months": [24.0, 6.0, None], "clause": [True] * 3,
+        "planned_hours": [100.0] * 3, "months_elapsed": [6.0, 12.0, 3.0],
+        "expected_hours": [25.0, 100.0, 100.0], "realized_hours": [25.0, 100.0, 0.0]})
+    # 6 / 24 = 0.25; 12 / 6 = 2 -> clipped to 1; no duration -> fully due, 1
+    assert hyp.h1_table(status, 0.8)["elapsed_fraction"].tolist() == [0.25, 1.0, 1.0]
+
+
+def test_h2_log_odds_ratio_by_hand_and_sensitivity_without_unknown_exits() -> None:
+    # 40 missions, one person each, 2 per contract; controls constant (left out of the model):
+    # structure: 12 durable / 8 not (2 of them "inconnu"); direct: 6 durable / 14 not (4 "inconnu")
+    # log OR = ln((12/8) / (6/14)) = ln(3.5) = 1.252763
+    # without "inconnu": structure 12/6, direct 6/10 -> ln((12/6)/(6/10)) = ln(10/3) = 1.203973
+    via = [1] * 20 + [0] * 20
+    durable = [1] * 12 + [0] * 8 + [1] * 6 + [0] * 14
+    exits = (["emploi_durable"] * 12 + ["inconnu"] * 2 + ["autre"] * 6
+             + ["emploi_durable"] * 6 + ["inconnu"] * 4 + ["formation"] * 10)
+    t = pd.DataFrame({"uid": [f"c{i // 2}" for i in range(40)], "durable": durable,
+                      "via_structure": via, "sex": "F", "age_band": "26-49", "diploma_level": "bac",
+                      "exit_outcome": exits, "beneficiary_id": [f"P{i}" for i in range(40)]})
+    r = hyp.fit_h2(t)
+    assert r.estimate == pytest.approx(math.log(3.5), abs=1e-6)
+    sens = r.extra["without_unknown_exits"]
+    assert sens["estimate"] == pytest.approx(math.log(10 / 3), abs=1e-6) and sens["n"] == 34
+    assert r.extra["unknown_exits"] == 6 and r.extra["persons"] == 40
+    assert "two-way" in r.model
+
+
+def test_h4_clusters_by_buyer_same_estimate() -> None:
+    rng = np.random.default_rng(21)
+    n = 120
+    amount = np.exp(rng.normal(12.5, 1.0, n))
+    t = pd.DataFrame({"sector": np.tile(["services", "works", "supplies"], n // 3), "amount": amount,
+                      "planned_hours": amount / 1000 * np.exp(rng.normal(0.2, 0.5, n)),
+                      "buyer_siret": np.repeat([f"{i:014d}" for i in range(8)], n // 8)})
+    r = hyp.fit_h4(t)
+    r0 = hyp.fit_h4(t.drop(columns="buyer_siret"))
+    assert r.n_clusters == 8 and r0.n_clusters is None
+    assert r.estimate == pytest.approx(r0.estimate)  # same point estimate, other covariance
+    assert r.extra["contract_robust_hc1"]["ci95"] == pytest.approx(list(r0.ci95))
+    assert "cluster-robust SE by buyer" in r.model
+    with pytest.raises(hyp.HypothesisDataError, match="single buyer"):
+        hyp.fit_h4(t.assign(buyer_siret="1" * 14))
+
+
+def test_simulate_scenarios_smoke_and_returners(tmp_path, capsys) -> None:
+    from helpers import simulate
+
+    # 12 missions, 25 % returners on 3 missions: P·0.75 + P·0.25·3 = 12 -> P = 8 people,
+    # 2 returners (6 missions) and 6 people with one mission each
+    ids = simulate._persons(np.random.default_rng(0), 12, 0.25)
+    counts = sorted(pd.Series(ids).value_counts().tolist())
+    assert counts == [1] * 6 + [3, 3]
+    md = tmp_path / "sim.md"
+    assert simulate.main(["--draws", "2", "--scenario", "returners", "--markdown", str(md)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["mode"] == "scenarios" and list(out["scenarios"]) == ["returners"]
+    rows = out["coverage"]
+    assert {(r["hypothesis"], r["interval"]) for r in rows} == {
+        (h, lab) for h, lab, _ in simulate.INTERVALS}
+    assert all(r["fits"] + r["failed"] == 2 for r in rows if r["hypothesis"] != "H2"
+               or r["interval"].startswith("headline"))
+    text = md.read_text()
+    assert text.startswith("| hypothesis | interval | returners |") and text.count("\n") == 2 + 10
+
+
+# --------------------------------------------------------------------------------------------------
+# pre-registration record
+# --------------------------------------------------------------------------------------------------
+
+def test_preregistration_record_is_consistent(project_root) -> None:
+    # docs/preregistration.md must hash to docs/preregistration.json's sha256; a change to the
+    # protocol needs a dated entry in docs/preregistration_amendments.md with the new hash
+    assert hyp.preregistration_problems(project_root) == []
+    text = (project_root / "docs" / "preregistration.md").read_text(encoding="utf-8")
+    assert "2026-11-29" in text
+    # protocol only: no estimate of the demo results appears in it
+    assert "0.917" not in text and "covered, ≠ 0" not in text
+
+
+def test_preregistration_check_catches_an_unrecorded_change(tmp_path, project_root) -> None:
+    import shutil
+
+    (tmp_path / "docs").mkdir()
+    for name in ("preregistration.md", "preregistration.json", "preregistration_amendments.md"):
+        shutil.copy(project_root / "docs" / name, tmp_path / "docs" / name)
+    protocol = tmp_path / "docs" / "preregistration.md"
+    assert hyp.preregistration_problems(tmp_path) == []
+    # CRLF line ends hash like LF ones
+    protocol.write_bytes(protocol.read_bytes().replace(b"\n", b"\r\n"))
+    assert hyp.preregistration_problems(tmp_path) == []
+    # a one-word change without an amendment: refused
+    text = protocol.read_text(encoding="utf-8")
+    assert "fewer than 20 rows" in text
+    protocol.write_text(text.replace("fewer than 20 rows", "fewer than 15 rows"), encoding="utf-8")
+    problems = hyp.preregistration_problems(tmp_path)
+    assert problems and "changed" in problems[0] and "preregistration_amendments.md" in problems[0]
+    # recorded in the JSON only: still refused (the log lacks it)
+    new = hyp.protocol_sha256(protocol)
+    record_path = tmp_path / "docs" / "preregistration.json"
+    record = json.loads(record_path.read_text())
+    record["sha256"] = new
+    record["amendments"].append({"date": "2026-12-01", "sha256": new, "summary": "test change"})
+    record_path.write_text(json.dumps(record))
+    assert any("is not in" in p for p in hyp.preregistration_problems(tmp_path))
+    # dated and explained in the log with the new hash: accepted
+    log = tmp_path / "docs" / "preregistration_amendments.md"
+    log.write_text(log.read_text() + f"\n### 2026-12-01 — test change\n\nSHA-256 {new}.\n")
+    assert hyp.preregistration_problems(tmp_path) == []

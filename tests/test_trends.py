@@ -1,4 +1,4 @@
-"""Trends (issue 5): tidy table, verdict changes, reference series — on hand-made per-year results."""
+"""Trends: tidy table, verdict changes, reference series — on hand-made per-year results."""
 
 from __future__ import annotations
 
@@ -72,20 +72,95 @@ def test_tidy_table_names_missing_column(snapshots: list[dict]) -> None:
 
 def test_verdict_changes_classifies_each_transition(snapshots: list[dict]) -> None:
     changes = trends.verdict_changes(trends.tidy_table(snapshots))
-    got = {r.buyer_siret: (r.verdict_from, r.verdict_to, r.change) for r in changes.itertuples()}
+    got = {r.buyer_siret: (r.verdict_from, r.verdict_to, r.change, r.certainty)
+           for r in changes.itertuples()}
+    # A: effective 1/10 -> 4/10, change +0.3; Newcombe lower bound with the Wilson intervals
+    # 4/10 (0.168180, 0.687324) and 1/10 (0.017875, 0.404150):
+    # 0.3 − sqrt((0.4 − 0.168180)² + (0.404150 − 0.1)²) = 0.3 − sqrt(0.053740 + 0.092507) = −0.0824
+    # -> the interval holds 0: "within noise"; B is the mirror image (−0.3); C was absent in 2023.
     assert got == {
-        A: ("social_washing", "compliant", "cleared"),
-        B: ("compliant", "social_washing", "newly_flagged"),
-        C: ("absent", "insufficient_data", "changed"),
-        "ALL": ("below_target", "below_target", "unchanged"),
+        A: ("social_washing", "compliant", "cleared", "within noise"),
+        B: ("compliant", "social_washing", "newly_flagged", "within noise"),
+        C: ("absent", "insufficient_data", "changed", "not comparable"),
     }
+    a = changes.set_index("buyer_siret").loc[A]
+    assert a["driver"] == "effective" and a["share_change"] == pytest.approx(0.3)
+    assert a["share_change_ci_low"] == pytest.approx(-0.0824, abs=1e-4)
     assert set(changes["year_from"]) == {2023} and set(changes["year_to"]) == {2024}
-    # order: newly_flagged, cleared, changed, unchanged
-    assert changes["change"].tolist() == ["newly_flagged", "cleared", "changed", "unchanged"]
+    # order: newly_flagged, cleared, changed, unchanged; the whole scope is not a buyer
+    assert changes["change"].tolist() == ["newly_flagged", "cleared", "changed"]
     summary = trends.change_summary(changes)
-    assert summary.loc[2024].tolist() == [1, 1, 1, 1]
-    assert "ALL" not in set(trends.verdict_changes(trends.tidy_table(snapshots),
-                                                   include_scope=False)["buyer_siret"])
+    assert summary.loc[2024].tolist() == [1, 1, 1, 0]
+    with_scope = trends.verdict_changes(trends.tidy_table(snapshots), include_scope=True)
+    assert "ALL" in set(with_scope["buyer_siret"])
+    # counted over buyers only, even when the scope row is in the table: 3 buyers, not 4
+    assert trends.change_summary(with_scope).loc[2024].tolist() == [1, 1, 1, 0]
+    cert = trends.certainty_summary(with_scope)
+    assert cert.loc["cleared", "within noise"] == 1 and cert.loc["changed", "not comparable"] == 1
+
+
+def test_newcombe_difference_reproduces_newcombes_worked_example() -> None:
+    # Newcombe (1998, independent proportions), example: 56/70 − 48/80 = 0.8 − 0.6 = 0.2,
+    # 95 % CI 0.0524 to 0.3339. From the Wilson intervals 56/70 (0.691834, 0.876953) and
+    # 48/80 (0.490455, 0.700382): lower = 0.2 − sqrt(0.0116999 + 0.0100765) = 0.2 − 0.147569;
+    # upper = 0.2 + sqrt(0.0059218 + 0.0120001) = 0.2 + 0.133873
+    d, lo, hi = trends.newcombe_difference(56, 70, 48, 80)
+    assert d[0] == pytest.approx(0.2)
+    assert lo[0] == pytest.approx(0.0524, abs=5e-5) and hi[0] == pytest.approx(0.3339, abs=5e-5)
+    assert lo[0] == pytest.approx(0.052431, abs=2e-6) and hi[0] == pytest.approx(0.333873, abs=2e-6)
+    # the same from the project's one Wilson implementation
+    from helpers.indicators.shares import wilson_interval
+
+    (l1, l0), (u1, u0) = wilson_interval([56, 48], [70, 80])
+    assert lo[0] == pytest.approx(0.2 - ((0.8 - l1) ** 2 + (u0 - 0.6) ** 2) ** 0.5, abs=1e-12)
+    assert hi[0] == pytest.approx(0.2 + ((u1 - 0.8) ** 2 + (0.6 - l0) ** 2) ** 0.5, abs=1e-12)
+    # an empty year gives NaN, vectorised
+    d, lo, hi = trends.newcombe_difference([1, 1], [0, 10], [1, 1], [10, 10])
+    assert pd.isna(d[0]) and pd.isna(lo[0]) and d[1] == 0.0
+
+
+def test_year_changes_use_covered_denominator_and_label_clear_changes() -> None:
+    def snap(year: int, eff: int, verdict: str) -> dict:
+        # D: 30 assessable, 20 covered, 12 declared (over A: 0.4)
+        return {"year": year, "indicators": _indicators(30, 12, eff, "below_target"),
+                "buyers": pd.DataFrame([{"buyer_siret": A, "buyer_name": "D", "assessable_contracts": 30,
+                                         "covered_contracts": 20, "declared_n": 12, "effective_n": eff,
+                                         "verdict": verdict}])}
+
+    tidy = trends.tidy_table([snap(2023, 0, "social_washing"), snap(2024, 15, "compliant")])
+    d = tidy[tidy["buyer_siret"].eq(A)].set_index("year")
+    assert d.loc[2024, "effective_share"] == pytest.approx(15 / 20)   # over C, not 15/30
+    assert d.loc[2024, "declared_share"] == pytest.approx(12 / 30)    # over A
+    ch = trends.year_changes(tidy).set_index("buyer_siret").loc[A]
+    # effective 0/20 -> 15/20: Wilson 15/20 (0.531299, 0.888138), 0/20 (0, 0.161125):
+    # lower = 0.75 − sqrt((0.75 − 0.531299)² + 0.161125²) = 0.75 − sqrt(0.047830 + 0.025961) = 0.4784
+    assert ch["effective_change"] == pytest.approx(0.75)
+    assert ch["effective_change_ci_low"] == pytest.approx(0.4784, abs=1e-4)
+    assert bool(ch["effective_change_clear"]) is True
+    assert ch["declared_change"] == 0.0 and bool(ch["declared_change_clear"]) is False
+    v = trends.verdict_changes(tidy).set_index("buyer_siret").loc[A]
+    assert (v["change"], v["driver"], v["certainty"]) == ("cleared", "effective", "clear")
+    # the whole scope's row of year_changes uses the indicators' counts (no covered_contracts key: A)
+    scope = trends.year_changes(tidy).set_index("buyer_siret").loc["ALL"]
+    assert scope["effective_change"] == pytest.approx(15 / 30)
+    table = trends.scope_changes_table(tidy)
+    assert table.loc["2023 → 2024", "effective change (points)"].startswith("+50.0 [")
+
+
+def test_transitions_between_new_and_unknown_verdicts_do_not_fail() -> None:
+    assert trends.transition_driver("social_washing", "possible_social_washing") == "effective"
+    assert trends.transition_driver("below_target", "possible_social_washing") == "declared"
+    assert trends.transition_driver("not_measured", "compliant") is None
+    assert trends.transition_driver("a_future_verdict", "compliant") is None
+    tidy = pd.DataFrame({"year": [2023, 2024, 2023, 2024], "buyer_siret": [A, A, B, B],
+                         "buyer_name": ["a", "a", "b", "b"], "assessable_contracts": [10] * 4,
+                         "covered_contracts": [0, 10, 10, 10], "declared_n": [5] * 4,
+                         "effective_n": [0, 1, 1, 1],
+                         "verdict": ["not_measured", "possible_social_washing",
+                                     "a_future_verdict", "a_future_verdict"]})
+    v = trends.verdict_changes(tidy).set_index("buyer_siret")
+    assert (v.loc[A, "change"], v.loc[A, "certainty"]) == ("changed", "not comparable")
+    assert (v.loc[B, "change"], v.loc[B, "certainty"]) == ("unchanged", "")
 
 
 def test_verdict_changes_skips_gaps_between_available_years(snapshots: list[dict]) -> None:
@@ -205,5 +280,10 @@ def test_change_sentence_counts_and_names():
     })
     # one newly flagged (B), one cleared (C), Alpha flagged in 2023 and 2024
     assert trends.change_sentence(changes, 2024) == (
-        "Newly flagged over the period: 1; cleared: 1. "
+        "Newly flagged over the period: 1 buyer; cleared: 1 buyer. "
         "Flagged for social washing in 2024 and already the year before: Alpha.")
+    changes["certainty"] = ["", "clear", "within noise"]
+    changes.loc[3] = ["ALL", None, 2024, "compliant", "cleared", "clear"]  # the scope: not counted
+    assert trends.change_sentence(changes, 2024).startswith(
+        "Newly flagged over the period: 1 buyer (1 clear, 0 within noise or not comparable); "
+        "cleared: 1 buyer (0 clear, 1 within noise or not comparable).")
