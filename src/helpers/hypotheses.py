@@ -858,9 +858,11 @@ def h3_table(participations: pd.DataFrame, contracts: pd.DataFrame,
 
 
 def h4_table(contracts: pd.DataFrame, clauses: pd.DataFrame) -> pd.DataFrame:
-    """Selected contracts with a clauses row, planned_hours > 0 and amount > 0 (PLANNED hours)."""
+    """Selected contracts with a clauses row, planned_hours > 0 and amount > 0 (PLANNED hours;
+    several clauses rows of one contract are summed, as in the status rules)."""
+    planned = clauses.groupby("uid", as_index=False, sort=False)["planned_hours"].sum()
     d = contracts[["uid", "buyer_siret", "sector", "amount"]].merge(
-        clauses[["uid", "planned_hours"]], on="uid", how="inner", validate="1:1")
+        planned, on="uid", how="inner", validate="1:1")
     d = d[(d["planned_hours"] > 0) & (d["amount"] > 0) & d["sector"].notna()]
     return d.sort_values("uid").reset_index(drop=True)
 
