@@ -62,6 +62,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import config
+from .config import CACHE_DIR_ENV  # noqa: F401  (re-exported)
 from .dataset import Dataset
 
 try:  # POSIX only; elsewhere concurrent builders may both build (still safe: atomic rename).
@@ -78,7 +79,6 @@ from .io.contracts import READER_VERSION, gc_paused  # noqa: E402  one version f
 
 #: Layout of an entry on disk (manifest keys, file names). Part of the key.
 CACHE_FORMAT = 1
-CACHE_DIR_ENV = "SCA_CACHE_DIR"
 #: Files modified less than this before their digest was taken are re-hashed on every load.
 RACY_MARGIN_S = 2.0
 #: Leftover temporary/trash directories older than this are removed.

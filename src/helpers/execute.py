@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import config
+from .config import FIGURES_ENV  # noqa: F401  (re-exported)
 from .session import SESSION_ENV
 from .workers import init_worker, worker_context
 
 if TYPE_CHECKING:  # nbformat costs about 1 s to import: only the notebook workers need it
     import nbformat
 
-FIGURES_ENV = "SCA_FIGURES_DIR"
 KERNEL_NAME = "python3"
 KERNEL_START_ATTEMPTS = 3
 KERNEL_START_ERRORS = ("before replying to kernel_info", "Address already in use",

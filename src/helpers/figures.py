@@ -59,11 +59,12 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator  # noqa: E402
 
+from .config import FIGURES_ENV  # noqa: F401  (re-exported)
+
 # No seaborn, SciPy nor statsmodels at import: every notebook kernel imports this module, and the
 # three cost about 1 s of CPU per kernel. seaborn is imported by :func:`theme` (when a figure is
 # drawn), statsmodels by the Wilson interval when a table has no interval columns.
 
-FIGURES_ENV = "SCA_FIGURES_DIR"
 WIDTH = 10.0  # inches: 1000 px at DPI, shown at its own size in a report page
 FIGSIZE: tuple[float, float] = (WIDTH, 5.0)
 DPI = 100

@@ -46,11 +46,11 @@ import zipfile
 from pathlib import Path, PurePath
 from typing import Any
 
+from .config import RUN_PID_ENV, SESSION_ENV  # noqa: F401  (re-exported)
+
 FORMAT = 1
 HEADER = "session.json"
-SESSION_ENV = "SCA_SESSION"
 """Environment variable naming the session file of a run's kernels."""
-RUN_PID_ENV = "SCA_RUN_PID"
 """Environment variable holding the run's process id (a kernel stops waiting when it is gone)."""
 DATACLASSES: dict[str, tuple[str, str]] = {
     "Results": ("helpers.indicators.results", "Results"),
