@@ -250,6 +250,7 @@ def _tabular_frame() -> pd.DataFrame:
     df["considerationsSociales"] = ["Clause sociale, Critère social"] * 3 + ["Sans objet"]
     df["objet"] = ["Travaux", "Travaux", "Travaux", "Services"]
     df["procedure"] = "Procédure adaptée"
+    df["acheteur_nom"] = ["Commune de Lac", "Commune de Lac", "Commune de Lac", "Ville de Paris"]
     return df
 
 
@@ -264,6 +265,7 @@ def _check_tabular(valid: pd.DataFrame) -> None:
     assert a1["publication_date"] == pd.Timestamp("2024-09-10")
     assert b2["social_considerations"] == [NONE]  # "Sans objet"
     assert b2["holders"] == []  # TVA titulaire
+    assert (a1["buyer_name"], b2["buyer_name"]) == ("Commune de Lac", "Ville de Paris")
 
 
 def test_tabular_parquet_with_integer_sirets(tmp_path: Path) -> None:

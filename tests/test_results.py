@@ -220,3 +220,19 @@ def test_results_demo_buyers_get_their_planted_verdicts(demo_dataset, year):
     assert verdicts["washer"] == "social_washing" and verdicts["opendata"] == "not_measured"
     washer = next(spec.siret for spec in BUYERS if spec.key == "washer")
     assert got.loc[washer, "significant"]
+
+
+def test_buyer_name_comes_from_the_contract_files_when_buyers_csv_does_not_give_it():
+    # A is named in the buyers table ("Ville A") and, differently, in the contract files: the table
+    # wins. B has no name in the table: the most frequent name of its contracts ("Métropole B", 2
+    # against 1), so buyers.csv and contracts.csv both read "Métropole B".
+    A, B = b.BUYER_A, b.BUYER_B
+    rows = ([{"buyer_siret": A, "contract_id": "a1", "buyer_name": "Commune A (DECP)"}]
+            + [{"buyer_siret": B, "contract_id": f"b{i}", "buyer_name": "Métropole B"}
+               for i in range(2)]
+            + [{"buyer_siret": B, "contract_id": "b9", "buyer_name": "Metropole B"}])
+    ds = b.dataset(rows, buyer_rows=[(A, "Ville A", "collectivite"), (B, None, "collectivite")])
+    res = compute_results(ds, b.params(year=2024))
+    names = res.buyers.set_index("buyer_siret")["buyer_name"]
+    assert (names[A], names[B]) == ("Ville A", "Métropole B")
+    assert set(res.contracts.loc[res.contracts["buyer_siret"].eq(B), "buyer_name"]) == {"Métropole B"}

@@ -69,6 +69,7 @@ CONTRACTS_SCHEMA = pa.DataFrameSchema(
         ),
         "holders": pa.Column(object, pa.Check(lambda s: _is_str_list(s), element_wise=False)),
         "subject": pa.Column(object, text_check(), nullable=True),
+        "buyer_name": pa.Column(object, text_check(), nullable=True),
         "source_file": pa.Column(object, text_check(), nullable=False),
     },
     strict=True,

@@ -21,6 +21,8 @@ contracts      one row per uid after de-duplication
     social_considerations  list[str]  values among SOCIAL_CONSIDERATIONS ([] = none given)
     holders                list[str]  titulaire SIRETs (possibly empty)
     subject                str   ``objet`` (NA allowed)
+    buyer_name             str   the buyer's name when the contract file gives it (decp.info
+                                 ``acheteur_nom``; NA allowed)
     source_file            str   file name the row came from
 clauses        buyer_siret, contract_id, uid, planned_hours (float ≥ 0)
 participations buyer_siret, contract_id, uid, beneficiary_id, sex (F/M), birth_year (Int64),
@@ -63,7 +65,8 @@ SIRET_REGEX = r"^\d{14}$"
 
 CONTRACT_COLUMNS = [
     "uid", "buyer_siret", "contract_id", "notification_date", "publication_date", "amount", "cpv",
-    "procedure", "duration_months", "social_considerations", "holders", "subject", "source_file",
+    "procedure", "duration_months", "social_considerations", "holders", "subject", "buyer_name",
+    "source_file",
 ]
 CLAUSE_COLUMNS = ["buyer_siret", "contract_id", "uid", "planned_hours"]
 PARTICIPATION_COLUMNS = [

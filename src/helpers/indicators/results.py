@@ -104,7 +104,8 @@ def compute_results(dataset: Dataset, params: Params) -> Results:
     buyer_ids = sorted(set(st["buyer_siret"].unique()) | set(params.buyers))
     per_buyer = share_table(st, params, by="buyer_siret", groups=buyer_ids)
     per_buyer.insert(0, "buyer_name",
-                     buyer_names(per_buyer.index.to_series(), dataset.buyers).to_numpy(object))
+                     buyer_names(per_buyer.index.to_series(), dataset.buyers,
+                                 dataset.contracts).to_numpy(object))
     per_buyer = per_buyer.reset_index()
     buyers_out = per_buyer[BUYER_COLUMNS].copy()
 

@@ -73,10 +73,27 @@ def buyer_types(buyer_siret: pd.Series, buyers: pd.DataFrame) -> pd.Series:
     return buyer_siret.map(mapping).fillna(schemas.DEFAULT_BUYER_TYPE).astype(str)
 
 
-def buyer_names(buyer_siret: pd.Series, buyers: pd.DataFrame) -> pd.Series:
-    """Buyer name of each SIRET from the buyers table (NA when unknown)."""
-    mapping = buyers.drop_duplicates("siret").set_index("siret")["name"]
-    return buyer_siret.map(mapping).astype(object)
+def buyer_name_map(buyers: pd.DataFrame, contracts: pd.DataFrame | None = None) -> pd.Series:
+    """Name of each buyer SIRET: the buyers table's ``name`` when it gives one, else the name the
+    contract files give (decp.info ``acheteur_nom``; the most frequent one, ties to the first in
+    alphabetical order)."""
+    listed = buyers.drop_duplicates("siret").set_index("siret")["name"].dropna()
+    if contracts is None or "buyer_name" not in contracts.columns:
+        return listed
+    named = contracts.loc[contracts["buyer_name"].notna(), ["buyer_siret", "buyer_name"]]
+    if named.empty:
+        return listed
+    counts = named.value_counts().reset_index(name="n")
+    counts = counts.sort_values(["buyer_siret", "n", "buyer_name"], ascending=[True, False, True],
+                                kind="stable").drop_duplicates("buyer_siret")
+    from_files = counts.set_index("buyer_siret")["buyer_name"]
+    return pd.concat([listed, from_files[~from_files.index.isin(listed.index)]])
+
+
+def buyer_names(buyer_siret: pd.Series, buyers: pd.DataFrame,
+                contracts: pd.DataFrame | None = None) -> pd.Series:
+    """Buyer name of each SIRET (:func:`buyer_name_map`; NA when unknown)."""
+    return buyer_siret.map(buyer_name_map(buyers, contracts)).astype(object)
 
 
 def facilitator_coverage(buyers: pd.DataFrame, clauses: pd.DataFrame,
@@ -119,7 +136,7 @@ def annotate_contracts(contracts: pd.DataFrame, buyers: pd.DataFrame) -> pd.Data
     added."""
     out = contracts.reset_index(drop=True)
     out["buyer_type"] = buyer_types(out["buyer_siret"], buyers)
-    out["buyer_name"] = buyer_names(out["buyer_siret"], buyers)
+    out["buyer_name"] = buyer_names(out["buyer_siret"], buyers, contracts)
     out["category"] = contract_category(out["cpv"])
     return out
 

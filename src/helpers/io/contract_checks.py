@@ -45,6 +45,7 @@ RAW_COLUMNS = [
     "social_considerations",    # list of stripped str, or None when the record lacks the field
     "holders",                  # list of stripped str: titulaire ids of type SIRET (raw)
     "subject",
+    "buyer_name",               # acheteur's name when the encoding gives it (decp.info acheteur_nom)
 ]
 """Columns of the raw frame a format module hands to :func:`normalise_contracts`."""
 
@@ -371,6 +372,7 @@ class ContractChecker:
             "social_considerations": cons.copy(),
             "holders": holders.copy(),
             "subject": _str_col(text(raw["subject"])),
+            "buyer_name": _shared_str_col(text(raw["buyer_name"])),
             "source_file": self.file,
         }, copy=False)  # columns kept apart: stacking them into one block copies every pointer
         self.valid.append(valid if keep.all() else valid.loc[keep].reset_index(drop=True))

@@ -40,7 +40,7 @@ REQUIRED = {
     "montant": "amount", CONSIDERATIONS_FIELD: "social considerations",
 }
 COLUMNS = [
-    *REQUIRED, "datePublicationDonnees", "codeCPV", "procedure", "dureeMois", "objet",
+    *REQUIRED, "datePublicationDonnees", "codeCPV", "procedure", "dureeMois", "objet", "acheteur.nom",
     *(f"titulaire_id_{i}" for i in HOLDER_SLOTS),
     *(f"titulaire_typeIdentifiant_{i}" for i in HOLDER_SLOTS),
     "montantModification", "dureeMoisModification", "idTitulaireModification",
@@ -128,6 +128,7 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
         "social_considerations": literals.map(lambda v: None if pd.isna(v) else list(parsed[v])),
         "holders": _holders(df),
         "subject": _column(df, "objet"),
+        "buyer_name": _column(df, "acheteur.nom"),
     })
     return normalise_contracts(raw, file=path.name, fmt=FORMAT, source_columns=SOURCE_COLUMNS,
                                on_invalid=on_invalid, quality=quality, extra_rejected=shifted,

@@ -396,6 +396,9 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
                 cols["social_considerations"].append(considerations)
                 cols["holders"].append(holders or [])
                 cols["subject"].append(record.get("objet"))
+                buyer = record.get("acheteur")
+                cols["buyer_name"].append(buyer.get("nom") if isinstance(buyer, dict)
+                                          else record.get("acheteur.nom"))
                 if len(cols["row"]) >= CHUNK_RECORDS:
                     flush()
         except ijson.common.JSONError as exc:

@@ -60,7 +60,7 @@ REQUIRED = {
     "montant": "amount", CONSIDERATIONS_FIELD: "social considerations",
 }
 COLUMNS = [
-    *REQUIRED, "datePublicationDonnees", "codeCPV", "procedure", "dureeMois", "objet",
+    *REQUIRED, "datePublicationDonnees", "codeCPV", "procedure", "dureeMois", "objet", "acheteur_nom",
     "titulaire_id", "titulaire_typeIdentifiant", "modification_id", "donneesActuelles",
 ]
 SOURCE_COLUMNS = {
@@ -236,6 +236,7 @@ def _read_contracts_file(path: Path, on_invalid: OnInvalid, quality: dict[str, A
         "social_considerations": _considerations_column(chosen[CONSIDERATIONS_FIELD]),
         "holders": pd.Series(holders, index=chosen.index, dtype=object),
         "subject": chosen.get("objet", pd.NA),
+        "buyer_name": chosen.get("acheteur_nom", pd.NA),
     }, copy=False)
     raw.index = pd.RangeIndex(len(raw))  # not reset_index(), which copies every column
     if quality is not None and orphan.any():
