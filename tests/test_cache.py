@@ -44,7 +44,7 @@ def fake_build(data_dir: Path, on_invalid: str) -> Dataset:
         "duration_months": [12.0] + [np.nan] * (len(raw) - 1),
         "social_considerations": [v.split("|") if v else [] for v in raw.cons],
         "holders": [v.split("|") if v else [] for v in raw.holders],
-        "subject": [v or None for v in raw.subject],
+        "subject": [v or None for v in raw.subject], "buyer_name": [None] * len(raw),
         "source_file": "c.csv",
     })
     participations = pd.DataFrame({

@@ -50,7 +50,7 @@ def fake_read_contracts(paths: list[Path], *, on_invalid: str = "strict",
         "publication_date": pd.to_datetime(["2024-03-02"] * n),
         "amount": [300000.0] * n, "cpv": ["45000000"] * n, "procedure": ["Appel d'offres"] * n,
         "duration_months": [12.0] * n, "social_considerations": [["Clause sociale"]] * n,
-        "holders": [["00123456789012"]] * n, "subject": ["Travaux"] * n,
+        "holders": [["00123456789012"]] * n, "subject": ["Travaux"] * n, "buyer_name": [None] * n,
         "source_file": df["source_file"],
     })
     return out.sort_values("uid").reset_index(drop=True), contract_io.empty_rejected()

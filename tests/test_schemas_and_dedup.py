@@ -192,7 +192,7 @@ def test_checked_rows_hold_no_view_of_the_raw_chunk():
         "initial_amount": [None, None], "cpv": ["45000000-7", None], "procedure": [None, None],
         "duration_months": [12.0, None],
         "social_considerations": [["Clause sociale"], ["Pas de considération sociale"]],
-        "holders": [["01234567890123"], []], "subject": ["Voirie", None],
+        "holders": [["01234567890123"], []], "subject": ["Voirie", None], "buyer_name": [None, None],
     })
     valid, _ = contracts.normalise_contracts(raw, file="f.json", fmt="decp_json", source_columns={})
     for col in ("social_considerations", "holders"):
