@@ -5,7 +5,7 @@
   start.
 * Keeps ``jsonschema`` from loading its optional IRI format checker (``rfc3987_syntax``, installed
   with ``jupyter-events``), which compiles a grammar on import: 0.8 s of the fork server's start-up,
-  on the critical path of a warm run (issue 6). Nothing in a worker checks that format: nbformat
+  on the critical path of a warm run. Nothing in a worker checks that format: nbformat
   validates notebooks without a format checker, and jsonschema treats the checker as optional (the
   ``iri`` format is then simply not checked).
 """

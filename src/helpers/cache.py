@@ -1,4 +1,4 @@
-"""Cache of the canonical tables as Parquet, keyed by the content of the input files (issue 6, item 1).
+"""Cache of the canonical tables as Parquet, keyed by the content of the input files.
 
 ``load_dataset(data_dir)`` is what every notebook and command calls instead of
 :func:`helpers.loader.load_data_dir`: the first call reads the raw files and writes every canonical
@@ -435,7 +435,7 @@ def _try_read(entry: Path) -> Dataset | None:
 
 def load_dataset(data_dir: str | os.PathLike[str], *, on_invalid: str = "strict",
                  use_cache: bool = True, cache_dir: str | os.PathLike[str] | None = None) -> Dataset:
-    """Load the canonical tables of ``data_dir`` (DESIGN §4 layout) through the cache.
+    """Load the canonical tables of ``data_dir`` (docs/design.md §4 layout) through the cache.
 
     Same result as ``helpers.loader.load_data_dir(data_dir, on_invalid=on_invalid)``; invalid input
     raises the loader's :class:`~helpers.errors.InputError` and caches nothing. ``use_cache=False``

@@ -40,7 +40,7 @@ REPORTS_DIR: Path = PROJECT_ROOT / "reports"
 DOCS_DIR: Path = PROJECT_ROOT / "docs"
 SHARED_REAL_DIR: Path = PROJECT_ROOT.parent / "shared" / "data" / "real"
 
-# Parameter defaults (DESIGN §3-§4). Names are part of the public contract.
+# Parameter defaults (docs/design.md §3-4). Names are part of the public contract.
 DEFAULT_PARAMS: dict[str, object] = {
     "year": 2024,
     "buyers": [],

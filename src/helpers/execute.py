@@ -146,7 +146,7 @@ KERNELS_PER_CORE = 2
 """Notebooks executed at once per core by default. A kernel spends part of its life waiting (process
 start, messages to and from papermill, file writes), so one per core leaves a core idle for about a
 third of a warm run; two per core keep both busy (measured at 500 000 contracts on 2 cores: 6.4-6.7 s
-instead of 7.4-7.7 s for the four notebooks, issue 6)."""
+instead of 7.4-7.7 s for the four notebooks)."""
 
 
 def start_workers(n_jobs: int, workers: int | None = None) -> cf.ProcessPoolExecutor:

@@ -1,4 +1,4 @@
-"""Load a data directory (DESIGN §4 layout) into a :class:`~helpers.dataset.Dataset`.
+"""Load a data directory (docs/design.md §4 layout) into a :class:`~helpers.dataset.Dataset`.
 
 Layout (file names matched case-insensitively)::
 
@@ -24,10 +24,10 @@ Rules:
   table has a count, 0 when nothing was set aside). File-level problems still raise.
 - Suppliers from several files: one row per SIRET, an eligible kind wins over ``ESS``, then the
   first file in the order above (root file, then the folder's files sorted by name).
-- Cross-table checks (warnings, not errors, DESIGN §2 and the brief of issue 2): clauses and
+- Cross-table checks (warnings, not errors, docs/design.md §2.9): clauses and
   participations rows whose uid matches no contract (the contract may be under the publication
   threshold or of another year); buyers of contracts absent from ``buyers.csv`` get
-  ``buyer_type = collectivite`` (the DESIGN default) and a note.
+  ``buyer_type = collectivite`` (the default) and a note.
 """
 
 from __future__ import annotations
@@ -234,7 +234,7 @@ def _complete_buyers(buyers: pd.DataFrame | None, contracts: pd.DataFrame,
         where = "buyers.csv is absent" if buyers is None else "not listed in buyers.csv"
         _warn(quality, "buyers", None, "buyer_type",
               f"{len(missing)} buyers of contracts {where}: buyer_type "
-              f"'{S.DEFAULT_BUYER_TYPE}' assumed (DESIGN §2 default), which sets their EU "
+              f"'{S.DEFAULT_BUYER_TYPE}' assumed (docs/design.md §2 default), which sets their EU "
               "thresholds")
         extra = pd.DataFrame({"siret": missing, "name": pd.Series([pd.NA] * len(missing),
                                                                     dtype=object),

@@ -145,7 +145,7 @@ def _register_backends() -> None:
     """pandera registers its pandas backends, and imports its data-synthesis strategies (hypothesis,
     about 0.25 s), on the first ``validate``: done here, once, on an empty table, so that the
     library's set-up happens when it is imported rather than inside the first file read (the
-    benchmark times reading, not imports, issue 6)."""
+    benchmark times reading, not imports)."""
     from .schemas import empty_contracts
 
     CONTRACTS_SCHEMA.validate(empty_contracts())

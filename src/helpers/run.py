@@ -96,9 +96,9 @@ EXIT_FAILURE = 1
 # ---------------------------------------------------------------------------------------------------
 
 def _common_arguments(ap: argparse.ArgumentParser) -> None:
-    ap.add_argument("--data-dir", help="data directory laid out as DESIGN §4 (default: data/demo, "
+    ap.add_argument("--data-dir", help="data directory laid out as docs/design.md §4 (default: data/demo, "
                                        "or the YAML file's data_dir)")
-    ap.add_argument("--params", type=Path, help="YAML file of parameters (DESIGN §4 names)")
+    ap.add_argument("--params", type=Path, help="YAML file of parameters (docs/design.md §4 names)")
     ap.add_argument("--out", type=Path, default=None,
                     help=f"output folder; the reports go to <out>/<year>/ (default: "
                          f"{config.REPORTS_DIR.name}/<name of the data directory>/)")

@@ -80,7 +80,7 @@ BUYER_COLUMNS = ["siret", "name", "buyer_type", "facilitator_from"]
 # --------------------------------------------------------------------------------------------------
 # Checks. Text columns are ``object`` columns of ``str`` (missing = NaN/None). pandera's own ``str``
 # dtype and ``str_matches`` checks test each value in Python (about 0.2 s per column and check at
-# 500 000 rows, issue 6); these checks ask pandas' C type inference whether every present value is a
+# 500 000 rows); these checks ask pandas' C type inference whether every present value is a
 # ``str`` (a few ms per column), run regexes in Arrow, and fall back to the exact value-by-value test
 # only when a column fails, so that pandera still reports which values fail.
 

@@ -1,4 +1,4 @@
-"""The notebook workers' processes (issue 6), in a module that imports neither pandas nor the
+"""The notebook workers' processes, in a module that imports neither pandas nor the
 helpers, so that ``python -m helpers run`` can start the fork server first thing: it then does its
 imports (:data:`WORKER_PRELOAD`, about a second) while the run process does its own, instead of after
 them, on the critical path of a warm run.

@@ -68,7 +68,7 @@ def above_threshold(contracts: pd.DataFrame) -> pd.Series:
 
 def buyer_types(buyer_siret: pd.Series, buyers: pd.DataFrame) -> pd.Series:
     """Buyer type of each SIRET from the buyers table; ``collectivite`` when the buyer is absent
-    (DESIGN §2, ``schemas.DEFAULT_BUYER_TYPE``)."""
+    (docs/design.md §2, ``schemas.DEFAULT_BUYER_TYPE``)."""
     mapping = buyers.drop_duplicates("siret").set_index("siret")["buyer_type"]
     return buyer_siret.map(mapping).fillna(schemas.DEFAULT_BUYER_TYPE).astype(str)
 
@@ -142,7 +142,7 @@ def annotate_contracts(contracts: pd.DataFrame, buyers: pd.DataFrame) -> pd.Data
 
 
 def scope_masks(contracts: pd.DataFrame, params: Params) -> pd.DataFrame:
-    """Boolean masks of the scope rule (DESIGN §3) for annotated contracts.
+    """Boolean masks of the scope rule (docs/design.md §3) for annotated contracts.
 
     Columns: ``in_year`` (notified in ``params.year``), ``of_buyers`` (buyer listed in ``params.buyers``,
     or every buyer when the list is empty), ``above_threshold`` (amount ≥ the EU threshold in force at
@@ -167,7 +167,7 @@ def scope_masks(contracts: pd.DataFrame, params: Params) -> pd.DataFrame:
 
 
 def select_scope(contracts: pd.DataFrame, params: Params) -> pd.DataFrame:
-    """The contracts of a run (DESIGN §3): notified in ``year``, of the listed buyers, and above the EU
+    """The contracts of a run (docs/design.md §3): notified in ``year``, of the listed buyers, and above the EU
     threshold unless ``scope == "all"``. ``contracts`` must be annotated (:func:`annotate_contracts`)."""
     return contracts.loc[scope_masks(contracts, params)["in_scope"]].copy()
 
@@ -194,7 +194,7 @@ def scope_counts(contracts: pd.DataFrame, params: Params,
 def participation_intervals(participations: pd.DataFrame,
                             ongoing_end: pd.Timestamp | dt.date | None = None
                             ) -> tuple[pd.Series, pd.Series]:
-    """(start, end) day of each participation row, both ends included (DESIGN §3).
+    """(start, end) day of each participation row, both ends included (docs/design.md §3).
 
     A row without an end date ends at ``ongoing_end`` when given (its hours are spread from its start
     to that date, or over its start day if it starts later), otherwise it is a one-day interval at its
@@ -213,7 +213,7 @@ def prorated_hours(participations: pd.DataFrame, window_start: pd.Timestamp | No
                    window_end: pd.Timestamp, ongoing_end: pd.Timestamp | dt.date | None = None
                    ) -> pd.Series:
     """Hours of each participation row falling in the window [window_start, window_end] (days, both
-    ends included), pro rata of the row's days (DESIGN §3): hours × overlap days / row days.
+    ends included), pro rata of the row's days (docs/design.md §3): hours × overlap days / row days.
     Rows are read by :func:`participation_intervals`; ``window_start=None`` means no lower bound.
     """
     if participations.empty:
@@ -228,7 +228,7 @@ def prorated_hours(participations: pd.DataFrame, window_start: pd.Timestamp | No
 
 
 def realized_hours(participations: pd.DataFrame, as_of: dt.date) -> pd.Series:
-    """``realized(c)``: participation hours worked up to ``as_of``, summed per uid (DESIGN §3).
+    """``realized(c)``: participation hours worked up to ``as_of``, summed per uid (docs/design.md §3).
 
     A row straddling ``as_of`` counts pro rata of its days (both ends included); a row without an
     end date counts fully once started; a row starting after ``as_of`` counts 0.
@@ -260,7 +260,7 @@ def due_fraction(notification_date: pd.Series, duration_months: pd.Series,
 
 def consideration_flags(considerations: pd.Series) -> pd.DataFrame:
     """Per contract: ``clause``, ``criterion``, ``reserved`` (each declared consideration) and
-    ``declared`` (any of the three, DESIGN §3 ``declared(c)``). Vectorised with ``explode``."""
+    ``declared`` (any of the three, docs/design.md §3 ``declared(c)``). Vectorised with ``explode``."""
     positions = pd.RangeIndex(len(considerations))
     exploded = pd.Series(considerations.to_numpy(), index=positions).explode()
     flags = pd.DataFrame({

@@ -27,7 +27,7 @@ from . import tabular
 OnInvalid = Literal["strict", "quarantine"]
 
 READER_VERSION = "1"
-"""Bumped whenever a contract reader changes what it produces (used in cache keys, issue 6)."""
+"""Bumped whenever a contract reader changes what it produces (used in cache keys)."""
 
 TABLE = "contracts"
 CONSIDERATIONS_FIELD = "considerationsSociales"
@@ -138,7 +138,7 @@ def _mask(mask: pd.Series) -> pd.Series:
 def _shared_str_col(values: pd.Series) -> pd.Series:
     """:func:`_str_col` for a column with few distinct values (buyer SIRET, CPV, procedure): one
     ``str`` object per distinct value, shared by its rows. Built 2-5 times faster than one object
-    per row, and later gathers and checks touch a few objects instead of 500 000 (issue 6)."""
+    per row, and later gathers and checks touch a few objects instead of 500 000."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     table = np.append(np.asarray(uniques, dtype=object), np.nan)  # code -1 (missing) -> NaN
     return pd.Series(table[codes], index=values.index, dtype=object)
@@ -389,7 +389,7 @@ class ContractChecker:
                                       f"no record gives the social-considerations field "
                                       f"'{CONSIDERATIONS_FIELD}': the declared side is the point "
                                       f"of the audit and is never guessed; export the file with "
-                                      f"this field (DESIGN §2)")])
+                                      f"this field (docs/design.md §2)")])
         found = (pd.concat(self.found, ignore_index=True) if self.found
                  else _Issues(file).table())
         found = found.sort_values(["row", "column", "kind"], kind="stable").reset_index(drop=True)

@@ -1,4 +1,4 @@
-"""DECP JSON 2022 (``.json``, ``.json.gz``) -> canonical contracts, streamed (DESIGN §1-§2, issue 6).
+"""DECP JSON 2022 (``.json``, ``.json.gz``) -> canonical contracts, streamed (docs/design.md §2.3).
 
 Accepted roots: the official ``{"marches": {"marche": [...], "contrat-concession": [...]}}``
 (concessions are ignored: they are not *marchés* and carry no social-consideration field), and the
@@ -22,7 +22,7 @@ is accepted too), ``id`` -> contract_id, ``dateNotification``, ``datePublication
 (``[{"titulaire": {"typeIdentifiant", "id"}}]``, the unwrapped ``[{"typeIdentifiant", "id"}]`` too;
 only identifiers of type SIRET are holders; malformed entries are skipped).
 
-Modifications (DESIGN §1): they are applied in order of ``dateNotificationModification``, then
+Modifications (docs/design.md §1): they are applied in order of ``dateNotificationModification``, then
 ``datePublicationDonneesModification``, then ``id``; for each of ``montant``, ``dureeMois`` and
 ``titulaires`` the latest modification that gives a value wins. The latest
 ``datePublicationDonneesModification`` becomes the record's publication date when it is later than

@@ -39,7 +39,7 @@ MAX_WARNING_ROWS = 20
 
 #: Dates outside this range are treated as typos (a mission in 1024 or 2204), not as data.
 PLAUSIBLE_DATES = (pd.Timestamp("1990-01-01"), pd.Timestamp("2099-12-31"))  # as contracts
-#: Age at mission start (start year − birth year) outside this range is a warning (issue 7).
+#: Age at mission start (start year − birth year) outside this range is a warning.
 PLAUSIBLE_AGE = (16, 70)
 #: Average weekly hours above this are legal to record but suspicious (French weekly maximum).
 MAX_WEEKLY_HOURS = 48.0
@@ -66,11 +66,11 @@ def _warn(quality: dict[str, Any], table: str, file: str, column: str | None,
 
 
 # --------------------------------------------------------------------------------------------------
-# Direct identifiers (issue 7 item 4)
+# Direct identifiers
 # --------------------------------------------------------------------------------------------------
 
 def identifier_problems(file: str, columns: Iterable[str]) -> list[Problem]:
-    """One problem per column that looks like a direct identifier (DESIGN §2, issue 7 item 4)."""
+    """One problem per column that looks like a direct identifier (docs/design.md §2.5)."""
     problems = []
     for col in columns:
         kind = identifier_kind(col)

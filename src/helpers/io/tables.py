@@ -1,4 +1,4 @@
-"""Readers of the non-contract tables (DESIGN §2): clauses, participations, suppliers, buyers.
+"""Readers of the non-contract tables (docs/design.md §2): clauses, participations, suppliers, buyers.
 
 Every reader has the signature ``read_x(path, *, on_invalid="strict", quality=None)`` and returns
 ``(valid, rejected)``:
@@ -6,10 +6,9 @@ Every reader has the signature ``read_x(path, *, on_invalid="strict", quality=No
 - ``valid``: the canonical table of :mod:`helpers.schemas`, validated with its pandera schema;
 - ``rejected``: one row per problem found on a data row, columns ``file, row, column, reason``
   (``row`` = spreadsheet row number, header = 1). The rejected rows' *values* are not copied: the
-  participations file describes people, and rejected rows are written next to the report
-  (issue 7 item 2), so only their position and the reason leave the reader.
+  participations file describes people, and rejected rows are written next to the report, so only their position and the reason leave the reader.
 
-Rules (DESIGN §2, issue 7):
+Rules (docs/design.md §2.2-2.9):
 
 - Header names are matched loosely (case, accents and separators ignored: ``Buyer SIRET`` =
   ``buyer_siret``); unknown extra columns are ignored, except direct identifiers in participations.
@@ -99,7 +98,7 @@ def read_clauses(path: str | Path, *, on_invalid: OnInvalid = "strict",
 def read_participations(path: str | Path, *, on_invalid: OnInvalid = "strict",
                         quality: dict[str, Any] | None = None, mapping: Mapping | None = None
                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Participations (DESIGN §2): one row per person per contract mission.
+    """Participations (docs/design.md §2): one row per person per contract mission.
 
     Refused outright (even in quarantine mode): columns that look like direct identifiers (all
     named, see :func:`identifier_kind`), missing required columns.
