@@ -428,5 +428,6 @@ def wait_for_session(path: Path, run_pid: str | None = None, poll: float = 0.05
     return stored
 
 
-__all__ = ["DATACLASSES", "FORMAT", "RUN_PID_ENV", "SESSION_ENV", "SessionAborted", "SessionError", "abort_session", "check",
-           "decode", "encode", "publish_session", "wait_for_session", "write_session"]
+__all__ = ["DATACLASSES", "FORMAT", "RUN_PID_ENV", "SESSION_ENV", "SessionAborted", "SessionError",
+           "abort_session", "check", "decode", "encode", "publish_session", "wait_for_session",
+           "write_session"]

@@ -184,7 +184,8 @@ def share_table(statuses: pd.DataFrame, params: Params, by: str | None = None,
     with a known amount; NaN when their total is 0), ``declared_meets_target``.
     Over C: ``covered_contracts``, ``declared_covered_n``, ``declared_covered_share`` (and Wilson
     interval), ``effective_n``, ``effective_share`` (and Wilson interval),
-    ``declared_covered_share_by_amount``, ``effective_share_by_amount``, ``unverifiable_n``, ``effective_upper_share`` (UNVERIFIABLE
+    ``declared_covered_share_by_amount``, ``effective_share_by_amount``, ``unverifiable_n``,
+    ``effective_upper_share`` (UNVERIFIABLE
     counted as effective), the paired table ``both_n`` (a), ``declared_not_effective`` (b),
     ``effective_not_declared`` (c), ``neither_n`` (d), ``gap_points`` = 100·(b − c)/|C| and its
     Newcombe interval ``gap_ci_low``/``gap_ci_high`` (points), ``mcnemar_p``,

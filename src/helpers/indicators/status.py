@@ -167,7 +167,8 @@ def scope_masks(contracts: pd.DataFrame, params: Params) -> pd.DataFrame:
 
 
 def select_scope(contracts: pd.DataFrame, params: Params) -> pd.DataFrame:
-    """The contracts of a run (docs/design.md §3): notified in ``year``, of the listed buyers, and above the EU
+    """The contracts of a run (docs/design.md §3): notified in ``year``, of the listed buyers, and
+    above the EU
     threshold unless ``scope == "all"``. ``contracts`` must be annotated (:func:`annotate_contracts`)."""
     return contracts.loc[scope_masks(contracts, params)["in_scope"]].copy()
 

@@ -6,7 +6,8 @@ Every reader has the signature ``read_x(path, *, on_invalid="strict", quality=No
 - ``valid``: the canonical table of :mod:`helpers.schemas`, validated with its pandera schema;
 - ``rejected``: one row per problem found on a data row, columns ``file, row, column, reason``
   (``row`` = spreadsheet row number, header = 1). The rejected rows' *values* are not copied: the
-  participations file describes people, and rejected rows are written next to the report, so only their position and the reason leave the reader.
+  participations file describes people, and rejected rows are written next to the report, so only
+  their position and the reason leave the reader.
 
 Rules (docs/design.md §2.2-2.9):
 
