@@ -11,7 +11,7 @@ export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
 .DEFAULT_GOAL := help
-.PHONY: help venv report test test-fast nbval notebooks demo bench simulate clean clean-reports
+.PHONY: help venv report test test-fast lint nbval notebooks demo bench simulate clean clean-reports
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -29,9 +29,13 @@ venv: $(STAMP) ## Create .venv from the pinned lock file (done automatically by 
 report: $(STAMP) ## Run every notebook on the demo data for each demo year into reports/demo/ (main command)
 	$(PY) -m helpers run-all --years $(YEARS)
 
-test: $(STAMP) ## Run the whole test suite: unit tests, end-to-end run, and nbval on the committed notebooks
+test: $(STAMP) ## Run the whole test suite: linter, unit tests, end-to-end run, nbval on the committed notebooks
+	$(PY) -m ruff check src tests tools
 	$(PY) -m pytest -n 2 --dist loadfile -p no:cacheprovider tests
 	$(PY) -m pytest -p no:cacheprovider --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+lint: $(STAMP) ## Run the linter (ruff, configured in pyproject.toml)
+	$(PY) -m ruff check src tests tools
 
 test-fast: $(STAMP) ## Unit tests only (no notebooks)
 	$(PY) -m pytest -n 2 --dist loadfile -p no:cacheprovider tests -m "not slow"
