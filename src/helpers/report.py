@@ -73,14 +73,23 @@ th { background: #f3f3f3; }
 """
 
 
+#: Cells with one of these tags stay in the .ipynb but not in its HTML page: the parameters (as
+#: written and as injected by papermill) and notes for whoever opens the notebook itself.
+HIDDEN_CELL_TAGS = ("parameters", "injected-parameters", "hide-in-report")
+
+
 def render_html(notebook: str | Path, html_path: str | Path) -> Path:
-    """Render an executed notebook to a standalone HTML page without code cells or prompts."""
+    """Render an executed notebook to a standalone HTML page without code cells, prompts, nor the
+    cells tagged :data:`HIDDEN_CELL_TAGS` (removed whole, outputs included)."""
     import nbformat  # imported here: the index pages are written without them (1.5 s of imports)
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(str(notebook), as_version=4)
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=set(HIDDEN_CELL_TAGS), enabled=True), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
     out = Path(html_path)
     out.write_text(body, encoding="utf-8")
