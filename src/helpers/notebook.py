@@ -156,6 +156,7 @@ def configure(params: Params) -> None:
     """Remember the run's parameters for the page's texts (language, target, thresholds): the
     display functions below write in ``params.language`` and fill the run's values in."""
     _PAGE["params"] = params
+    pd.set_option("display.max_colwidth", None)  # labels and sentences are shown whole
 
 
 def _params() -> Params:
@@ -605,9 +606,8 @@ def verdict_reasons(results: Any, max_rows: int = MAX_ROWS) -> None:
     lines = []
     for _, r in b.head(max_rows).iterrows():
         sentence = verdict_text.verdict_sentence(r, lg, p.target, min_contracts=p.min_contracts)
-        lines.append(f"- **{_escape(r['buyer_name'])}** ({r['buyer_siret']}) : "
-                     f"*{word(r['verdict'])}.* {sentence}" if lg == "fr" else
-                     f"- **{_escape(r['buyer_name'])}** ({r['buyer_siret']}): "
+        colon = "\u00a0:" if lg == "fr" else ":"
+        lines.append(f"- **{_escape(r['buyer_name'])}** (SIRET {r['buyer_siret']}){colon} "
                      f"*{word(r['verdict'])}.* {sentence}")
     if lines:
         md("\n".join(lines))
@@ -837,7 +837,7 @@ def activity_by_buyer(results: Any, max_rows: int = MAX_ROWS) -> pd.DataFrame:
     a = a.sort_values(["hours", "buyer_siret"], ascending=[False, True], kind="stable")
     hidden_text = _suppressed(results)
     kinds = {"hours": "int", "hours_clause_contracts": "int", "expected_hours": "int",
-             "achievement_ratio": "num2", "etp": "num1", "beneficiaries": "int",
+             "achievement_ratio": "pct", "etp": "num1", "beneficiaries": "int",
              "hours_per_beneficiary": "int"}
     rows = []
     for _, r in a.head(max_rows).iterrows():

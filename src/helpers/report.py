@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import html
 import json
+import re
 import os
 import shutil
 import socket
@@ -86,8 +87,21 @@ def render_html(notebook: str | Path, html_path: str | Path) -> Path:
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(str(notebook), as_version=4)
+    for cell in nb.cells:  # the page's title: its first heading shown in the run's language
+        shown = [o.get("data", {}).get("text/markdown", "") for o in cell.get("outputs", [])]
+        heading = next((t for t in shown if isinstance(t, str) and t.startswith("# ")), None)
+        if heading:
+            nb.metadata["title"] = heading[2:].splitlines()[0].strip()
+            break
+    language = "fr"  # the page's language: the last `language` of the parameters cells
+    for cell in nb.cells:
+        if {"parameters", "injected-parameters"} & set(cell.get("metadata", {}).get("tags", [])):
+            found = re.findall(r"^language\s*(?::\s*str\s*)?=\s*['\"](\w+)['\"]",
+                               cell_source(cell), flags=re.M)
+            language = found[-1] if found else language
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+                            exclude_output_prompt=True,
+                            language_code=language if language in ("fr", "en") else "fr")
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags=set(HIDDEN_CELL_TAGS), enabled=True), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
