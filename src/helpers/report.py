@@ -32,8 +32,8 @@ from __future__ import annotations
 import contextlib
 import html
 import json
-import re
 import os
+import re
 import shutil
 import socket
 import tempfile
