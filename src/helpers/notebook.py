@@ -277,7 +277,7 @@ def files_read(data: DataSummary, params: Params) -> pd.DataFrame:
                          columns=["table", "file", "format", "rows_read"])
     files["file"] = files["file"].map(lambda f: _file_label(f, params.data_path))
     files = files.sort_values(["table", "file"], kind="stable").head(100)
-    rows = [{"table": _table_name(r.table), "file": r.file, "format": r.format,
+    rows = [{"table": _table_name(r.table), "file": r.file, "format": str(r.format).replace("_", " ").upper(),
              "rows_read": number(r.rows_read)} for r in files.itertuples()]
     return _frame(rows, ["table", "file", "format", "rows_read"])
 
@@ -562,7 +562,8 @@ def delivery_note(results: Any) -> None:
         return
     not_measured = int((results.buyers["verdict"] == "not_measured").sum())
     if not_measured:
-        say("04.some_not_measured", n=number(not_measured), min_contracts=m)
+        say("04.one_not_measured" if not_measured == 1 else "04.some_not_measured",
+            n=number(not_measured), min_contracts=m)
 
 
 def _sorted_buyers(results: Any) -> pd.DataFrame:
@@ -610,7 +611,7 @@ def verdict_reasons(results: Any, max_rows: int = MAX_ROWS) -> None:
         lines.append(f"- **{_escape(r['buyer_name'])}** (SIRET {r['buyer_siret']}){colon} "
                      f"*{word(r['verdict'])}.* {sentence}")
     if lines:
-        md("\n".join(lines))
+        md("\n\n".join(lines))
     if len(b) > max_rows:
         say("04.more_buyers", n=number(len(b) - max_rows))
 

@@ -79,6 +79,12 @@ th { background: #f3f3f3; }
 HIDDEN_CELL_TAGS = ("parameters", "injected-parameters", "hide-in-report")
 
 
+_TABLE_CSS = (".jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { text-align: left; "
+              "vertical-align: top; } .jp-RenderedHTMLCommon td.num { text-align: right; "
+              "white-space: nowrap; }")
+_NUMBER_CELL = re.compile("<td>(\\[?[-−+]?[0-9][0-9\u202f\u00a0 ,./:%€HThpq<=;\\[\\]]*|—)</td>")
+
+
 def render_html(notebook: str | Path, html_path: str | Path) -> Path:
     """Render an executed notebook to a standalone HTML page without code cells, prompts, nor the
     cells tagged :data:`HIDDEN_CELL_TAGS` (removed whole, outputs included)."""
@@ -105,6 +111,10 @@ def render_html(notebook: str | Path, html_path: str | Path) -> Path:
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags=set(HIDDEN_CELL_TAGS), enabled=True), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
+    # tables of words read from the left; cells holding only a number, share, amount or date
+    # stay on the right, so that digits line up
+    body = body.replace("</head>", f"<style>{_TABLE_CSS}</style></head>", 1)
+    body = _NUMBER_CELL.sub(lambda m: f'<td class="num">{m.group(1)}</td>', body)
     out = Path(html_path)
     out.write_text(body, encoding="utf-8")
     return out

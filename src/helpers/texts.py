@@ -64,7 +64,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "01.warnings": (
             "## Valeurs à vérifier\n\nDes valeurs admissibles mais inhabituelles (par exemple un "
             "montant très élevé ou un nombre d'heures très grand pour une seule personne) sont "
-            "gardées et listées ici, pour être vérifiées à la source."),
+            "gardées et listées ici, pour être vérifiées à la source. Les messages sont ceux des "
+            "contrôles automatiques, rédigés en anglais."),
         "01.no_warnings": "Aucune valeur à vérifier.",
         "01.coverage": (
             "## Couverture par acheteur\n\nPour chaque acheteur : les marchés notifiés dans "
@@ -248,8 +249,13 @@ TEXTS: dict[str, dict[str, str]] = {
             "donnée du facilitateur (ni fichier des clauses, ni fichier des heures réalisées). "
             "Seule la part déclarée est donnée, et chaque acheteur d'au moins {min_contracts} "
             "marchés évaluables reçoit la conclusion « {not_measured} »."),
+        "04.one_not_measured": (
+            "**Un acheteur dont la réalisation n'est pas mesurée :** moins de {min_contracts} de "
+            "ses marchés évaluables sont suivis par le facilitateur (aucune ligne pour l'acheteur, "
+            "ou marchés notifiés avant le début de son suivi). Sa part déclarée est donnée ; rien "
+            "n'est conclu sur ce qu'il a réalisé."),
         "04.some_not_measured": (
-            "**{n} acheteur(s) dont la réalisation n'est pas mesurée :** moins de {min_contracts} "
+            "**{n} acheteurs dont la réalisation n'est pas mesurée :** moins de {min_contracts} "
             "de leurs marchés évaluables sont suivis par le facilitateur (aucune ligne pour "
             "l'acheteur, ou marchés notifiés avant le début de son suivi). Leur part déclarée est "
             "donnée ; rien n'est conclu sur ce qu'ils ont réalisé."),
@@ -469,8 +475,13 @@ TEXTS: dict[str, dict[str, str]] = {
             "(neither a clauses file nor a file of delivered hours). Only the declared share is "
             "given, and every buyer with at least {min_contracts} assessable contracts gets the "
             "conclusion \"{not_measured}\"."),
+        "04.one_not_measured": (
+            "**One buyer whose delivery is not measured:** fewer than {min_contracts} of its "
+            "assessable contracts are followed by the facilitator (no row for the buyer, or "
+            "contracts notified before its follow-up began). Its declared share is given; nothing "
+            "is concluded about what it delivered."),
         "04.some_not_measured": (
-            "**{n} buyer(s) whose delivery is not measured:** fewer than {min_contracts} of their "
+            "**{n} buyers whose delivery is not measured:** fewer than {min_contracts} of their "
             "assessable contracts are followed by the facilitator (no row for the buyer, or "
             "contracts notified before its follow-up began). Their declared share is given; "
             "nothing is concluded about what they delivered."),
