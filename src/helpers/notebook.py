@@ -1,4 +1,4 @@
-"""What the notebooks call, so that their cells stay thin (DESIGN §4).
+"""What the notebooks call, so that their cells stay thin.
 
 ``params, data, res = setup(year=..., buyers=..., ...)`` turns the ``parameters`` cell into
 :class:`~helpers.params.Params` (same checks as the command line), then returns a
@@ -11,10 +11,14 @@ computes them.
 ``data`` is a summary, not the canonical tables: what the notebooks show of the data is bounded
 (row counts, the data-quality log, rejected rows counted per reason, coverage per buyer), so the session
 a kernel reads stays a few MB at national scale instead of the 100+ MB of 500 000 contracts
-(issue 6). For the full tables, call ``helpers.cache.load_dataset(params.data_dir)``.
+For the full tables, call ``helpers.cache.load_dataset(params.data_dir)``.
 
-The display helpers only format: rounded floats, bounded tables, no paths, no timestamps — the
-committed notebooks' outputs are compared by nbval.
+The display helpers only format: bounded tables, no paths, no timestamps — the committed notebooks'
+outputs are compared by nbval. The pages are written in the run's ``language`` (:func:`configure`,
+called after :func:`setup`): their prose comes from :mod:`helpers.texts` (:func:`say`), every word of
+a table or figure from :mod:`helpers.labels`, every number a reader sees through :mod:`helpers.fmt`
+(``48,9 %``, ``10 868 964 € HT``, ``31/12/2024``), and each page ends with the glossary of the
+statuses and verdicts (:func:`glossary`).
 """
 
 from __future__ import annotations
@@ -129,7 +133,7 @@ def ci(bounds: Any, digits: int = 1) -> str:
 def table(df: pd.DataFrame, max_rows: int = MAX_ROWS, digits: int = 3) -> pd.DataFrame:
     """A bounded, rounded copy for display: at most ``max_rows`` rows, floats rounded, a fresh index.
 
-    The full table stays in the CSV files of the report (issue 6: bounded reports).
+    The full table stays in the CSV files of the report (bounded reports).
     """
     out = df.head(max_rows).reset_index(drop=True).copy()
     floats = out.select_dtypes("float").columns
@@ -277,8 +281,8 @@ def files_read(data: DataSummary, params: Params) -> pd.DataFrame:
                          columns=["table", "file", "format", "rows_read"])
     files["file"] = files["file"].map(lambda f: _file_label(f, params.data_path))
     files = files.sort_values(["table", "file"], kind="stable").head(100)
-    rows = [{"table": _table_name(r.table), "file": r.file, "format": str(r.format).replace("_", " ").upper(),
-             "rows_read": number(r.rows_read)} for r in files.itertuples()]
+    rows = [{"table": _table_name(r.table), "file": r.file,
+             "format": str(r.format).replace("_", " ").upper(), "rows_read": number(r.rows_read)} for r in files.itertuples()]
     return _frame(rows, ["table", "file", "format", "rows_read"])
 
 

@@ -79,10 +79,11 @@ th { background: #f3f3f3; }
 HIDDEN_CELL_TAGS = ("parameters", "injected-parameters", "hide-in-report")
 
 
-_TABLE_CSS = (".jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { text-align: left; "
-              "vertical-align: top; } .jp-RenderedHTMLCommon td.num { text-align: right; "
-              "white-space: nowrap; }")
-_NUMBER_CELL = re.compile("<td>(\\[?[-−+]?[0-9][0-9\u202f\u00a0 ,./:%€HThpq<=;\\[\\]]*|—)</td>")
+_TABLE_CSS = (".jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { text-align: left "
+              "!important; vertical-align: top; } .jp-RenderedHTMLCommon td.num { text-align: "
+              "right !important; white-space: nowrap; }")
+_NUMBER_CELL = re.compile("<td>((?:[pq] (?:=|&lt;) )?\\[?[-−+€]?[0-9][0-9\u202f\u00a0 ,./:%€HTh;\\[\\]]*"
+                          "(?:excl\\.\u00a0VAT|\u00a0points)?|—)</td>")
 
 
 def render_html(notebook: str | Path, html_path: str | Path) -> Path:
