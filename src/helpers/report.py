@@ -33,6 +33,7 @@ import contextlib
 import html
 import json
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -73,15 +74,48 @@ th { background: #f3f3f3; }
 """
 
 
+#: Cells with one of these tags stay in the .ipynb but not in its HTML page: the parameters (as
+#: written and as injected by papermill) and notes for whoever opens the notebook itself.
+HIDDEN_CELL_TAGS = ("parameters", "injected-parameters", "hide-in-report")
+
+
+_TABLE_CSS = (".jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { text-align: left "
+              "!important; vertical-align: top; } .jp-RenderedHTMLCommon td.num { text-align: "
+              "right !important; white-space: nowrap; }")
+_NUMBER_CELL = re.compile("<td>((?:[pq] (?:=|&lt;) )?\\[?[-−+€]?[0-9][0-9\u202f\u00a0 ,./:%€HTh;\\[\\]]*"
+                          "(?:excl\\.\u00a0VAT|\u00a0points)?|—)</td>")
+
+
 def render_html(notebook: str | Path, html_path: str | Path) -> Path:
-    """Render an executed notebook to a standalone HTML page without code cells or prompts."""
+    """Render an executed notebook to a standalone HTML page without code cells, prompts, nor the
+    cells tagged :data:`HIDDEN_CELL_TAGS` (removed whole, outputs included)."""
     import nbformat  # imported here: the index pages are written without them (1.5 s of imports)
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(str(notebook), as_version=4)
+    for cell in nb.cells:  # the page's title: its first heading shown in the run's language
+        shown = [o.get("data", {}).get("text/markdown", "") for o in cell.get("outputs", [])]
+        heading = next((t for t in shown if isinstance(t, str) and t.startswith("# ")), None)
+        if heading:
+            nb.metadata["title"] = heading[2:].splitlines()[0].strip()
+            break
+    language = "fr"  # the page's language: the last `language` of the parameters cells
+    for cell in nb.cells:
+        if {"parameters", "injected-parameters"} & set(cell.get("metadata", {}).get("tags", [])):
+            found = re.findall(r"^language\s*(?::\s*str\s*)?=\s*['\"](\w+)['\"]",
+                               cell_source(cell), flags=re.M)
+            language = found[-1] if found else language
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+                            exclude_output_prompt=True,
+                            language_code=language if language in ("fr", "en") else "fr")
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=set(HIDDEN_CELL_TAGS), enabled=True), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
+    # tables of words read from the left; cells holding only a number, share, amount or date
+    # stay on the right, so that digits line up
+    body = body.replace("</head>", f"<style>{_TABLE_CSS}</style></head>", 1)
+    body = _NUMBER_CELL.sub(lambda m: f'<td class="num">{m.group(1)}</td>', body)
     out = Path(html_path)
     out.write_text(body, encoding="utf-8")
     return out
