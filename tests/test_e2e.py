@@ -29,10 +29,11 @@ pytestmark = pytest.mark.timeout(600) if hasattr(pytest.mark, "timeout") else []
 INDICATOR_KEYS = {"year", "parameters", "verdict", "significant", "declared", "effective",
                   "assessable_contracts", "gap", "status_counts", "activity", "reserved", "ess",
                   "data_quality", "suppressed"}
-BUYER_COLUMNS = ["buyer_siret", "buyer_name", "assessable_contracts", "declared_n",
-                 "declared_share", "effective_n", "effective_share", "gap_points", "mcnemar_p",
-                 "verdict", "significant"]
-STATUSES = {"VERIFIED", "NOT_DUE", "SHORTFALL", "NO_EVIDENCE", "UNVERIFIABLE",
+BUYER_COLUMNS = ["buyer_siret", "buyer_name", "assessable_contracts", "covered_contracts",
+                 "declared_n", "declared_share", "declared_meets_target", "declared_covered_share",
+                 "effective_n", "effective_share", "unsubstantiated_share", "gap_points", "mcnemar_p",
+                 "binomial_p", "q_value", "verdict", "significant"]
+STATUSES = {"VERIFIED", "NOT_DUE", "NOT_COVERED", "SHORTFALL", "NO_EVIDENCE", "UNVERIFIABLE",
             "UNDECLARED_DELIVERY", "NOT_DECLARED"}
 YEAR_NOTEBOOKS = ["01_data_quality", "02_declared_share", "03_insertion_outcomes",
                   "04_social_washing"]
@@ -126,12 +127,15 @@ def test_indicators_buyers_contracts_shapes(demo_run: dict) -> None:
 # data/demo/README.md, "Expected verdicts", scope above, 2024: (assessable, verdict) per buyer; the
 # README's table is checked against the files by an independent re-implementation (tests/test_demo.py)
 PLANTED_2024 = {
-    "24339901100010": (157, "compliant"),          # honest métropole: effective 0.471
-    "20009902600011": (57, "social_washing"),      # washer: declared 0.632, effective 0.035
-    "22339903100010": (78, "compliant"),           # honest département: effective 0.436
-    "21339904100010": (49, "compliant"),           # delivers without declaring: effective 0.551
+    "24339901100010": (158, "compliant"),          # honest métropole: effective 0.481
+    "20009902600011": (56, "social_washing"),      # clear washer: declared 0.625, effective 0.054
+    "22339903100010": (76, "compliant"),           # honest département: effective 0.368
+    "21339904100010": (48, "compliant"),           # delivers without declaring: effective 0.438
     "07339905700014": (3, "insufficient_data"),    # too small: 3 < min_contracts 5
-    "13009906200015": (65, "below_target"),        # État: declared 0.215, effective 0.108
+    "13009906200015": (66, "below_target"),        # État: declared 0.227, effective 0.091
+    "25339907580008": (17, "not_measured"),        # DECP records only: nothing covered
+    "21339908290007": (27, "possible_social_washing"),  # borderline: 0.481 / 0.259, q 0.96
+    "20009909100007": (34, "compliant"),           # facilitator data from 1 July: 14 covered
 }
 
 
@@ -143,10 +147,11 @@ def test_planted_verdicts_are_recovered(demo_run: dict) -> None:
     # the washer is flagged significantly (exact binomial p <= 2e-4 per the README)
     assert buyers["20009902600011"]["significant"] == "True"
     ind = json.loads((year / "indicators.json").read_text(encoding="utf-8"))
-    # whole scope: 409 assessable, 8 NOT_DUE, declared 0.489, effective 0.355 -> compliant
-    assert ind["assessable_contracts"] == 409 and ind["status_counts"]["NOT_DUE"] == 8
-    assert ind["verdict"] == "compliant"
-    assert round(ind["declared"]["share"], 3) == 0.489 and round(ind["effective"]["share"], 3) == 0.355
+    # whole scope: 485 assessable, 9 NOT_DUE, 448 covered, declared 0.489 (over A), effective
+    # 0.326 (over C) -> compliant
+    assert ind["assessable_contracts"] == 485 and ind["status_counts"]["NOT_DUE"] == 9
+    assert ind["covered_contracts"] == 448 and ind["verdict"] == "compliant"
+    assert round(ind["declared"]["share"], 3) == 0.489 and round(ind["effective"]["share"], 3) == 0.326
     # the 04 notebook names the washer's contracts behind the flag
     html = (year / "04_social_washing.html").read_text(encoding="utf-8")
     assert "20009902600011" in html
