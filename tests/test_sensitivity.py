@@ -103,9 +103,40 @@ def test_sensitivity_figure_draws_both_panels() -> None:
     fig = sens.sensitivity_figure(sens.sweep(stub_compute, Params()), 0.30, 0.8)
     ax1, ax2 = fig.axes[:2]
     labels = ax1.get_legend_handles_labels()[1]
-    assert "effective share" in labels and "target 30%" in labels
+    assert "Effective share" in labels and "Target 30%" in labels
     # right panel: bars for (ratio, verdict) pairs present: compliant at 6 ratios for B2, B1
     # compliant at 4 and below_target at 2 -> counts 2,2,2,2,1,1 (compliant) and 1,1 (below)
     heights = sorted(round(p.get_height()) for p in ax2.patches if p.get_height() > 0)
     assert heights == [1, 1, 1, 1, 2, 2, 2, 2]
     plt.close(fig)
+
+
+def test_from_contracts_reclassifies_a_report_like_a_full_recomputation():
+    # One buyer, 6 clause contracts fully due (6 months, notified 2024-01-15), 1 000 h planned each,
+    # realized 500, 650, 750, 850, 950, 1 000 h: delivered at ratio r when realized ≥ r × 1 000.
+    # ratio 0.5 -> 6 effective (6/6 = 1.0); 0.7 -> 4 (0.667); 0.8 -> 3 (0.5); 1.0 -> 1 (0.167).
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "indicators"))
+    import builders as b
+
+    from helpers.indicators import compute_results
+    from helpers.indicators.sensitivity import ALL, from_contracts, sweep
+
+    hours = [500.0, 650.0, 750.0, 850.0, 950.0, 1000.0]
+    ds = b.dataset([{"contract_id": f"c{i}", "social_considerations": ["Clause sociale"],
+                     "duration_months": 6.0} for i in range(6)],
+                   [{"contract_id": f"c{i}", "planned_hours": 1000.0} for i in range(6)],
+                   [{"contract_id": f"c{i}", "hours": h, "beneficiary_id": f"p{i}",
+                     "start_date": "2024-03-01", "end_date": "2024-03-31"}
+                    for i, h in enumerate(hours)])
+    params = b.params(year=2024)
+    res = compute_results(ds, params)
+    quick = sweep(from_contracts(res.contracts), params, ratios=(0.5, 0.7, 0.8, 1.0))
+    scope = quick[quick["buyer_siret"].eq(ALL)].set_index("min_delivery_ratio")["effective_share"]
+    assert scope.to_dict() == pytest.approx({0.5: 1.0, 0.7: 4 / 6, 0.8: 3 / 6, 1.0: 1 / 6})
+    full = sweep(lambda p: compute_results(ds, p), params, ratios=(0.5, 0.7, 0.8, 1.0))
+    for col in ("effective_share", "verdict"):
+        assert quick[col].tolist() == (pytest.approx(full[col].tolist())
+                                       if col == "effective_share" else full[col].tolist())

@@ -42,7 +42,7 @@ CONTRACT_COLUMNS: list[str] = [
     "uid", "buyer_siret", "buyer_name", "buyer_type", "contract_id", "notification_date", "amount",
     "cpv", "category", "considerations", "duration_months", "months_elapsed", "planned_hours",
     "expected_hours", "realized_hours", "delivery_ratio", "reserved_verified", "covered", "status",
-    "declared", "effective", "assessable",
+    "declared", "effective", "assessable", "clause", "criterion", "reserved", "has_clause_row",
 ]
 #: Keys of ``declared.by_consideration`` and the flag column each one reads.
 CONSIDERATION_KEYS: dict[str, str] = {"clause_sociale": "clause", "critere_social": "criterion",

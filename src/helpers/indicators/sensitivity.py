@@ -10,14 +10,17 @@ counts UNVERIFIABLE contracts as effective) moves with it.
 :func:`sweep` takes any callable ``compute(params) -> results`` whose result has ``indicators`` (the
 content of ``indicators.json``: ``effective.share``, ``effective.upper_share``, ``verdict``) and
 ``buyers`` (the ``buyers.csv`` table: ``buyer_siret``, ``verdict``, ``effective_share``), typically
-``lambda p: helpers.indicators.compute_results(dataset, p)``, and returns a tidy table. The figure is
+``lambda p: helpers.indicators.compute_results(dataset, p)``, and returns a tidy table. A published
+report can be swept without its raw data: :func:`from_contracts` re-classifies the contracts of
+``contracts.csv`` (their measured hours and flags, :data:`helpers.indicators.status.CLASSIFY_COLUMNS`)
+under each ratio and recomputes the shares and verdicts with the same share table. The figure is
 drawn with seaborn by :func:`sensitivity_figure`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -82,45 +85,98 @@ def changed_buyers(table: pd.DataFrame) -> pd.DataFrame:
     return wide[wide.nunique(axis=1, dropna=False) > 1]
 
 
-def sensitivity_figure(table: pd.DataFrame, target: float = 0.30, current: float | None = 0.8) -> Any:
+def sensitivity_figure(table: pd.DataFrame, target: float = 0.30, current: float | None = 0.8, *,
+                       title: str = "Sensitivity of the effective share and verdicts to the "
+                                    "delivery ratio",
+                       scope_title: str = "Whole scope", buyers_title: str = "Buyers by verdict",
+                       xlabel: str = "Delivery ratio required (realized / expected hours)",
+                       share_label: str = "Share of covered contracts (%)",
+                       count_label: str = "Number of buyers",
+                       effective_label: str = "Effective share",
+                       upper_label: str = "Upper bound (criteria counted as kept)",
+                       target_label: str = "Target {target}", current_label: str = "Ratio in use",
+                       names: Mapping[str, str] | None = None,
+                       percent: Callable[[float, int], str] | None = None) -> Any:
     """Seaborn figure, two panels: (left) the whole scope's effective share and its upper bound
     against the ratio, with the target and the ratio in use marked; (right) the number of buyers
-    with each verdict at each ratio. Returns the matplotlib Figure."""
+    with each verdict at each ratio. Every text is a keyword argument (English defaults), verdict
+    codes are shown through ``names``, shares through ``percent``. Returns the matplotlib Figure."""
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    scope = table[table["buyer_siret"].eq(ALL)]
-    long = scope.melt(id_vars="min_delivery_ratio", value_vars=["effective_share", "upper_share"],
-                      var_name="measure", value_name="share").dropna(subset=["share"])
-    long["measure"] = long["measure"].map({"effective_share": "effective share",
-                                           "upper_share": "upper bound (UNVERIFIABLE counted)"})
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11.0, 4.5))
-    if not long.empty:
-        sns.lineplot(data=long, x="min_delivery_ratio", y="share", hue="measure", style="measure",
-                     markers=True, dashes=False, ax=ax1)
-    ax1.axhline(target, color="#C44E52", ls="--", lw=1, label=f"target {target:.0%}")
-    if current is not None:
-        ax1.axvline(current, color="grey", ls=":", lw=1, label=f"ratio in use ({current:g})")
-    ax1.set_ylim(0, 1)
-    ax1.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-    ax1.set_xlabel("min_delivery_ratio (realized / expected hours needed)")
-    ax1.set_ylabel("share of covered contracts (%)")
-    ax1.set_title("Whole scope")
-    ax1.legend(fontsize=8, loc="upper right")
-    buyers = table[table["buyer_siret"].ne(ALL)]
-    if not buyers.empty:
-        counts = (buyers.groupby(["min_delivery_ratio", "verdict"]).size()
-                  .rename("buyers").reset_index())
-        counts["ratio"] = counts["min_delivery_ratio"].map(lambda r: f"{r:g}")
-        sns.barplot(data=counts, x="ratio", y="buyers", hue="verdict", ax=ax2)
-        ax2.legend(fontsize=7, title="verdict", title_fontsize=8)
-    ax2.set_xlabel("min_delivery_ratio")
-    ax2.set_ylabel("number of buyers")
-    ax2.set_title("Buyers by verdict")
-    ax2.yaxis.get_major_locator().set_params(integer=True)
-    fig.suptitle("Sensitivity of the effective share and verdicts to the delivery ratio")
-    fig.tight_layout()
+    from ..figures import VERDICT_COLORS, VERDICT_ORDER, WIDTH, ordered, percent_text, theme, wrap
+
+    pct = percent or percent_text
+    names = dict(names or {})
+    with theme():
+        scope = table[table["buyer_siret"].eq(ALL)]
+        long = scope.melt(id_vars="min_delivery_ratio",
+                          value_vars=["effective_share", "upper_share"],
+                          var_name="measure", value_name="share").dropna(subset=["share"])
+        long["measure"] = long["measure"].map({"effective_share": effective_label,
+                                               "upper_share": upper_label})
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(WIDTH, 5.0), layout="constrained")
+        if not long.empty:
+            sns.lineplot(data=long, x="min_delivery_ratio", y="share", hue="measure",
+                         style="measure", markers=True, dashes=False, ax=ax1)
+        ax1.axhline(target, color="#C44E52", ls="--", lw=1,
+                    label=target_label.format(target=pct(target, 0)))
+        if current is not None:
+            ax1.axvline(current, color="grey", ls=":", lw=1, label=current_label)
+        ax1.set_ylim(0, 1)
+        ax1.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: pct(v, 0)))
+        ax1.set_xlabel(wrap(xlabel, 40))
+        ax1.set_ylabel(share_label)
+        ax1.set_title(scope_title)
+        ax1.legend(loc="lower left")
+        buyers = table[table["buyer_siret"].ne(ALL)]
+        if not buyers.empty:
+            counts = (buyers.groupby(["min_delivery_ratio", "verdict"]).size()
+                      .rename("buyers").reset_index())
+            counts["ratio"] = counts["min_delivery_ratio"].map(lambda r: f"{r:g}")
+            order = ordered(counts["verdict"].unique(), VERDICT_ORDER)
+            counts["label"] = counts["verdict"].map(lambda v: wrap(names.get(v, v), 30))
+            palette = {wrap(names.get(v, v), 30): VERDICT_COLORS.get(v, "#BDBDBD") for v in order}
+            sns.barplot(data=counts, x="ratio", y="buyers", hue="label",
+                        hue_order=[wrap(names.get(v, v), 30) for v in order], palette=palette,
+                        ax=ax2)
+            ax2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2, frameon=False)
+        ax2.set_xlabel(wrap(xlabel, 40))
+        ax2.set_ylabel(count_label)
+        ax2.set_title(buyers_title)
+        ax2.yaxis.get_major_locator().set_params(integer=True)
+        fig.suptitle(wrap(title, 80))
+        for text in fig.findobj(match=lambda a: hasattr(a, "set_usetex")):
+            text.set_usetex(False)
     return fig
+
+
+def from_contracts(contracts: pd.DataFrame) -> Callable[[Params], Any]:
+    """A ``compute`` for :func:`sweep` that re-classifies the contracts of a report (one row per
+    contract in scope, with the columns of ``contracts.csv``) under ``params.min_delivery_ratio``
+    (:func:`helpers.indicators.status.classify`) and recomputes the whole scope's and each buyer's
+    shares and verdicts (:func:`helpers.indicators.shares.share_table`)."""
+    from types import SimpleNamespace
+
+    from .shares import share_table
+    from .status import classify
+
+    def compute(params: Params) -> Any:
+        st = classify(contracts, params.min_delivery_ratio)
+        whole = share_table(st, params).iloc[0]
+        per = share_table(st, params, by="buyer_siret").reset_index()
+        names = contracts.drop_duplicates("buyer_siret").set_index("buyer_siret")["buyer_name"]
+        buyers = pd.DataFrame({"buyer_siret": per["buyer_siret"],
+                               "buyer_name": per["buyer_siret"].map(names),
+                               "effective_share": per["effective_share"],
+                               "upper_share": per["effective_upper_share"],
+                               "verdict": per["verdict"]})
+        indicators = {"verdict": whole["verdict"],
+                      "effective": {"share": whole["effective_share"],
+                                    "upper_share": whole["effective_upper_share"]}}
+        return SimpleNamespace(indicators=indicators, buyers=buyers)
+
+    return compute
 
 
 def monotone_violations(table: pd.DataFrame) -> pd.DataFrame:
@@ -131,5 +187,5 @@ def monotone_violations(table: pd.DataFrame) -> pd.DataFrame:
     return t[rise.fillna(False) & np.isfinite(t["effective_share"])]
 
 
-__all__ = ["ALL", "COLUMNS", "RATIOS", "changed_buyers", "monotone_violations", "sensitivity_figure",
-           "sweep", "verdict_table"]
+__all__ = ["ALL", "COLUMNS", "RATIOS", "changed_buyers", "from_contracts", "monotone_violations",
+           "sensitivity_figure", "sweep", "verdict_table"]

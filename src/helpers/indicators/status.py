@@ -338,18 +338,36 @@ def contract_status(contracts: pd.DataFrame, clauses: pd.DataFrame, participatio
         out["delivery_ratio"] = np.where(out["expected_hours"] > 0,
                                          out["realized_hours"] / out["expected_hours"], np.nan)
 
-    threshold = params.min_delivery_ratio * out["expected_hours"]
-    realized_h = out["realized_hours"]
+    return classify(out, params.min_delivery_ratio)
+
+
+#: The columns :func:`classify` reads (all in ``contracts.csv``, so a report can be re-classified
+#: under another ratio without the raw data: the ``min_delivery_ratio`` sensitivity sweep).
+CLASSIFY_COLUMNS: tuple[str, ...] = ("months_elapsed", "covered", "declared", "clause", "reserved",
+                                     "reserved_verified", "has_clause_row", "expected_hours",
+                                     "realized_hours")
+
+
+def classify(frame: pd.DataFrame, min_delivery_ratio: float) -> pd.DataFrame:
+    """``delivered``, ``status``, ``effective``, ``assessable`` and ``in_covered_set`` of each
+    contract from its measured columns (:data:`CLASSIFY_COLUMNS`), by the rules of
+    :func:`contract_status`; returns a copy of ``frame`` with those columns set."""
+    out = frame.copy()
+    expected = out["expected_hours"].astype(float)
+    threshold = min_delivery_ratio * expected
+    realized_h = out["realized_hours"].astype(float)
     meets = realized_h >= threshold - RATIO_TOLERANCE * np.maximum(threshold, 1.0)
     positive = realized_h > 0
-    out["delivered"] = (positive & (~out["has_clause_row"] | meets)).astype(bool)
-    clause, declared = out["clause"], out["declared"]
+    has_row = out["has_clause_row"].astype(bool)
+    out["delivered"] = (positive & (~has_row | meets)).astype(bool)
+    clause, declared = out["clause"].astype(bool), out["declared"].astype(bool)
+    reserved, verified = out["reserved"].astype(bool), out["reserved_verified"].astype(bool)
     conditions = [
-        out["months_elapsed"] < 1.0,
-        ~out["covered"],
-        declared & (out["reserved_verified"] | (clause & out["delivered"])),
+        out["months_elapsed"].astype(float) < 1.0,
+        ~out["covered"].astype(bool),
+        declared & (verified | (clause & out["delivered"])),
         declared & clause & positive,
-        declared & ((clause & ~positive) | (out["reserved"] & ~out["reserved_verified"])),
+        declared & ((clause & ~positive) | (reserved & ~verified)),
         declared,
         out["delivered"],
     ]
