@@ -659,4 +659,31 @@ FIGURE["en"].update({
     "f_group": "Group", "f_exit": "Exit",
 })
 
+FIGURE["fr"].update({
+    "f_sens_title": "Sensibilité de la part réalisée et des conclusions au seuil de réalisation",
+    "f_sens_scope": "Ensemble des acheteurs", "f_sens_buyers": "Acheteurs par conclusion",
+    "f_sens_x": "Part des heures attendues exigée (réalisées / attendues)",
+    "f_sens_share": "Part des marchés suivis (%)", "f_sens_count": "Nombre d'acheteurs",
+    "f_sens_effective": "Part réalisée",
+    "f_sens_upper": "Borne haute (critères sociaux comptés comme tenus)",
+    "f_sens_target": "Objectif {target}", "f_sens_current": "Seuil retenu",
+})
+FIGURE["en"].update({
+    "f_sens_title": "Sensitivity of the delivered share and the verdicts to the delivery threshold",
+    "f_sens_scope": "All buyers", "f_sens_buyers": "Buyers by verdict",
+    "f_sens_x": "Share of the expected hours required (realized / expected)",
+    "f_sens_share": "Share of followed contracts (%)", "f_sens_count": "Number of buyers",
+    "f_sens_effective": "Delivered share",
+    "f_sens_upper": "Upper bound (social criteria counted as kept)",
+    "f_sens_target": "Target {target}", "f_sens_current": "Threshold in use",
+})
+HEADER["fr"].update({"h_ratio": "Seuil exigé", "h_scope_share": "Part réalisée (ensemble)",
+                     "h_scope_upper": "Borne haute (ensemble)", "h_scope_verdict": "Conclusion (ensemble)",
+                     "h_changed": "Acheteurs dont la conclusion change", "h_true_share": "Part réelle",
+                     "h_n": "Marchés suivis", "h_power": "Probabilité de conclure à un écart"})
+HEADER["en"].update({"h_ratio": "Threshold required", "h_scope_share": "Delivered share (all)",
+                     "h_scope_upper": "Upper bound (all)", "h_scope_verdict": "Verdict (all)",
+                     "h_changed": "Buyers whose verdict changes", "h_true_share": "True share",
+                     "h_n": "Followed contracts", "h_power": "Probability of detecting a gap"})
+
 TABLES["row"] = ROW

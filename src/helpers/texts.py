@@ -259,6 +259,30 @@ TEXTS: dict[str, dict[str, str]] = {
             "de leurs marchés évaluables sont suivis par le facilitateur (aucune ligne pour "
             "l'acheteur, ou marchés notifiés avant le début de son suivi). Leur part déclarée est "
             "donnée ; rien n'est conclu sur ce qu'ils ont réalisé."),
+        "04.sensitivity": (
+            "## Le seuil de réalisation change-t-il les conclusions ?\n\n"
+            "Une clause compte comme réalisée quand les heures réalisées atteignent {ratio} des "
+            "heures attendues à la date d'arrêté. Ce seuil est une convention, pas une mesure : le "
+            "tableau et la figure refont le calcul avec des seuils de 50 % à 100 %, sur les mêmes "
+            "marchés. Si la conclusion d'un acheteur change d'un seuil à l'autre, elle dépend de "
+            "cette convention et doit être présentée avec prudence."),
+        "04.sensitivity_changed": "Acheteurs dont la conclusion dépend du seuil : {names}.",
+        "04.sensitivity_stable": "Aucune conclusion d'acheteur ne change entre 50 % et 100 %.",
+        "04.power": (
+            "## Que peut établir le test ?\n\n"
+            "Les intervalles et le test traitent les marchés d'une année comme des tirages d'une "
+            "propension de l'acheteur à réaliser ses clauses, les marchés étant supposés "
+            "indépendants (ce qui est discutable pour les lots d'une même procédure). Avec peu de "
+            "marchés suivis, le test ne peut presque rien établir : le tableau donne la probabilité "
+            "qu'un acheteur soit déclaré en « {washing} » (écart significatif au seuil de "
+            "{alpha}) selon le nombre de ses marchés suivis et sa part réellement réalisée. "
+            "{example}"),
+        "04.power_example": (
+            "Par exemple, à {n} marchés suivis, un acheteur dont la part réalisée est de {share} "
+            "n'est repéré que {power} des fois."),
+        "04.too_small": (
+            "Acheteurs trop petits pour que le test puisse conclure à un écart (au moins "
+            "{min_n} marchés suivis sont nécessaires) : {names}."),
         "04.caveats": (
             "## Précautions\n\n"
             "- La réalisation est mesurée à partir des heures enregistrées par le facilitateur, "
@@ -485,6 +509,29 @@ TEXTS: dict[str, dict[str, str]] = {
             "assessable contracts are followed by the facilitator (no row for the buyer, or "
             "contracts notified before its follow-up began). Their declared share is given; "
             "nothing is concluded about what they delivered."),
+        "04.sensitivity": (
+            "## Does the delivery threshold change the verdicts?\n\n"
+            "A clause counts as delivered when the realized hours reach {ratio} of the hours "
+            "expected at the cut-off date. This threshold is a convention, not a measurement: the "
+            "table and the figure redo the calculation with thresholds from 50 % to 100 %, on the "
+            "same contracts. When a buyer's verdict changes from one threshold to another, it "
+            "depends on that convention and must be presented with care."),
+        "04.sensitivity_changed": "Buyers whose verdict depends on the threshold: {names}.",
+        "04.sensitivity_stable": "No buyer's verdict changes between 50 % and 100 %.",
+        "04.power": (
+            "## What can the test establish?\n\n"
+            "The intervals and the test treat a year's contracts as draws from the buyer's "
+            "propensity to deliver its clauses, the contracts being assumed independent "
+            "(questionable for the lots of one procedure). With few followed contracts the test can "
+            "establish almost nothing: the table gives the probability that a buyer is found "
+            "\u201c{washing}\u201d (a gap significant at {alpha}) by its number of followed "
+            "contracts and its truly delivered share. {example}"),
+        "04.power_example": (
+            "For instance, with {n} followed contracts, a buyer whose delivered share is {share} is "
+            "caught only {power} of the time."),
+        "04.too_small": (
+            "Buyers too small for the test to find a gap (at least {min_n} followed contracts are "
+            "needed): {names}."),
         "04.caveats": (
             "## Caveats\n\n"
             "- Delivery is measured from the hours recorded by the facilitator, only for the "
