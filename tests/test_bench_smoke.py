@@ -1,5 +1,5 @@
-"""Benchmark (helpers.bench, issue 6 item 4): generator fidelity, the measuring wrapper, the summary,
-and a ~20 000-contract smoke of the whole command (marked ``slow``: it runs in ``make test``, not in
+"""Benchmark (helpers.bench_data: generator fidelity and buyer sizes; helpers.bench: the measuring
+wrapper, the summary, the report outputs) and a ~20 000-contract smoke of the whole command (marked ``slow``: it runs in ``make test``, not in
 ``make test-fast``; about 40 s on the 2-core machine)."""
 
 from __future__ import annotations
@@ -15,14 +15,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import bench, config
+from helpers import bench, bench_data, config
 
 
 def test_generated_json_follows_the_official_schema(real_dir: Path, tmp_path: Path) -> None:
-    counts = bench.write_year(2000, tmp_path / "y")
-    # 2000 / 170 = 11.8 -> 12 buyers; 2000 / 100 = 20 structures; a record per contract plus the
-    # republished ones (2 % drawn: well inside 20..80 for 2000 contracts).
-    assert counts["buyers"] == 12 and counts["suppliers"] == 20
+    counts = bench_data.write_year(2000, tmp_path / "y")
+    # 2000 / 10 = 200 buyers, each with at least one contract; 2000 / 100 = 20 structures; a record
+    # per contract plus the republished ones (2 % drawn: well inside 20..80 for 2000 contracts).
+    assert counts["buyers"] == counts["buyers_with_contracts"] == 200 and counts["suppliers"] == 20
+    assert counts["contracts_per_buyer"]["mean"] == 10.0  # 2000 / 200
     assert 2000 + 20 <= counts["json_records"] <= 2000 + 80
     schema = json.loads((real_dir / "decp-official-schema-139bercy" / "schema_decp_v2.0.3.json")
                         .read_text(encoding="utf-8"))
@@ -38,7 +39,7 @@ def test_json_and_parquet_encode_the_same_contracts(tmp_path: Path) -> None:
     pytest.importorskip("helpers.io.decp_tabular", reason="tabular reader (helper A1) not landed")
     from helpers.io.contracts import read_contracts
 
-    bench.write_year(3000, tmp_path / "y")
+    bench_data.write_year(3000, tmp_path / "y")
     from_json, rej_j = read_contracts([tmp_path / "y" / "data" / "contracts" / "decp-2024.json"])
     from_pq, rej_p = read_contracts([tmp_path / "y" / "decp-tabular-2024.parquet"])
     assert len(rej_j) == 0 and len(rej_p) == 0
@@ -49,10 +50,61 @@ def test_json_and_parquet_encode_the_same_contracts(tmp_path: Path) -> None:
     b = from_pq[cols].sort_values("uid").reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b)
     # The synthetic truth: amounts after modification, considerations as drawn.
-    y = bench.synthesize(3000)
+    y = bench_data.synthesize(3000)
     truth = y.contracts.set_index("uid").loc[a["uid"]]
     np.testing.assert_allclose(a["amount"].to_numpy(), truth["amount"].to_numpy())
     assert a["social_considerations"].tolist() == truth["social_considerations"].tolist()
+
+
+def test_number_of_buyers() -> None:
+    # n / 10 rounded, at least 5, at most n (each buyer has a contract)
+    assert bench_data.n_buyers_for(500_000) == 50_000
+    assert bench_data.n_buyers_for(100_000) == 10_000
+    assert bench_data.n_buyers_for(2_004) == 200   # 200.4 -> 200
+    assert bench_data.n_buyers_for(2_006) == 201   # 200.6 -> 201
+    assert bench_data.n_buyers_for(20) == 5        # 2 -> the floor of 5
+    assert bench_data.n_buyers_for(3) == 3         # 5 buyers for 3 contracts: capped at 3
+
+
+def test_buyer_sizes_one_each_then_skewed() -> None:
+    rng = np.random.default_rng(7)
+    sizes = bench_data.buyer_sizes(rng, 500_000, 50_000)
+    assert sizes.sum() == 500_000 and sizes.min() >= 1 and sizes.size == 50_000
+    # sigma = 0: equal weights, so the 450 000 extra contracts fall evenly: a buyer's extra count is
+    # Binomial(450 000, 1/50 000) ~ Poisson(9); P(Poisson(9) >= 31) < 1e-8, so over 50 000 buyers
+    # none reaches 1 + 31 = 32, whereas the log-normal weights below give hundreds.
+    flat = bench_data.buyer_sizes(np.random.default_rng(7), 500_000, 50_000, sigma=0.0)
+    assert flat.max() < 32 and flat.sum() == 500_000
+    # Log-normal(0, 1.6) weights: the median weight is exp(-1.6^2/2) = 0.28 of the mean, so the median
+    # buyer gets about 1 + 9 * 0.28 = 3.5 contracts; the largest of 50 000 weights (4.1 sigmas above
+    # the median) is about exp(1.6 * 4.1) / exp(1.28) = 200 times the mean: about 1 800 contracts.
+    assert 2 <= np.median(sizes) <= 5
+    assert sizes.max() >= 1_000
+    # At most n buyers; equal numbers give one contract each.
+    assert bench_data.buyer_sizes(rng, 4, 4).tolist() == [1, 1, 1, 1]
+    with pytest.raises(ValueError, match="n_buyers=5, n=4"):
+        bench_data.buyer_sizes(rng, 4, 5)
+
+
+def test_every_buyer_of_the_year_has_contracts() -> None:
+    y = bench_data.synthesize(5_000)
+    per_buyer = y.contracts["buyer_siret"].value_counts()
+    # 5000 / 10 = 500 buyers, all in buyers.csv and all with at least one contract
+    assert len(y.buyers) == 500 and set(per_buyer.index) == set(y.buyers["siret"])
+    assert per_buyer.sum() == 5_000 and per_buyer.min() >= 1
+
+
+def test_report_outputs_counts_buyers_rows(tmp_path: Path) -> None:
+    year = tmp_path / "2024"
+    (year / "figures").mkdir(parents=True)
+    (year / "buyers.csv").write_text("buyer_siret,x\n1,a\n2,b\n3,c\n", encoding="utf-8")  # 24 bytes
+    (year / "figures" / "f.png").write_bytes(b"\0" * 2**20)                                # 1 MiB
+    r = bench.report_outputs(year)
+    # 3 data rows under the header; 2 files; (24 + 1 048 576) / 2^20 = 1.0000229 -> 1.0 MB
+    assert r["buyers_csv_rows"] == 3 and r["files"] == 2 and r["mb"] == 1.0
+    assert r["largest_mb"] == {"figures/f.png": 1.0, "buyers.csv": 0.0}
+    assert bench.report_outputs(tmp_path / "missing") == {"files": 0, "mb": 0.0,
+                                                          "buyers_csv_rows": None, "largest_mb": {}}
 
 
 def test_measure_reports_the_child_peak_memory_not_the_parent() -> None:
