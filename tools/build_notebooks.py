@@ -191,6 +191,10 @@ WASHING = notebook("04", "Déclaré et réalisé (Declared and delivered)", [
     code("nb.verdict_table(res)"),
     say("04.flags"),
     code("nb.contracts_behind_flags(res)"),
+    say("04.sensitivity"),
+    code("from helpers import notebook_checks as nbc\n\nnbc.sensitivity_table(res)"),
+    code("nbc.sensitivity_figure(res)"),
+    code("nbc.power_section(res)"),
     say("04.caveats"),
 ])
 

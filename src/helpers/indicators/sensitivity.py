@@ -115,7 +115,7 @@ def sensitivity_figure(table: pd.DataFrame, target: float = 0.30, current: float
                           var_name="measure", value_name="share").dropna(subset=["share"])
         long["measure"] = long["measure"].map({"effective_share": effective_label,
                                                "upper_share": upper_label})
-        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(WIDTH, 5.0), layout="constrained")
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(WIDTH, 7.0), layout="constrained")
         if not long.empty:
             sns.lineplot(data=long, x="min_delivery_ratio", y="share", hue="measure",
                          style="measure", markers=True, dashes=False, ax=ax1)
@@ -128,19 +128,22 @@ def sensitivity_figure(table: pd.DataFrame, target: float = 0.30, current: float
         ax1.set_xlabel(wrap(xlabel, 40))
         ax1.set_ylabel(share_label)
         ax1.set_title(scope_title)
-        ax1.legend(loc="lower left")
+        handles, texts = ax1.get_legend_handles_labels()
+        ax1.legend(handles, [wrap(t, 40) for t in texts], loc="upper center",
+                   bbox_to_anchor=(0.5, -0.25), ncols=1, frameon=False)
         buyers = table[table["buyer_siret"].ne(ALL)]
         if not buyers.empty:
             counts = (buyers.groupby(["min_delivery_ratio", "verdict"]).size()
-                      .rename("buyers").reset_index())
-            counts["ratio"] = counts["min_delivery_ratio"].map(lambda r: f"{r:g}")
-            order = ordered(counts["verdict"].unique(), VERDICT_ORDER)
-            counts["label"] = counts["verdict"].map(lambda v: wrap(names.get(v, v), 30))
-            palette = {wrap(names.get(v, v), 30): VERDICT_COLORS.get(v, "#BDBDBD") for v in order}
-            sns.barplot(data=counts, x="ratio", y="buyers", hue="label",
-                        hue_order=[wrap(names.get(v, v), 30) for v in order], palette=palette,
-                        ax=ax2)
-            ax2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2, frameon=False)
+                      .unstack(fill_value=0))
+            order = ordered(counts.columns, VERDICT_ORDER)
+            x = np.arange(len(counts.index))
+            bottom = np.zeros(len(x))
+            for v in order:  # stacked: every buyer once per threshold
+                ax2.bar(x, counts[v].to_numpy(float), bottom=bottom, width=0.7,
+                        color=VERDICT_COLORS.get(v, "#BDBDBD"), label=wrap(names.get(v, v), 40))
+                bottom += counts[v].to_numpy(float)
+            ax2.set_xticks(x, [f"{r:g}" for r in counts.index])
+            ax2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncols=1, frameon=False)
         ax2.set_xlabel(wrap(xlabel, 40))
         ax2.set_ylabel(count_label)
         ax2.set_title(buyers_title)
