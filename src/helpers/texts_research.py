@@ -417,6 +417,7 @@ FIGURE_TEXTS: dict[str, dict[str, dict[str, str]]] = {
             "not_estimable": "non estimable",
             "planted_label": "Valeur placée dans les données de démonstration",
             "estimate_label": "Effet estimé (intervalle à 95 %)",
+            "label_format": "{id} : {label}",
         },
     },
     "en": {
