@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -1128,7 +1129,7 @@ LABELS_FR: dict[str, str] = {
     "H1": "heures atteintes, travaux / services",
     "H2": "emploi durable, structure / embauche directe",
     "H3": "heures faites par des femmes, travaux / services",
-    "H4": "heures prévues pour 1 000 €, travaux / services",
+    "H4": "heures prévues pour 1\u202f000\u00a0€, travaux / services",
 }
 #: The plain-language conclusions in French: (confirmed, opposite, not shown).
 CONCLUSIONS_FR: dict[str, tuple[str, str, str]] = {
@@ -1159,6 +1160,16 @@ UNITS: dict[str, tuple[str, str, str]] = {
 }
 _SECTOR_FR = {"services": "services", "works": "travaux", "supplies": "fournitures",
               "direct_hire": "embauche directe", "insertion_structure": "structure d'insertion"}
+
+
+def question(hid: str, lang: str = "fr") -> str:
+    """The question of hypothesis ``hid`` in ``lang``."""
+    return (QUESTIONS_FR if lang == "fr" else QUESTIONS)[hid]
+
+
+def labels(lang: str = "fr") -> dict[str, str]:
+    """The short effect labels of the hypotheses in ``lang`` (vertical axis of :func:`forest_plot`)."""
+    return dict(LABELS_FR if lang == "fr" else LABELS)
 
 
 def outcome(result: HypothesisResult, alpha: float = 0.05) -> str:
@@ -1394,10 +1405,12 @@ def forest_plot(results: dict[str, HypothesisResult],
                 labels: dict[str, str] | None = None, not_estimable: str = "not estimable",
                 planted_label: str = "Value planted in the demonstration data",
                 estimate_label: str = "Estimated effect (95% interval)",
-                label_format: str = "{id}: {label}") -> Figure:
+                label_format: str = "{id}: {label}",
+                number: Any = None) -> Figure:
     """Forest plot of the effects (log scale estimates and 95 % intervals), 0 = no effect; planted
     values (demo data) drawn as open diamonds when given. ``labels`` names each hypothesis on the
-    vertical axis (default :data:`LABELS`); every text is a keyword argument."""
+    vertical axis (default :data:`LABELS`); every text is a keyword argument, and ``number``
+    formats the ticks of the effect axis (default matplotlib's)."""
     import matplotlib.pyplot as plt
 
     from . import figures
@@ -1421,8 +1434,11 @@ def forest_plot(results: dict[str, HypothesisResult],
                     label=None if labelled else planted_label)
             labelled = True
     ax.axvline(0, color="grey", ls="--", lw=1)
-    ax.set_yticks(range(len(ids)), [figures.wrap(label_format.format(id=h, label=names[h]), 30)
-                                    for h in ids])
+    # textwrap breaks on ASCII spaces only: a no-break space ("1 000 €") stays unbroken
+    ax.set_yticks(range(len(ids)), [textwrap.fill(label_format.format(id=h, label=names[h]), 30,
+                                                  break_long_words=False) for h in ids])
+    if number is not None:
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: number(v)))
     ax.set_ylim(-0.6, len(ids) - 0.4)
     ax.set_xlabel(xlabel)
     ax.set_title(figures.wrap(title, figures.TITLE_WIDTH))

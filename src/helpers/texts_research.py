@@ -85,13 +85,22 @@ TEXTS: dict[str, dict[str, str]] = {
             "quand l'acheteur n'a pas été jugé sur la réalisation l'une des deux années (trop peu "
             "de marchés, réalisation non mesurée, ou absent)."),
         "no_change": "Aucune conclusion n'a changé entre deux années consécutives.",
-        "change_sentence_counts": (
-            "Sur la période, {flagged} nouvellement signalé(s) pour affichage social sans "
-            "réalisation, dont {flagged_clear} avec un écart net ; {cleared} dont le signalement "
-            "a été levé, dont {cleared_clear} avec un écart net."),
+        "change_sentence_counts": "Sur la période, {flagged} ; {cleared}.",
+        "newly_flagged_0": ("aucun acheteur n'a été nouvellement signalé pour affichage social "
+                            "sans réalisation"),
+        "newly_flagged_1": "{n} acheteur a été nouvellement signalé pour affichage social sans réalisation",
+        "newly_flagged_2": ("{n} acheteurs ont été nouvellement signalés pour affichage social "
+                            "sans réalisation"),
+        "cleared_0": "aucun acheteur n'a vu son signalement levé",
+        "cleared_1": "{n} acheteur a vu son signalement levé",
+        "cleared_2": "{n} acheteurs ont vu leur signalement levé",
+        "of_which_clear": " (avec un écart net : {clear})",
+        "change_sentence_still_1": (
+            "{names} était déjà signalé pour affichage social sans réalisation l'année précédente "
+            "et l'est encore en {year}."),
         "change_sentence_still": (
-            "Signalé(s) pour affichage social sans réalisation en {year} comme l'année "
-            "précédente : {names}."),
+            "Signalés pour affichage social sans réalisation en {year} comme l'année précédente : "
+            "{names}."),
         "change_sentence_none_still": (
             "Aucun acheteur n'est signalé pour affichage social sans réalisation à la fois en "
             "{year} et l'année précédente."),
@@ -219,9 +228,17 @@ TEXTS: dict[str, dict[str, str]] = {
             "**not comparable** when the buyer was not judged on delivery in one of the two "
             "years (too few contracts, delivery not measured, or absent)."),
         "no_change": "No conclusion changed between two consecutive years.",
-        "change_sentence_counts": (
-            "Over the period, {flagged} newly flagged for social washing, {flagged_clear} of them "
-            "with a clear change; {cleared} cleared, {cleared_clear} of them with a clear change."),
+        "change_sentence_counts": "Over the period, {flagged}; {cleared}.",
+        "newly_flagged_0": "no buyer was newly flagged for social washing",
+        "newly_flagged_1": "{n} buyer was newly flagged for social washing",
+        "newly_flagged_2": "{n} buyers were newly flagged for social washing",
+        "cleared_0": "no buyer was cleared",
+        "cleared_1": "{n} buyer was cleared",
+        "cleared_2": "{n} buyers were cleared",
+        "of_which_clear": " (with a clear change: {clear})",
+        "change_sentence_still_1": (
+            "{names} was already flagged for social washing the year before and still is in "
+            "{year}."),
         "change_sentence_still": (
             "Flagged for social washing in {year} as in the year before: {names}."),
         "change_sentence_none_still": (
@@ -520,11 +537,14 @@ def figure_texts(figure: str, lang: str = "fr") -> dict[str, Any]:
         out["date_text"] = functools.partial(fmt.date, lang=lang)
     if figure == "changes":
         out["number"] = functools.partial(_points_number, lang=lang)
+    if figure == "forest":
+        out["number"] = functools.partial(_points_number, lang=lang, digits=1)
     return out
 
 
-def _points_number(value: float, *, lang: str = "fr") -> str:
-    return fmt.number(value, lang, 0)
+def _points_number(value: float, *, lang: str = "fr", digits: int = 0) -> str:
+    """A tick value in ``lang``'s format with a true minus sign (U+2212): ``-1.5`` → ``−1,5``."""
+    return fmt.number(value, lang, digits).replace("-", "\u2212")
 
 
 def glossary_frame(lang: str = "fr", entries: Iterable[str] = TRENDS_GLOSSARY,
@@ -543,5 +563,14 @@ def glossary_frame(lang: str = "fr", entries: Iterable[str] = TRENDS_GLOSSARY,
     return out
 
 
+def glossary_markdown(lang: str = "fr", entries: Iterable[str] = TRENDS_GLOSSARY,
+                      verdicts: Iterable[str] = (), params: Mapping[str, Any] | None = None) -> str:
+    """:func:`glossary_frame` as a Markdown list (``- **Terme** : définition``), easier to read than
+    a table of long texts."""
+    frame = glossary_frame(lang, entries, verdicts, params)
+    colon = f"{fmt.NBSP}:" if lang == "fr" else ":"
+    return "\n".join(f"- **{t}**{colon} {d}" for t, d in frame.itertuples(index=False))
+
+
 __all__ = ["FIGURE_TEXTS", "GLOSSARY", "HYPOTHESES_GLOSSARY", "TERMS", "TEXTS", "TRENDS_GLOSSARY",
-           "figure_texts", "glossary_frame", "percent_formatter", "say", "show_md", "term", "text"]
+           "figure_texts", "glossary_frame", "glossary_markdown", "percent_formatter", "say", "show_md", "term", "text"]

@@ -461,29 +461,29 @@ def change_sentence(changes: pd.DataFrame, last_year: int, lang: str = "fr") -> 
     """Plain-language summary of :func:`verdict_changes` over buyers (the whole scope is not
     counted): how many buyers were newly flagged and cleared, how many of those moves are clear
     (the change interval excludes 0), and which buyers were flagged for social washing in
-    ``last_year`` and the year before."""
+    ``last_year`` and the year before. Singular and plural are those of the count (0, 1, more)."""
     from .texts_research import text
 
     b = changes[changes["buyer_siret"].ne(ALL)]
     certainty = b["certainty"] if "certainty" in b.columns else pd.Series("", index=b.index)
 
-    def counts(kind: str) -> tuple[str, str]:
+    def phrase(kind: str) -> str:
         rows = b["change"].eq(kind)
         n, clear = int(rows.sum()), int((rows & certainty.eq(CLEAR)).sum())
-        if lang == "fr":
-            return f"{n} acheteur{'s' if n > 1 else ''}", fmt.number(clear, lang)
-        return f"{n} buyer{'' if n == 1 else 's'}", fmt.number(clear, lang)
+        words = text(f"{kind}_{min(n, 2)}", lang, n=fmt.number(n, lang))
+        if n and "certainty" in b.columns:
+            words += text("of_which_clear", lang, clear=fmt.number(clear, lang))
+        return words
 
-    flagged, flagged_clear = counts("newly_flagged")
-    cleared, cleared_clear = counts("cleared")
-    head = text("change_sentence_counts", lang, flagged=flagged, flagged_clear=flagged_clear,
-                cleared=cleared, cleared_clear=cleared_clear)
+    head = text("change_sentence_counts", lang, flagged=phrase("newly_flagged"),
+                cleared=phrase("cleared"))
     still = b[b["verdict_to"].eq(SOCIAL_WASHING) & b["change"].eq("unchanged")
               & b["year_to"].eq(last_year)]
     if len(still):
-        names = " ; ".join(still["buyer_name"].fillna(still["buyer_siret"])) if lang == "fr" \
-            else "; ".join(still["buyer_name"].fillna(still["buyer_siret"]))
-        return head + " " + text("change_sentence_still", lang, year=last_year, names=names)
+        sep = f"{fmt.NNBSP}; " if lang == "fr" else "; "
+        names = sep.join(still["buyer_name"].fillna(still["buyer_siret"]))
+        key = "change_sentence_still_1" if len(still) == 1 else "change_sentence_still"
+        return head + " " + text(key, lang, year=last_year, names=names)
     return head + " " + text("change_sentence_none_still", lang, year=last_year)
 
 
@@ -742,8 +742,8 @@ def buyers_trend_figure(tidy: pd.DataFrame, target: float = 0.30, max_buyers: in
     """Small multiples, one panel per buyer (the ``max_buyers`` with most assessable contracts over
     the years): declared and delivered share by year with 95 % intervals and the target; a dotted
     line marks a series break inside the years shown. Titles are the wrapped buyer names; the
-    figure title, the axis labels and one legend are outside the panels (constrained layout), so a
-    single panel's title does not run into the axis labels. ``date_text`` is accepted for
+    figure title, the share label and one legend are outside the panels (constrained layout), the
+    year label under each column's lowest panel, so a single panel's title runs into no label. ``date_text`` is accepted for
     symmetry with :func:`trend_figure` and not used."""
     import matplotlib.pyplot as plt
 
@@ -777,9 +777,14 @@ def buyers_trend_figure(tidy: pd.DataFrame, target: float = 0.30, max_buyers: in
     for ax in list(axes.flat)[len(top):]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=2 if cols == 1 else 4)
+    # the x label goes under each column's lowest panel, the legend under the figure: a figure
+    # x label (supxlabel) and a bottom legend would be drawn on top of each other
+    for c in range(cols):
+        shown = [ax for ax in axes[:, c] if ax.get_visible()]
+        if shown:
+            shown[-1].set_xlabel(xlabel)
     fig.suptitle(figures.wrap(title, 60 if cols == 1 else figures.TITLE_WIDTH))
-    fig.supxlabel(xlabel, fontsize=11)
+    fig.legend(handles, labels, loc="outside lower center", ncols=2 if cols == 1 else 4)
     fig.supylabel(ylabel, fontsize=11)
     return fig
 
