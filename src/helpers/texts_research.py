@@ -94,7 +94,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "cleared_0": "aucun acheteur n'a vu son signalement levé",
         "cleared_1": "{n} acheteur a vu son signalement levé",
         "cleared_2": "{n} acheteurs ont vu leur signalement levé",
-        "of_which_clear": " (avec un écart net : {clear})",
+        "of_which_clear": " ({clear} sur {n} avec un écart net)",
         "change_sentence_still_1": (
             "{names} était déjà signalé pour affichage social sans réalisation l'année précédente "
             "et l'est encore en {year}."),
@@ -235,7 +235,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "cleared_0": "no buyer was cleared",
         "cleared_1": "{n} buyer was cleared",
         "cleared_2": "{n} buyers were cleared",
-        "of_which_clear": " (with a clear change: {clear})",
+        "of_which_clear": " ({clear} of {n} with a clear change)",
         "change_sentence_still_1": (
             "{names} was already flagged for social washing the year before and still is in "
             "{year}."),

@@ -439,12 +439,14 @@ def trend_sentence(tidy: pd.DataFrame, target: float, lang: str = "fr") -> str:
 
 
 def verdict_matrix(tidy: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
-    """One row per buyer (whole scope excluded), one column per year holding its verdict: codes
-    (columns buyer_siret, buyer_name, then the years) when ``lang`` is None, else the verdict labels
-    with the buyer's name (or SIRET) as index."""
+    """One row per buyer (whole scope excluded), one column per year of ``tidy`` holding its verdict:
+    codes (columns buyer_siret, buyer_name, then the years; NaN for a year the buyer is absent)
+    when ``lang`` is None, else the verdict labels ("absent" in words for a missing year) with the
+    buyer's name (or SIRET) as index."""
     out = (tidy[tidy["buyer_siret"].ne(ALL)]
            .pivot_table(index=["buyer_siret", "buyer_name"], columns="year", values="verdict",
                         aggfunc="first")
+           .reindex(columns=sorted(tidy["year"].unique()))  # a year no buyer has stays a column
            .reset_index())
     out.columns = [str(c) for c in out.columns]
     if lang is None:
@@ -472,7 +474,7 @@ def change_sentence(changes: pd.DataFrame, last_year: int, lang: str = "fr") -> 
         n, clear = int(rows.sum()), int((rows & certainty.eq(CLEAR)).sum())
         words = text(f"{kind}_{min(n, 2)}", lang, n=fmt.number(n, lang))
         if n and "certainty" in b.columns:
-            words += text("of_which_clear", lang, clear=fmt.number(clear, lang))
+            words += text("of_which_clear", lang, clear=fmt.number(clear, lang), n=fmt.number(n, lang))
         return words
 
     head = text("change_sentence_counts", lang, flagged=phrase("newly_flagged"),
