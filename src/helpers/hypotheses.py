@@ -1131,6 +1131,12 @@ LABELS_FR: dict[str, str] = {
     "H3": "heures faites par des femmes, travaux / services",
     "H4": "heures prévues pour 1\u202f000\u00a0€, travaux / services",
 }
+LABELS_EN: dict[str, str] = {
+    "H1": "reached hours, works / services",
+    "H2": "durable job, structure / direct hire",
+    "H3": "hours worked by women, works / services",
+    "H4": "planned hours per €1,000, works / services",
+}
 #: The plain-language conclusions in French: (confirmed, opposite, not shown).
 CONCLUSIONS_FR: dict[str, tuple[str, str, str]] = {
     "H1": ("les marchés de travaux atteignent leurs heures attendues plus souvent que ceux de "
@@ -1168,8 +1174,9 @@ def question(hid: str, lang: str = "fr") -> str:
 
 
 def labels(lang: str = "fr") -> dict[str, str]:
-    """The short effect labels of the hypotheses in ``lang`` (vertical axis of :func:`forest_plot`)."""
-    return dict(LABELS_FR if lang == "fr" else LABELS)
+    """The short effect labels of the hypotheses in ``lang`` (vertical axis of :func:`forest_plot`,
+    :func:`summary_table`), without the scale of the effect (the reports show ratios)."""
+    return dict(LABELS_FR if lang == "fr" else LABELS_EN)
 
 
 def outcome(result: HypothesisResult, alpha: float = 0.05) -> str:
@@ -1251,7 +1258,7 @@ def result_sentence(result: HypothesisResult, alpha: float = 0.05, lang: str = "
     lo, hi = result.ratio_ci95
     sep = f"{fmt.NNBSP}; " if lang == "fr" else ", "
     ratio = (f"{_ratio_name(result.id, lang)} {fmt.number(result.ratio, lang, 2)}, "
-             f"{'intervalle à 95 %' if lang == 'fr' else '95% interval'} "
+             f"{'intervalle à 95' + fmt.NBSP + '%' if lang == 'fr' else '95% interval'} "
              f"[{fmt.number(lo, lang, 2)}{sep}{fmt.number(hi, lang, 2)}], {fmt.pvalue(result.p_value, lang)}")
     buyers = ""
     if result.id in ("H1", "H4") and result.n_clusters:
@@ -1333,7 +1340,7 @@ def summary_table(results: dict[str, HypothesisResult], alpha: float = 0.05,
             ratio = fmt.MISSING
             conclusion = f"{words[kind]} : {reason_text(r.reason, lang)}" if fr else \
                 f"{words[kind]}: {r.reason}"
-        rows.append({heads[0]: r.id, heads[1]: (LABELS_FR if fr else LABELS)[r.id], heads[2]: ratio,
+        rows.append({heads[0]: r.id, heads[1]: labels(lang)[r.id], heads[2]: ratio,
                      heads[3]: fmt.pvalue(r.p_value, lang).replace("p = ", "").replace("p ", "")
                      if r.estimable else fmt.MISSING,
                      heads[4]: fmt.number(r.n, lang), heads[5]: conclusion})
