@@ -471,6 +471,7 @@ FIGURE_TEXTS: dict[str, dict[str, dict[str, str]]] = {
             "not_estimable": "not estimable",
             "planted_label": "Value planted in the demonstration data",
             "estimate_label": "Estimated effect (95% interval)",
+            "label_format": "{id}: {label}",
         },
     },
 }
@@ -482,7 +483,17 @@ def text(key: str, lang: str = "fr", **fields: Any) -> str:
     table = TEXTS[fmt.check_lang(lang)]
     if key not in table:
         raise KeyError(f"no {lang} research text {key!r}: add it to helpers.texts_research.TEXTS")
-    return table[key].format(**fields) if fields else table[key]
+    body = table[key].format(**fields) if fields else table[key]
+    return french_spaces(body) if lang == "fr" else body
+
+
+def french_spaces(body: str) -> str:
+    """French typography: a no-break space before ``%``, ``:``, ``?`` and ``!`` and a narrow one
+    before ``;``, so that a sign never starts a line (``30 %``, ``Objectif : …``)."""
+    for sign, space in (("%", fmt.NBSP), (":", fmt.NBSP), ("?", fmt.NBSP), ("!", fmt.NBSP),
+                        (";", fmt.NNBSP)):
+        body = body.replace(f" {sign}", f"{space}{sign}")
+    return body
 
 
 def say(key: str, lang: str = "fr", **fields: Any) -> None:
@@ -573,4 +584,4 @@ def glossary_markdown(lang: str = "fr", entries: Iterable[str] = TRENDS_GLOSSARY
 
 
 __all__ = ["FIGURE_TEXTS", "GLOSSARY", "HYPOTHESES_GLOSSARY", "TERMS", "TEXTS", "TRENDS_GLOSSARY",
-           "figure_texts", "glossary_frame", "glossary_markdown", "percent_formatter", "say", "show_md", "term", "text"]
+           "figure_texts", "french_spaces", "glossary_frame", "glossary_markdown", "percent_formatter", "say", "show_md", "term", "text"]
