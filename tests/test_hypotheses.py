@@ -645,6 +645,7 @@ def test_summary_table_and_observed_shares_in_french() -> None:
     assert t.loc["H4", "Effet mesuré"] == "heures prévues pour 1\u202f000\u00a0€, travaux / services"
     assert t.loc["H4", "Observations"] == "6"
     text = hyp.report_text(res["H4"])
+    assert "**Hypothèse" in text and " :" not in text and " ;" not in text  # French spaces
     # services: (100/100 + 300/200)/2 = 1.25, works: (300/100 + 50/50)/2 = 2.00 hours per 1 000 €
     assert "services 1,25" in text and "travaux 2,00" in text
 

@@ -277,7 +277,7 @@ def test_verdict_matrix_has_one_column_per_year_and_no_scope_row():
 def test_trend_sentence_compares_first_and_last_year():
     text = trends.trend_sentence(_hand_tidy(), 0.30)
     assert "de 50,0\u00a0% à 40,0\u00a0%" in text and "de 10,0\u00a0% à 35,0\u00a0%" in text
-    assert "(objectif : 30\u00a0%)" in text
+    assert "(objectif\u00a0: 30\u00a0%)" in text  # French no-break space before ":"
     assert "40,0\u00a0points en 2023 et de 5,0\u00a0points en 2024" in text
     en = trends.trend_sentence(_hand_tidy(), 0.30, "en")
     assert "from 50.0% to 40.0%" in en and "(target: 30%)" in en
@@ -298,7 +298,7 @@ def test_change_sentence_counts_and_names():
     changes.loc[3] = ["ALL", None, 2024, "compliant", "cleared", "clear"]  # the scope: not counted
     assert trends.change_sentence(changes, 2024) == (
         "Sur la période, 1 acheteur a été nouvellement signalé pour affichage social sans "
-        "réalisation (1 sur 1 avec un écart net) ; 1 acheteur a vu son signalement levé (0 sur 1 "
+        "réalisation (1 sur 1 avec un écart net)\u202f; 1 acheteur a vu son signalement levé (0 sur 1 "
         "avec un écart net). Alpha était déjà signalé pour affichage social sans réalisation "
         "l'année précédente et l'est encore en 2024.")
     # nobody moved, two buyers still flagged: "aucun", plural, French list separator
@@ -307,8 +307,8 @@ def test_change_sentence_counts_and_names():
                           "change": ["unchanged"] * 2, "certainty": ["", ""]})
     assert trends.change_sentence(still, 2024) == (
         "Sur la période, aucun acheteur n'a été nouvellement signalé pour affichage social sans "
-        "réalisation ; aucun acheteur n'a vu son signalement levé. Signalés pour affichage social "
-        "sans réalisation en 2024 comme l'année précédente : Alpha\u202f; Beta.")
+        "réalisation\u202f; aucun acheteur n'a vu son signalement levé. Signalés pour affichage "
+        "social sans réalisation en 2024 comme l'année précédente\u00a0: Alpha\u202f; Beta.")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1304,12 +1304,16 @@ def observed_sentence(result: HypothesisResult, lang: str = "fr") -> str | None:
 
 def report_text(result: HypothesisResult, alpha: float = 0.05, lang: str = "fr") -> str:
     """Markdown of one hypothesis for a report: :func:`result_sentence`, then
-    :func:`observed_sentence` when there is one."""
+    :func:`observed_sentence` when there is one; in French with no-break spaces before ``:``,
+    ``;`` and ``%`` (:func:`helpers.texts_research.french_spaces`)."""
+    from .texts_research import french_spaces
+
     lines = [result_sentence(result, alpha, lang)]
     observed = observed_sentence(result, lang) if result.estimable else None
     if observed:
         lines += ["", observed]
-    return "\n".join(lines)
+    body = "\n".join(lines)
+    return french_spaces(body) if lang == "fr" else body
 
 
 def summary_table(results: dict[str, HypothesisResult], alpha: float = 0.05,
