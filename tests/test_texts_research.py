@@ -99,5 +99,5 @@ def test_glossary_lists_research_terms_then_verdict_rules() -> None:
     assert frame.loc[2].tolist() == ["Trop peu de marchés pour conclure",
                                      "Moins de 7 marchés évaluables : aucune conclusion."]
     md = tr.glossary_markdown("fr", ("noise",))
-    assert md == ("- **Dans le bruit**\u00a0: Variation dont l'intervalle à 95 % contient 0 : le "
-                  "hasard suffit à l'expliquer.")
+    assert md == ("- **Dans le bruit**\u00a0: Variation dont l'intervalle à 95\u00a0% contient "
+                  "0\u00a0: le hasard suffit à l'expliquer.")

@@ -363,6 +363,11 @@ def test_verdict_matrix_in_words_marks_absent_years():
     assert m.loc["Régie"].tolist() == ["Affichage social sans réalisation (écart significatif)",
                                        "Absent cette année-là"]
     assert m.index.name == "Acheteur"
+    # a buyer without a name is kept (shown by its SIRET); no buyer at all gives an empty table
+    nameless = _hand_tidy().assign(buyer_name=["Whole scope", "Whole scope", None, None])
+    assert trends.verdict_matrix(nameless, "fr").index.tolist() == ["01234567000012"]
+    assert trends.verdict_matrix(nameless)["buyer_siret"].tolist() == ["01234567000012"]
+    assert trends.verdict_matrix(_hand_tidy().iloc[[0, 1]], "fr").empty
 
 
 def test_official_and_milestones_tables_in_french() -> None:

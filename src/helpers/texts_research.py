@@ -580,7 +580,8 @@ def glossary_markdown(lang: str = "fr", entries: Iterable[str] = TRENDS_GLOSSARY
     a table of long texts."""
     frame = glossary_frame(lang, entries, verdicts, params)
     colon = f"{fmt.NBSP}:" if lang == "fr" else ":"
-    return "\n".join(f"- **{t}**{colon} {d}" for t, d in frame.itertuples(index=False))
+    body = "\n".join(f"- **{t}**{colon} {d}" for t, d in frame.itertuples(index=False))
+    return french_spaces(body) if lang == "fr" else body
 
 
 __all__ = ["FIGURE_TEXTS", "GLOSSARY", "HYPOTHESES_GLOSSARY", "TERMS", "TEXTS", "TRENDS_GLOSSARY",

@@ -442,18 +442,21 @@ def verdict_matrix(tidy: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     """One row per buyer (whole scope excluded), one column per year of ``tidy`` holding its verdict:
     codes (columns buyer_siret, buyer_name, then the years; NaN for a year the buyer is absent)
     when ``lang`` is None, else the verdict labels ("absent" in words for a missing year) with the
-    buyer's name (or SIRET) as index."""
-    out = (tidy[tidy["buyer_siret"].ne(ALL)]
-           .pivot_table(index=["buyer_siret", "buyer_name"], columns="year", values="verdict",
-                        aggfunc="first")
-           .reindex(columns=sorted(tidy["year"].unique()))  # a year no buyer has stays a column
-           .reset_index())
-    out.columns = [str(c) for c in out.columns]
+    buyer's name (or SIRET when it has none) as index. A buyer without a name is kept."""
+    b = tidy[tidy["buyer_siret"].ne(ALL)]
+    years = sorted(tidy["year"].unique())
+    wide = (b.pivot_table(index="buyer_siret", columns="year", values="verdict", aggfunc="first")
+            .reindex(columns=years))  # a year no buyer has stays a column
+    names = (b.sort_values("year").dropna(subset=["buyer_name"])
+             .drop_duplicates("buyer_siret", keep="last").set_index("buyer_siret")["buyer_name"])
+    out = pd.DataFrame({"buyer_siret": wide.index.astype(str),
+                        "buyer_name": wide.index.map(names).astype(object)})
+    for y in years:
+        out[str(y)] = wide[y].to_numpy(dtype=object)
     if lang is None:
         return out
-    years = [c for c in out.columns if c not in ("buyer_siret", "buyer_name")]
-    shown = out[years].apply(lambda col: [_term(v, lang) if isinstance(v, str) else
-                                          _term(ABSENT, lang) for v in col])
+    shown = pd.DataFrame({str(y): [_term(v, lang) if isinstance(v, str) else _term(ABSENT, lang)
+                                   for v in out[str(y)]] for y in years})
     shown.index = pd.Index(out["buyer_name"].fillna(out["buyer_siret"]).tolist(),
                            name="Acheteur" if lang == "fr" else "Buyer")
     return shown
