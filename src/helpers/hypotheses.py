@@ -35,6 +35,12 @@ H4  Gamma GLM with log link of planned hours on sector with offset log(amount / 
 
 ``python -m helpers simulate`` (:mod:`helpers.simulate`) checks the intervals' coverage, also under
 misspecification (docs/simulation.md).
+
+Display for the reports, in French (default) or English: :func:`result_sentence` (the result, or
+"not estimable" with its reason (:func:`reason_text`), in one sentence), :func:`report_text`,
+:func:`summary_table`, :func:`preregistration_status` (protocol unchanged, amended or not matching
+its record), :func:`power_display` and :func:`power_example` (exact power of the below-target test,
+:mod:`helpers.indicators.power`), and :func:`forest_plot` (themed, every text a keyword argument).
 """
 
 from __future__ import annotations

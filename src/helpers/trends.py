@@ -30,7 +30,18 @@ Outputs:
   (``insufficient_data``, ``not_measured``, absent, or a verdict name this module does not know);
 - :func:`trend_figure` and :func:`buyers_trend_figure` — matplotlib Figures with the 30 % target, the
   official OECP series (``data/reference/official_shares.csv``) and the milestones
-  (``data/reference/milestones.csv``: 2024 series break, 22 August 2026 obligation).
+  (``data/reference/milestones.csv``: 2024 series break, 22 August 2026 obligation);
+  :func:`year_changes_figure` — the year-over-year changes with their Newcombe intervals. Every
+  figure is drawn under the report theme (``helpers.figures.themed``) with the figures' colours,
+  no text below 9 points, and takes its titles, labels and number formats as keyword arguments
+  (English by default; the reports pass ``helpers.texts_research.figure_texts``).
+
+Display tables and sentences for the reports, in French (default) or English (``lang``), with
+the numbers of :mod:`helpers.fmt` and verdicts, kinds of change and certainty in words
+(:func:`helpers.texts_research.term`): :func:`scope_table`, :func:`scope_changes_table`,
+:func:`verdict_matrix`, :func:`change_counts_table`, :func:`certainty_table`,
+:func:`transitions_table`, :func:`official_table`, :func:`milestones_table`,
+:func:`trend_sentence`, :func:`change_sentence`.
 """
 
 from __future__ import annotations
