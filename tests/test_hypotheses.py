@@ -604,6 +604,7 @@ def test_result_sentence_in_french_and_english() -> None:
                   "leurs heures attendues plus souvent que ceux de services (rapport de cotes 2,00, "
                   "intervalle à 95\u00a0% [1,50\u202f; 2,67], p < 0,0001 ; 1\u202f234 marchés, "
                   "8 acheteurs).")
+    assert hyp.question("H4", "en") == "Do planned insertion hours per €1,000 differ between sectors?"
     en = hyp.result_sentence(r, lang="en")
     assert "odds ratio 2.00, 95% interval [1.50, 2.67], p < 0.0001; 1,234 contracts, 8 buyers" in en
     # H4 is a ratio of means; H2 counts pathways and no buyers

@@ -374,6 +374,8 @@ def test_official_and_milestones_tables_in_french() -> None:
     off = trends.official_table(trends.load_official_shares())
     assert off.loc["2019", "Part nationale"] == "12,5\u00a0%"
     assert off.loc["2019", "Champ"] == "marchés ≥ 90 000 € HT"
+    assert trends.official_table(trends.load_official_shares(), "en").loc["2019", "Scope"] == \
+        "contracts ≥ €90,000 excl. VAT"
     ms = trends.milestones_table(trends.load_milestones())
     assert ms.loc["01/01/2024", "Repère"] == "Rupture de série"
     assert ms.loc["22/08/2026", "Repère"] == "Loi Climat et Résilience, article 35"

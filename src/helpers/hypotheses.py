@@ -1175,8 +1175,12 @@ _SECTOR_FR = {"services": "services", "works": "travaux", "supplies": "fournitur
 
 
 def question(hid: str, lang: str = "fr") -> str:
-    """The question of hypothesis ``hid`` in ``lang``."""
-    return (QUESTIONS_FR if lang == "fr" else QUESTIONS)[hid]
+    """The question of hypothesis ``hid`` in ``lang`` (English: "€1,000" for "1 000 EUR")."""
+    return QUESTIONS_FR[hid] if lang == "fr" else _en_money(QUESTIONS[hid])
+
+
+def _en_money(text: str) -> str:
+    return text.replace("1 000 EUR", "€1,000")
 
 
 def labels(lang: str = "fr") -> dict[str, str]:
@@ -1278,7 +1282,7 @@ def result_sentence(result: HypothesisResult, alpha: float = 0.05, lang: str = "
                 f"{n_text} {unit_many}{buyers}).")
     head = {"supported": "Hypothesis supported", "opposite": "Effect opposite to the hypothesis",
             "not_supported": "Hypothesis not supported"}[kind]
-    words = CONCLUSIONS[result.id][("supported", "opposite", "not_supported").index(kind)]
+    words = _en_money(CONCLUSIONS[result.id][("supported", "opposite", "not_supported").index(kind)])
     return f"**{head}** at the {fmt.target(alpha, lang)} level: {words} ({ratio}; {n_text} {unit_en}{buyers})."
 
 

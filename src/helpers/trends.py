@@ -599,8 +599,9 @@ def official_table(official: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
     heads = (("Année", "Part nationale", "Série", "Champ", "Source") if fr else
              ("Year", "National share", "Series", "Scope", "Source"))
     scope = official["scope"].astype(str)
-    if fr:
-        scope = scope.str.replace("contracts >= 90 000 EUR HT", "marchés ≥ 90 000 € HT", regex=False)
+    scope = scope.str.replace("contracts >= 90 000 EUR HT",
+                              "marchés ≥ 90 000 € HT" if fr else "contracts ≥ €90,000 excl. VAT",
+                              regex=False)
     out = pd.DataFrame({heads[0]: official["year"].astype(int).astype(str),
                         heads[1]: [fmt.share(v, lang) for v in official["share"]],
                         heads[2]: official["series"].astype(str).tolist(),
