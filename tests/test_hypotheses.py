@@ -573,3 +573,145 @@ def test_preregistration_check_catches_an_unrecorded_change(tmp_path, project_ro
     log = tmp_path / "docs" / "preregistration_amendments.md"
     log.write_text(log.read_text() + f"\n### 2026-12-01 — test change\n\nSHA-256 {new}.\n")
     assert hyp.preregistration_problems(tmp_path) == []
+
+
+# --------------------------------------------------------------------------------------------------
+# display in the reader's language
+# --------------------------------------------------------------------------------------------------
+
+def _result(hid: str, est: float, lo: float, hi: float, p: float, n: int = 100,
+            clusters: int | None = 8) -> hyp.HypothesisResult:
+    return hyp.HypothesisResult(id=hid, question=hyp.QUESTIONS[hid], effect=hyp.EFFECTS[hid],
+                                model="m", estimate=est, ci95=(lo, hi), p_value=p, n=n,
+                                n_clusters=clusters, conclusion="c")
+
+
+def test_outcome_follows_the_sign_the_hypothesis_predicts() -> None:
+    assert hyp.outcome(_result("H1", 1.0, 0.5, 1.5, 0.001)) == "supported"
+    assert hyp.outcome(_result("H1", -1.0, -1.5, -0.5, 0.001)) == "opposite"
+    assert hyp.outcome(_result("H3", -1.0, -1.5, -0.5, 0.001)) == "supported"  # H3 predicts < 0
+    assert hyp.outcome(_result("H4", -0.3, -0.5, -0.1, 0.01)) == "supported"   # two-sided
+    assert hyp.outcome(_result("H1", 1.0, -0.1, 2.1, 0.06)) == "not_supported"
+    assert hyp.outcome(_result("H1", 1.0, -0.1, 2.1, 0.06), alpha=0.10) == "supported"
+    assert hyp.outcome(hyp.not_estimable("H2", "no row in its analysis table")) == "not_estimable"
+
+
+def test_result_sentence_in_french_and_english() -> None:
+    # log OR ln 2 = 0.693147 -> odds ratio 2.00; interval exp(0.405465) = 1.50, exp(0.980829) = 2.67
+    r = _result("H1", math.log(2), math.log(1.5), 0.980829, 0.00001, n=1234, clusters=8)
+    fr = hyp.result_sentence(r)
+    assert fr == ("**Hypothèse confirmée** au seuil de 5\u00a0% : les marchés de travaux atteignent "
+                  "leurs heures attendues plus souvent que ceux de services (rapport de cotes 2,00, "
+                  "intervalle à 95\u00a0% [1,50\u202f; 2,67], p < 0,0001 ; 1\u202f234 marchés, "
+                  "8 acheteurs).")
+    assert hyp.question("H4", "en") == "Do planned insertion hours per €1,000 differ between sectors?"
+    en = hyp.result_sentence(r, lang="en")
+    assert "odds ratio 2.00, 95% interval [1.50, 2.67], p < 0.0001; 1,234 contracts, 8 buyers" in en
+    # H4 is a ratio of means; H2 counts pathways and no buyers
+    assert "rapport des moyennes 1,00" in hyp.result_sentence(_result("H4", 0.0, -0.1, 0.1, 0.5))
+    h2 = hyp.result_sentence(_result("H2", 0.7, 0.5, 0.9, 0.001, n=50, clusters=40))
+    assert h2.endswith("(rapport de cotes 2,01, intervalle à 95\u00a0% [1,65\u202f; 2,46], "
+                       "p = 0,001 ; 50 parcours).")  # exp(0.7) = 2.0138, exp(0.5) = 1.6487, exp(0.9) = 2.4596
+
+
+def test_not_estimable_reasons_in_french() -> None:
+    r = hyp.not_estimable("H3", "only 10 rows in its analysis table (at least 20 needed)", n=10)
+    assert hyp.result_sentence(r) == ("**Non estimable** : seulement 10 observations, il en faut "
+                                      "au moins 20 (10 missions disponibles).")
+    assert hyp.reason_text("too few rows in the compared group(s) works (2); at least 5 each "
+                           "needed") == ("trop peu d'observations dans le ou les groupes comparés "
+                                         "(travaux (2)) ; il en faut au moins 5 par groupe")
+    assert hyp.reason_text("a single buyer: the interval is clustered by buyer").startswith(
+        "un seul acheteur utilisable")
+    assert hyp.reason_text("the outcome 'reached' does not vary (all 0)").startswith(
+        "le résultat étudié est le même")
+    # an unknown reason: a general French sentence, never the English text
+    assert hyp.reason_text("something new") == "les données ne permettent pas d'ajuster le modèle"
+    assert hyp.reason_text("something new", "en") == "something new"
+    # every reason run_hypotheses gives on bad tables has its own French wording
+    one = _h1_buyer("1" * 14)
+    res = hyp.run_hypotheses({"H1": one, "H2": pd.DataFrame(), "H3": one.head(10)}, ["H1", "H2", "H3"])
+    for r in res.values():
+        assert hyp.reason_text(r.reason) != "les données ne permettent pas d'ajuster le modèle", r.reason
+    table = hyp.summary_table(res)
+    assert table.loc["H2", "Conclusion"] == "Non estimable : aucune donnée ne se prête à cette analyse"
+    assert table.loc["H2", "Rapport [intervalle à 95 %]"] == "—"
+
+
+def test_summary_table_and_observed_shares_in_french() -> None:
+    res = _small_results()
+    t = hyp.summary_table(res)
+    # ln 1.6 -> ratio 1.60 (see test_h4_estimate_is_the_log_ratio_of_mean_hours_per_keur)
+    assert t.loc["H4", "Rapport [intervalle à 95 %]"].startswith("1,60 [")
+    assert t.loc["H4", "Effet mesuré"] == "heures prévues pour 1\u202f000\u00a0€, travaux / services"
+    assert t.loc["H4", "Observations"] == "6"
+    text = hyp.report_text(res["H4"])
+    assert "**Hypothèse" in text and " :" not in text and " ;" not in text  # French spaces
+    # services: (100/100 + 300/200)/2 = 1.25, works: (300/100 + 50/50)/2 = 2.00 hours per 1 000 €
+    assert "services 1,25" in text and "travaux 2,00" in text
+
+
+def test_power_display_and_example_are_computed_exactly() -> None:
+    t = hyp.power_display(0.30, 0.05)
+    # n = 10: k_crit = 0 (0.7^10 = 0.028 < 0.05 ≤ P(≤1) = 0.149); power at 10 % = 0.9^10 = 0.349
+    assert t.loc["10", "Part réelle 10\u00a0%"] == "35\u00a0%"
+    # n = 20: P(Bin(20, .3) ≤ 2) = 0.0355 < 0.05 ≤ P(≤ 3) = 0.1071, so k_crit = 2; at 15 %:
+    # 0.85^20 + 20·0.15·0.85^19 + 190·0.15²·0.85^18 = 0.038760 + 0.136798 + 0.229338 = 0.404896
+    assert t.loc["20", "Part réelle 15\u00a0%"] == "40\u00a0%"
+    assert t.index.name == "Marchés suivis" and len(t) == 4 and len(t.columns) == 4
+    ex = hyp.power_example(20, 0.15, 0.30, 0.05)
+    # 0.404896 -> 4 times in 10; the test can conclude from 9 contracts (0.7^9 = 0.040 < 0.05)
+    assert ex == {"n": "20", "share": "15\u00a0%", "times": "4", "power": "40\u00a0%",
+                  "smallest": "9", "target": "30\u00a0%", "alpha": "5\u00a0%"}
+
+
+def _prereg(root, protocol: str, registered_hash: str, amendments: list, log: str = "") -> None:
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "docs" / "preregistration.md").write_text(protocol, encoding="utf-8")
+    current = hyp.protocol_sha256(root / "docs" / "preregistration.md")
+    (root / "docs" / "preregistration.json").write_text(json.dumps({
+        "registered": "2026-11-29", "sha256_registered": registered_hash, "sha256": current,
+        "amendments": amendments}), encoding="utf-8")
+    (root / "docs" / "preregistration_amendments.md").write_text(log, encoding="utf-8")
+
+
+def test_preregistration_status_unchanged_amended_or_problem(tmp_path) -> None:
+    import hashlib
+
+    text = "Protocol registered 2026-11-29.\n"
+    h0 = hashlib.sha256(text.encode()).hexdigest()
+    _prereg(tmp_path, text, h0, [])
+    st = hyp.preregistration_status(tmp_path)
+    assert (st["state"], st["registered"], st["amendments"]) == ("unchanged", "2026-11-29", 0)
+    # amended: the protocol changed and the change is recorded in the record and the log
+    text2 = text + "H5 dropped.\n"
+    h1 = hashlib.sha256(text2.encode()).hexdigest()
+    _prereg(tmp_path, text2, h0, [{"date": "2026-12-01", "sha256": h1, "summary": "H5 dropped"}],
+            log=f"2026-12-01 {h1} H5 dropped")
+    st = hyp.preregistration_status(tmp_path)
+    assert (st["state"], st["amendments"], st["last_amendment"]) == ("amended", 1, "2026-12-01")
+    # problem: the protocol was edited after the record was written
+    (tmp_path / "docs" / "preregistration.md").write_text(text2 + "edit\n", encoding="utf-8")
+    st = hyp.preregistration_status(tmp_path)
+    assert st["state"] == "problem" and st["problems"]
+
+
+def test_forest_plot_takes_french_texts_and_keeps_no_break_spaces() -> None:
+    from matplotlib.text import Text
+
+    from helpers import texts_research as tr
+
+    res = {**_small_results(), "H2": hyp.not_estimable("H2", "no row in its analysis table")}
+    fig = hyp.forest_plot(res, planted={"H4": 0.0}, labels=hyp.labels("fr"),
+                          **tr.figure_texts("forest", "fr"))
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks[0] == "H4 : heures prévues pour\n1\u202f000\u00a0€, travaux / services"
+    assert ticks[1].startswith("H2 : emploi durable")
+    assert "non estimable" in [t.get_text() for t in ax.texts]
+    assert ax.get_xlabel() == "Effet (logarithme du rapport ; 0 = pas d'effet)"
+    assert any("," in t.get_text() or t.get_text() == "0" for t in ax.get_xticklabels())
+    shown = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    assert all(t.get_fontsize() >= 9 for t in shown)
+    plt.close(fig)

@@ -143,8 +143,11 @@ def test_year_changes_use_covered_denominator_and_label_clear_changes() -> None:
     # the whole scope's row of year_changes uses the indicators' counts (no covered_contracts key: A)
     scope = trends.year_changes(tidy).set_index("buyer_siret").loc["ALL"]
     assert scope["effective_change"] == pytest.approx(15 / 30)
-    table = trends.scope_changes_table(tidy)
-    assert table.loc["2023 → 2024", "effective change (points)"].startswith("+50.0 [")
+    table = trends.scope_changes_table(tidy, lang="en")
+    assert table.loc["2023 → 2024", "Change of the delivered share"].startswith("+50.0\u00a0points [")
+    fr = trends.scope_changes_table(tidy)  # French by default: decimal comma, words for certainty
+    assert fr.loc["2023 → 2024", "Variation de la part réalisée"].startswith("+50,0\u00a0points [")
+    assert fr.loc["2023 → 2024", "Part déclarée : certitude"] == "dans le bruit"
 
 
 def test_transitions_between_new_and_unknown_verdicts_do_not_fail() -> None:
@@ -252,11 +255,17 @@ def _hand_tidy():
 
 def test_scope_table_formats_whole_scope_rows_only():
     table = trends.scope_table(_hand_tidy())
-    assert list(table.index) == [2023, 2024]
-    # 0.5 -> "50.0 %", interval [0.2, 0.8] -> "[20.0 %, 80.0 %]"
-    assert table.loc[2023, "declared"] == "50.0 % [20.0 %, 80.0 %]"
-    assert table.loc[2024, "effective"] == "35.0 % [15.0 %, 55.0 %]"
-    assert table.loc[2024, "gap (points)"] == 5.0
+    assert list(table.index) == ["2023", "2024"]
+    # 0.5 -> "50,0 %" (U+00A0 before %), interval [0.2, 0.8] -> "[20,0 % ; 80,0 %]" (U+202F before ;)
+    assert table.loc["2023", "Part déclarée [intervalle à 95 %]"] == \
+        "50,0\u00a0% [20,0\u00a0%\u202f; 80,0\u00a0%]"
+    assert table.loc["2024", "Part réalisée [intervalle à 95 %]"] == \
+        "35,0\u00a0% [15,0\u00a0%\u202f; 55,0\u00a0%]"
+    assert table.loc["2024", "Écart (points)"] == "5,0"
+    assert table.loc["2023", "Conclusion"] == "Affichage social sans réalisation (écart significatif)"
+    en = trends.scope_table(_hand_tidy(), "en")
+    assert en.loc["2023", "Declared share [95% interval]"] == "50.0% [20.0%, 80.0%]"
+    assert en.loc["2024", "Conclusion"] == "Target met"
 
 
 def test_verdict_matrix_has_one_column_per_year_and_no_scope_row():
@@ -267,8 +276,11 @@ def test_verdict_matrix_has_one_column_per_year_and_no_scope_row():
 
 def test_trend_sentence_compares_first_and_last_year():
     text = trends.trend_sentence(_hand_tidy(), 0.30)
-    assert "from 50.0 % to 40.0 %" in text and "from 10.0 % to 35.0 %" in text
-    assert "(target 30 %)" in text and "40.0 points in 2023 and 5.0 points in 2024" in text
+    assert "de 50,0\u00a0% à 40,0\u00a0%" in text and "de 10,0\u00a0% à 35,0\u00a0%" in text
+    assert "(objectif\u00a0: 30\u00a0%)" in text  # French no-break space before ":"
+    assert "40,0\u00a0points en 2023 et de 5,0\u00a0points en 2024" in text
+    en = trends.trend_sentence(_hand_tidy(), 0.30, "en")
+    assert "from 50.0% to 40.0%" in en and "(target: 30%)" in en
 
 
 def test_change_sentence_counts_and_names():
@@ -279,11 +291,154 @@ def test_change_sentence_counts_and_names():
         "change": ["unchanged", "newly_flagged", "cleared"],
     })
     # one newly flagged (B), one cleared (C), Alpha flagged in 2023 and 2024
-    assert trends.change_sentence(changes, 2024) == (
-        "Newly flagged over the period: 1 buyer; cleared: 1 buyer. "
-        "Flagged for social washing in 2024 and already the year before: Alpha.")
+    assert trends.change_sentence(changes, 2024, "en") == (
+        "Over the period, 1 buyer was newly flagged for social washing; 1 buyer was cleared. "
+        "Alpha was already flagged for social washing the year before and still is in 2024.")
     changes["certainty"] = ["", "clear", "within noise"]
     changes.loc[3] = ["ALL", None, 2024, "compliant", "cleared", "clear"]  # the scope: not counted
-    assert trends.change_sentence(changes, 2024).startswith(
-        "Newly flagged over the period: 1 buyer (1 clear, 0 within noise or not comparable); "
-        "cleared: 1 buyer (0 clear, 1 within noise or not comparable).")
+    assert trends.change_sentence(changes, 2024) == (
+        "Sur la période, 1 acheteur a été nouvellement signalé pour affichage social sans "
+        "réalisation (1 sur 1 avec un écart net)\u202f; 1 acheteur a vu son signalement levé (0 sur 1 "
+        "avec un écart net). Alpha était déjà signalé pour affichage social sans réalisation "
+        "l'année précédente et l'est encore en 2024.")
+    # nobody moved, two buyers still flagged: "aucun", plural, French list separator
+    still = pd.DataFrame({"buyer_siret": ["A", "B"], "buyer_name": ["Alpha", "Beta"],
+                          "year_to": [2024, 2024], "verdict_to": ["social_washing"] * 2,
+                          "change": ["unchanged"] * 2, "certainty": ["", ""]})
+    assert trends.change_sentence(still, 2024) == (
+        "Sur la période, aucun acheteur n'a été nouvellement signalé pour affichage social sans "
+        "réalisation\u202f; aucun acheteur n'a vu son signalement levé. Signalés pour affichage "
+        "social sans réalisation en 2024 comme l'année précédente\u00a0: Alpha\u202f; Beta.")
+
+
+# --------------------------------------------------------------------------------------------------
+# display in the reader's language
+# --------------------------------------------------------------------------------------------------
+
+def _hand_changes() -> pd.DataFrame:
+    # one buyer newly flagged 2023 -> 2024 through its delivered share (−15.2 points, interval
+    # [−35.2, +5.6]: within noise), one unchanged, and the whole scope (never shown)
+    return pd.DataFrame({
+        "year_from": [2023, 2023, 2023], "year_to": [2024, 2024, 2024],
+        "buyer_siret": [A, B, "ALL"], "buyer_name": ["Alpha", None, "Whole scope"],
+        "verdict_from": ["possible_social_washing", "compliant", "compliant"],
+        "verdict_to": ["social_washing", "compliant", "social_washing"],
+        "change": ["newly_flagged", "unchanged", "newly_flagged"],
+        "driver": ["effective", None, "effective"],
+        "share_change": [-0.152, float("nan"), -0.1], "share_change_ci_low": [-0.352, float("nan"), -0.2],
+        "share_change_ci_high": [0.056, float("nan"), -0.01],
+        "certainty": ["within noise", "", "clear"],
+    })
+
+
+def test_transitions_table_shows_buyers_that_moved_in_words() -> None:
+    t = trends.transitions_table(_hand_changes())
+    assert len(t) == 1  # B did not move, the whole scope is not a buyer
+    row = t.iloc[0]
+    assert row["Années"] == "2023 → 2024" and row["Acheteur"] == "Alpha"
+    assert row["Conclusion avant"] == "Soupçon d'affichage social sans réalisation (écart à confirmer)"
+    assert row["Changement"] == "Nouvellement signalé" and row["Part en cause"] == "part réalisée"
+    # −0.152 -> "−15,2", −0.352 -> "−35,2", 0.056 -> "+5,6"; U+2212 minus, U+202F before ";"
+    assert row["Variation [intervalle à 95 %]"] == "\u221215,2\u00a0points [\u221235,2\u202f; +5,6]"
+    assert row["Certitude"] == "dans le bruit"
+    en = trends.transitions_table(_hand_changes(), "en").iloc[0]
+    assert en["Change [95% interval]"] == "\u221215.2\u00a0points [\u221235.2, +5.6]"
+    assert en["Certainty"] == "within noise"
+
+
+def test_change_and_certainty_counts_in_words() -> None:
+    counts = trends.change_counts_table(_hand_changes())
+    # buyers only: A newly flagged, B unchanged (the scope's newly_flagged is not counted)
+    assert counts.loc["2023 → 2024"].tolist() == [1, 0, 0, 1]
+    assert list(counts.columns) == ["Nouvellement signalé", "Signalement levé", "Autre changement",
+                                    "Inchangé"]
+    cert = trends.certainty_table(_hand_changes())
+    assert cert.loc["Nouvellement signalé"].tolist() == [0, 1, 0]
+    assert list(cert.columns) == ["écart net", "dans le bruit", "non comparable"]
+
+
+def test_verdict_matrix_in_words_marks_absent_years():
+    tidy = _hand_tidy().iloc[[0, 1, 2]]  # the buyer is missing in 2024
+    m = trends.verdict_matrix(tidy, "fr")
+    assert m.loc["Régie"].tolist() == ["Affichage social sans réalisation (écart significatif)",
+                                       "Absent cette année-là"]
+    assert m.index.name == "Acheteur"
+    # a buyer without a name is kept (shown by its SIRET); no buyer at all gives an empty table
+    nameless = _hand_tidy().assign(buyer_name=["Whole scope", "Whole scope", None, None])
+    assert trends.verdict_matrix(nameless, "fr").index.tolist() == ["01234567000012"]
+    assert trends.verdict_matrix(nameless)["buyer_siret"].tolist() == ["01234567000012"]
+    assert trends.verdict_matrix(_hand_tidy().iloc[[0, 1]], "fr").empty
+
+
+def test_official_and_milestones_tables_in_french() -> None:
+    off = trends.official_table(trends.load_official_shares())
+    assert off.loc["2019", "Part nationale"] == "12,5\u00a0%"
+    assert off.loc["2019", "Champ"] == "marchés ≥ 90 000 € HT"
+    assert trends.official_table(trends.load_official_shares(), "en").loc["2019", "Scope"] == \
+        "contracts ≥ €90,000 excl. VAT"
+    ms = trends.milestones_table(trends.load_milestones())
+    assert ms.loc["01/01/2024", "Repère"] == "Rupture de série"
+    assert ms.loc["22/08/2026", "Repère"] == "Loi Climat et Résilience, article 35"
+
+
+def _texts(fig) -> list:
+    from matplotlib.text import Text
+
+    fig.canvas.draw()
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def test_figures_take_french_texts_and_no_text_is_below_9_points(snapshots: list[dict]) -> None:
+    from helpers import texts_research as tr
+
+    tidy = trends.tidy_table(snapshots)
+    fig = trends.trend_figure(tidy, 0.30, official=trends.load_official_shares(),
+                              milestones=trends.load_milestones(), **tr.figure_texts("trend", "fr"))
+    labels = fig.legends[0].get_texts()
+    shown = [t.get_text() for t in labels]
+    assert "Objectif 30\u00a0%" in shown
+    assert "Rupture de série : nouvelle source nationale (01/01/2024)" in shown
+    assert "Condition sociale obligatoire (22/08/2026)" in shown
+    assert fig.axes[0].get_title().startswith("Part des marchés")
+    assert all(t.get_fontsize() >= 9 for t in _texts(fig))
+    plt.close(fig)
+    fig = trends.buyers_trend_figure(tidy, 0.30, milestones=trends.load_milestones(),
+                                     **tr.figure_texts("buyers", "fr"))
+    assert all(t.get_fontsize() >= 9 for t in _texts(fig))
+    plt.close(fig)
+
+
+def test_single_buyer_panel_title_does_not_overlap_the_axis_labels(snapshots: list[dict]) -> None:
+    tidy = trends.tidy_table(snapshots)
+    one = tidy[tidy["buyer_siret"].isin(["ALL", A])]
+    fig = trends.buyers_trend_figure(one, 0.30, milestones=trends.load_milestones())
+    texts = _texts(fig)
+    ax = [a for a in fig.axes if a.get_visible()][0]
+    renderer = fig.canvas.get_renderer()
+    boxes = {"suptitle": fig._suptitle.get_window_extent(renderer),
+             "panel title": ax.title.get_window_extent(renderer),
+             "y label": fig._supylabel.get_window_extent(renderer),
+             "x label": ax.xaxis.label.get_window_extent(renderer),
+             "legend": fig.legends[0].get_window_extent(renderer)}
+    names = list(boxes)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert not boxes[a].overlaps(boxes[b]), f"{a} overlaps {b}"
+    assert all(t.get_fontsize() >= 9 for t in texts)
+    plt.close(fig)
+
+
+def test_year_changes_figure_draws_each_pair_with_its_newcombe_interval(snapshots: list[dict]) -> None:
+    tidy = trends.tidy_table(snapshots)
+    fig = trends.year_changes_figure(tidy)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["2023 → 2024"]
+    # whole scope declared 6/20 -> 9/23: 9/23 − 6/20 = 0.391304 − 0.3 = +9.1304 points
+    declared = ax.containers[0]
+    assert declared.lines[0].get_xdata()[0] == pytest.approx(9.1304, abs=1e-3)
+    ch = trends.year_changes(tidy).set_index("buyer_siret").loc["ALL"]
+    # the bar spans the Newcombe interval, in points
+    seg = declared.lines[2][0].get_segments()[0]
+    assert seg[0][0] == pytest.approx(100 * ch["declared_change_ci_low"])
+    assert seg[1][0] == pytest.approx(100 * ch["declared_change_ci_high"])
+    plt.close(fig)

@@ -35,12 +35,19 @@ H4  Gamma GLM with log link of planned hours on sector with offset log(amount / 
 
 ``python -m helpers simulate`` (:mod:`helpers.simulate`) checks the intervals' coverage, also under
 misspecification (docs/simulation.md).
+
+Display for the reports, in French (default) or English: :func:`result_sentence` (the result, or
+"not estimable" with its reason (:func:`reason_text`), in one sentence), :func:`report_text`,
+:func:`summary_table`, :func:`preregistration_status` (protocol unchanged, amended or not matching
+its record), :func:`power_display` and :func:`power_example` (exact power of the below-target test,
+:mod:`helpers.indicators.power`), and :func:`forest_plot` (themed, every text a keyword argument).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import textwrap
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +59,7 @@ import statsmodels.formula.api as smf
 from matplotlib.figure import Figure
 
 from .dataset import Dataset
+from .figures import themed as _themed
 from .params import Params
 
 HYPOTHESES: tuple[str, ...] = ("H1", "H2", "H3", "H4")
@@ -1109,33 +1117,352 @@ def write_json(results: dict[str, HypothesisResult], path: str | Path, params: P
     return p
 
 
+# --------------------------------------------------------------------------------------------------
+# display in the reader's language (French by default in the reports)
+# --------------------------------------------------------------------------------------------------
+
+#: The questions and the short effect labels, in French.
+QUESTIONS_FR: dict[str, str] = {
+    "H1": "Les marchés de travaux atteignent-ils leurs heures d'insertion plus souvent que ceux de "
+          "services ?",
+    "H2": "Les personnes passées par une structure d'insertion accèdent-elles plus souvent à un "
+          "emploi durable que les personnes embauchées directement ?",
+    "H3": "La part des heures d'insertion faites par des femmes est-elle plus faible dans les "
+          "travaux ?",
+    "H4": "Le nombre d'heures d'insertion prévues pour 1 000 € diffère-t-il entre secteurs ?",
+}
+LABELS_FR: dict[str, str] = {
+    "H1": "heures atteintes, travaux / services",
+    "H2": "emploi durable, structure / embauche directe",
+    "H3": "heures faites par des femmes, travaux / services",
+    "H4": "heures prévues pour 1\u202f000\u00a0€, travaux / services",
+}
+LABELS_EN: dict[str, str] = {
+    "H1": "reached hours, works / services",
+    "H2": "durable job, structure / direct hire",
+    "H3": "hours worked by women, works / services",
+    "H4": "planned hours per €1,000, works / services",
+}
+#: The plain-language conclusions in French: (confirmed, opposite, not shown).
+CONCLUSIONS_FR: dict[str, tuple[str, str, str]] = {
+    "H1": ("les marchés de travaux atteignent leurs heures attendues plus souvent que ceux de "
+           "services",
+           "les marchés de travaux atteignent leurs heures attendues MOINS souvent que ceux de "
+           "services",
+           "les données ne montrent pas de différence entre travaux et services pour atteindre "
+           "les heures attendues"),
+    "H2": ("les personnes passées par une structure d'insertion accèdent plus souvent à un emploi "
+           "durable",
+           "les personnes passées par une structure d'insertion accèdent MOINS souvent à un "
+           "emploi durable",
+           "les données ne montrent pas de différence d'accès à l'emploi durable entre structure "
+           "d'insertion et embauche directe"),
+    "H3": ("la part des heures faites par des femmes est plus faible dans les travaux",
+           "la part des heures faites par des femmes est PLUS ÉLEVÉE dans les travaux",
+           "les données ne montrent pas de différence de part des heures faites par des femmes "
+           "entre travaux et services"),
+    "H4": ("le nombre d'heures prévues pour 1 000 € diffère entre secteurs",
+           "le nombre d'heures prévues pour 1 000 € diffère entre secteurs",
+           "aucune différence détectable du nombre d'heures prévues pour 1 000 € entre secteurs"),
+}
+#: What n counts, by hypothesis: (French singular/plural, English plural).
+UNITS: dict[str, tuple[str, str, str]] = {
+    "H1": ("marché", "marchés", "contracts"), "H2": ("parcours", "parcours", "pathways"),
+    "H3": ("mission", "missions", "person-missions"), "H4": ("marché", "marchés", "contracts"),
+}
+_SECTOR_FR = {"services": "services", "works": "travaux", "supplies": "fournitures",
+              "direct_hire": "embauche directe", "insertion_structure": "structure d'insertion"}
+
+
+def question(hid: str, lang: str = "fr") -> str:
+    """The question of hypothesis ``hid`` in ``lang`` (English: "€1,000" for "1 000 EUR")."""
+    return QUESTIONS_FR[hid] if lang == "fr" else _en_money(QUESTIONS[hid])
+
+
+def _en_money(text: str) -> str:
+    return text.replace("1 000 EUR", "€1,000")
+
+
+def labels(lang: str = "fr") -> dict[str, str]:
+    """The short effect labels of the hypotheses in ``lang`` (vertical axis of :func:`forest_plot`,
+    :func:`summary_table`), without the scale of the effect (the reports show ratios)."""
+    return dict(LABELS_FR if lang == "fr" else LABELS_EN)
+
+
+def outcome(result: HypothesisResult, alpha: float = 0.05) -> str:
+    """``"supported"`` (significant at ``alpha`` in the hypothesised direction, or any direction for
+    H4), ``"opposite"`` (significant the other way), ``"not_supported"`` or ``"not_estimable"`` —
+    the same rule as the English conclusion."""
+    if not result.estimable:
+        return "not_estimable"
+    if result.p_value >= alpha:
+        return "not_supported"
+    if EXPECTED_SIGN[result.id] == 0 or np.sign(result.estimate) == EXPECTED_SIGN[result.id]:
+        return "supported"
+    return "opposite"
+
+
+_REASONS_FR: tuple[tuple[str, str], ...] = (
+    (r"^no row in its analysis table$", "aucune donnée ne se prête à cette analyse"),
+    (r"^only (\d+) rows in its analysis table \(at least (\d+) needed\)$",
+     "seulement {0} observations, il en faut au moins {1}"),
+    (r"^too few rows in the compared group\(s\) (.*); at least (\d+) each needed$",
+     "trop peu d'observations dans le ou les groupes comparés ({0}) ; il en faut au moins {1} "
+     "par groupe"),
+    (r"^the outcome '(\w+)' does not vary.*$|^the outcome .* does not vary$",
+     "le résultat étudié est le même pour toutes les observations : il n'y a rien à comparer"),
+    (r"^a single buyer.*$|^\d+ buyer\(s\) whose contracts vary.*$",
+     "un seul acheteur utilisable : on ne peut pas distinguer sa pratique propre d'un effet du "
+     "secteur"),
+    (r"^needs ended missions both through a structure and direct hires$",
+     "il faut des parcours terminés à la fois par structure d'insertion et par embauche directe"),
+    (r"^the missions of a single contract cannot be clustered by contract$",
+     "tous les parcours relèvent d'un seul marché"),
+    (r"^no .* row for level\(s\) (.*) — the model cannot be fitted$",
+     "aucune observation pour : {0}"),
+    (r"^the model could not be fitted.*$|^the fit gave no finite estimate.*$|"
+     r"^analysis table lacks column.*$",
+     "le modèle n'a pas pu être ajusté sur ces données (par exemple un groupe où le résultat "
+     "est toujours le même)"),
+)
+
+
+def reason_text(reason: str, lang: str = "fr") -> str:
+    """Why a hypothesis is not estimable, in ``lang``: the English reason as written for ``"en"``,
+    its French wording for ``"fr"`` (group names such as ``works (3)`` translated); a reason this
+    function does not know gets a general French sentence."""
+    import re
+
+    if lang != "fr":
+        return reason
+    for pattern, words in _REASONS_FR:
+        m = re.match(pattern, reason)
+        if m:
+            groups = [g for g in m.groups() if g is not None]
+            groups = [re.sub(r"\b(services|works|supplies)\b", lambda w: _SECTOR_FR[w.group(1)], g)
+                      for g in groups]
+            return words.format(*groups)
+    return "les données ne permettent pas d'ajuster le modèle"
+
+
+def _ratio_name(hid: str, lang: str) -> str:
+    if lang == "fr":
+        return "rapport des moyennes" if hid == "H4" else "rapport de cotes"
+    return "ratio of means" if hid == "H4" else "odds ratio"
+
+
+def result_sentence(result: HypothesisResult, alpha: float = 0.05, lang: str = "fr") -> str:
+    """The result of one hypothesis in one sentence in ``lang``: the conclusion at ``alpha`` with
+    the ratio, its 95 % interval, the p-value and the number of observations (buyers for H1 and
+    H4); or "not estimable" with its reason."""
+    from . import fmt
+
+    unit_one, unit_many, unit_en = UNITS[result.id]
+    n_text = fmt.number(result.n, lang)
+    if not result.estimable:
+        if lang == "fr":
+            return (f"**Non estimable** : {reason_text(result.reason, lang)} "
+                    f"({n_text} {unit_one if result.n <= 1 else unit_many} disponibles).")
+        return f"**Not estimable**: {result.reason} ({n_text} {unit_en} available)."
+    kind = outcome(result, alpha)
+    lo, hi = result.ratio_ci95
+    sep = f"{fmt.NNBSP}; " if lang == "fr" else ", "
+    ratio = (f"{_ratio_name(result.id, lang)} {fmt.number(result.ratio, lang, 2)}, "
+             f"{'intervalle à 95' + fmt.NBSP + '%' if lang == 'fr' else '95% interval'} "
+             f"[{fmt.number(lo, lang, 2)}{sep}{fmt.number(hi, lang, 2)}], {fmt.pvalue(result.p_value, lang)}")
+    buyers = ""
+    if result.id in ("H1", "H4") and result.n_clusters:
+        buyers = (f", {fmt.number(result.n_clusters, lang)} acheteurs" if lang == "fr" else
+                  f", {fmt.number(result.n_clusters, lang)} buyers")
+    if lang == "fr":
+        head = {"supported": "Hypothèse confirmée", "opposite": "Effet contraire à l'hypothèse",
+                "not_supported": "Hypothèse non confirmée"}[kind]
+        words = CONCLUSIONS_FR[result.id][("supported", "opposite", "not_supported").index(kind)]
+        return (f"**{head}** au seuil de {fmt.target(alpha, lang)} : {words} ({ratio} ; "
+                f"{n_text} {unit_many}{buyers}).")
+    head = {"supported": "Hypothesis supported", "opposite": "Effect opposite to the hypothesis",
+            "not_supported": "Hypothesis not supported"}[kind]
+    words = _en_money(CONCLUSIONS[result.id][("supported", "opposite", "not_supported").index(kind)])
+    return f"**{head}** at the {fmt.target(alpha, lang)} level: {words} ({ratio}; {n_text} {unit_en}{buyers})."
+
+
+def observed_sentence(result: HypothesisResult, lang: str = "fr") -> str | None:
+    """The descriptive shares or rates behind a result ("Observé : services 51,7 %, travaux
+    77,3 %"), or None when the result has none."""
+    from . import fmt
+
+    names = _SECTOR_FR if lang == "fr" else {k: k.replace("_", " ") for k in _SECTOR_FR}
+    for key in ("reached_share_by_sector", "durable_share_by_group", "women_hours_share_by_sector"):
+        if key in result.extra:
+            items = ", ".join(f"{names.get(k, k)} {fmt.share(v, lang)}"
+                              for k, v in result.extra[key].items())
+            what = {"reached_share_by_sector": ("part des marchés qui atteignent leurs heures",
+                                                "share of contracts reaching their hours"),
+                    "durable_share_by_group": ("part des sorties vers un emploi durable",
+                                               "share of exits to durable employment"),
+                    "women_hours_share_by_sector": ("part des heures faites par des femmes",
+                                                    "share of hours worked by women")}[key]
+            return (f"Observé ({what[0]}) : {items}." if lang == "fr" else
+                    f"Observed ({what[1]}): {items}.")
+    if "mean_hours_per_kEUR_by_sector" in result.extra:
+        items = ", ".join(f"{names.get(k, k)} {fmt.number(v, lang, 2)}"
+                          for k, v in result.extra["mean_hours_per_kEUR_by_sector"].items())
+        return (f"Observé (heures prévues pour 1 000 €, en moyenne) : {items}." if lang == "fr" else
+                f"Observed (mean planned hours per €1,000): {items}.")
+    return None
+
+
+def report_text(result: HypothesisResult, alpha: float = 0.05, lang: str = "fr") -> str:
+    """Markdown of one hypothesis for a report: :func:`result_sentence`, then
+    :func:`observed_sentence` when there is one; in French with no-break spaces before ``:``,
+    ``;`` and ``%`` (:func:`helpers.texts_research.french_spaces`)."""
+    from .texts_research import french_spaces
+
+    lines = [result_sentence(result, alpha, lang)]
+    observed = observed_sentence(result, lang) if result.estimable else None
+    if observed:
+        lines += ["", observed]
+    body = "\n".join(lines)
+    return french_spaces(body) if lang == "fr" else body
+
+
+def summary_table(results: dict[str, HypothesisResult], alpha: float = 0.05,
+                  lang: str = "fr") -> pd.DataFrame:
+    """One row per hypothesis for a report, in ``lang``: question, effect as a ratio with its 95 %
+    interval, p-value, observations, outcome in words ("Non estimable" with the reason)."""
+    from . import fmt
+
+    fr = lang == "fr"
+    heads = (("Hypothèse", "Effet mesuré", "Rapport [intervalle à 95 %]", "p", "Observations",
+              "Conclusion") if fr else
+             ("Hypothesis", "Effect measured", "Ratio [95% interval]", "p", "Observations",
+              "Conclusion"))
+    sep = f"{fmt.NNBSP}; " if fr else ", "
+    words = {"fr": {"supported": "Hypothèse confirmée", "opposite": "Effet contraire",
+                    "not_supported": "Non confirmée", "not_estimable": "Non estimable"},
+             "en": {"supported": "Supported", "opposite": "Opposite effect",
+                    "not_supported": "Not supported", "not_estimable": "Not estimable"}}[
+        "fr" if fr else "en"]
+    rows = []
+    for r in results.values():
+        kind = outcome(r, alpha)
+        if r.estimable:
+            ratio = (f"{fmt.number(r.ratio, lang, 2)} [{fmt.number(r.ratio_ci95[0], lang, 2)}{sep}"
+                     f"{fmt.number(r.ratio_ci95[1], lang, 2)}]")
+            conclusion = words[kind]
+        else:
+            ratio = fmt.MISSING
+            conclusion = f"{words[kind]} : {reason_text(r.reason, lang)}" if fr else \
+                f"{words[kind]}: {r.reason}"
+        rows.append({heads[0]: r.id, heads[1]: labels(lang)[r.id], heads[2]: ratio,
+                     heads[3]: fmt.pvalue(r.p_value, lang).replace("p = ", "").replace("p ", "")
+                     if r.estimable else fmt.MISSING,
+                     heads[4]: fmt.number(r.n, lang), heads[5]: conclusion})
+    return pd.DataFrame(rows, columns=list(heads)).set_index(heads[0])
+
+
+def preregistration_status(root: str | Path) -> dict[str, Any]:
+    """Where the pre-registered protocol stands under ``root``: ``state`` is ``"unchanged"`` (its
+    hash is the registered one and :func:`preregistration_problems` finds nothing), ``"amended"``
+    (it changed, and every change is recorded) or ``"problem"``; with ``registered`` (date),
+    ``amendments`` (count), ``last_amendment`` (date or None) and ``problems`` (list)."""
+    root = Path(root)
+    problems = preregistration_problems(root)
+    record: dict[str, Any] = {}
+    if (root / PROTOCOL_RECORD).is_file():
+        record = json.loads((root / PROTOCOL_RECORD).read_text(encoding="utf-8"))
+    amendments = record.get("amendments") or []
+    if problems:
+        state = "problem"
+    elif (root / PROTOCOL).is_file() and protocol_sha256(root / PROTOCOL) == record.get("sha256_registered"):
+        state = "unchanged"
+    else:
+        state = "amended"
+    return {"state": state, "registered": record.get("registered"), "amendments": len(amendments),
+            "last_amendment": amendments[-1].get("date") if amendments else None,
+            "problems": problems}
+
+
+def power_display(target: float = 0.30, alpha: float = 0.05, lang: str = "fr",
+                  sizes: tuple[int, ...] = (10, 20, 50, 100),
+                  shares: tuple[float, ...] = (0.10, 0.15, 0.20, 0.25)) -> pd.DataFrame:
+    """The power table of the below-target test (:func:`helpers.indicators.power.power_table`) for a
+    report: one row per number of followed contracts, one column per true delivered share, each
+    cell the probability of finding the buyer below ``target`` at level ``alpha`` as a
+    percentage."""
+    from . import fmt
+    from .indicators.power import power_table
+
+    t = power_table(sizes, shares, target, alpha).pivot(index="n", columns="true_share", values="power")
+    fr = lang == "fr"
+    out = t.apply(lambda col: [fmt.share(v, lang, 0) for v in col])
+    out.columns = [(f"Part réelle {fmt.target(s, lang)}" if fr else f"True share {fmt.target(s, lang)}")
+                   for s in t.columns]
+    out.index = pd.Index([fmt.number(n, lang) for n in t.index],
+                         name="Marchés suivis" if fr else "Followed contracts")
+    return out
+
+
+def power_example(n: int = 20, true_share: float = 0.15, target: float = 0.30,
+                  alpha: float = 0.05, lang: str = "fr") -> dict[str, str]:
+    """The numbers of the power paragraph: ``n``, ``share``, ``times`` (the power in tenths,
+    rounded: "4 fois sur 10"), ``power`` (as a percentage), ``smallest`` (the fewest contracts at
+    which the test can conclude at all), ``target`` and ``alpha`` — formatted for ``lang``."""
+    from . import fmt
+    from .indicators.power import power, smallest_testable_n
+
+    pw = power(n, true_share, target, alpha)
+    return {"n": fmt.number(n, lang), "share": fmt.target(true_share, lang),
+            "times": fmt.number(round(pw * 10), lang), "power": fmt.share(pw, lang, 0),
+            "smallest": fmt.number(smallest_testable_n(target, alpha), lang),
+            "target": fmt.target(target, lang), "alpha": fmt.target(alpha, lang)}
+
+
+@_themed
 def forest_plot(results: dict[str, HypothesisResult],
-                planted: dict[str, float] | None = None) -> Figure:
+                planted: dict[str, float] | None = None, *,
+                title: str = "Pre-registered hypotheses: estimated effect and 95% interval",
+                xlabel: str = "Effect (log of the ratio; 0 = no effect)",
+                labels: dict[str, str] | None = None, not_estimable: str = "not estimable",
+                planted_label: str = "Value planted in the demonstration data",
+                estimate_label: str = "Estimated effect (95% interval)",
+                label_format: str = "{id}: {label}",
+                number: Any = None) -> Figure:
     """Forest plot of the effects (log scale estimates and 95 % intervals), 0 = no effect; planted
-    values (demo data) drawn as open diamonds when given."""
+    values (demo data) drawn as open diamonds when given. ``labels`` names each hypothesis on the
+    vertical axis (default :data:`LABELS`); every text is a keyword argument, and ``number``
+    formats the ticks of the effect axis (default matplotlib's)."""
     import matplotlib.pyplot as plt
 
+    from . import figures
+
+    names = labels or LABELS
     ids = sorted(results, reverse=True)
-    fig, ax = plt.subplots(figsize=(9.0, 0.8 * len(ids) + 1.6))
-    labelled = False
+    fig, ax = plt.subplots(figsize=(figures.WIDTH, 0.9 * len(ids) + 2.2), layout="constrained")
+    labelled = drawn = False
     for y, h in enumerate(ids):
         r = results[h]
         if not r.estimable:
-            ax.text(0, y, "not estimable", ha="center", va="center", fontsize=8, color="grey")
+            ax.text(0, y, not_estimable, ha="center", va="center", color="dimgrey")
             continue
         lo, hi = (max(r.ci95[0], r.estimate - 10), min(r.ci95[1], r.estimate + 10))
-        ax.plot([lo, hi], [y, y], color="tab:blue", lw=2)
-        ax.plot(r.estimate, y, "o", color="tab:blue")
+        err = figures.interval_errors([r.estimate], [lo], [hi])
+        ax.errorbar([r.estimate], [y], xerr=err, fmt="o", color=figures.DECLARED_COLOR, lw=2,
+                    capsize=4, label=None if drawn else estimate_label)
+        drawn = True
         if planted and h in planted:
-            ax.plot(planted[h], y, "D", mfc="none", mec="tab:red", ms=8,
-                    label=None if labelled else "planted value")
+            ax.plot(planted[h], y, "D", mfc="none", mec=figures.TARGET_COLOR, ms=9, mew=1.5,
+                    label=None if labelled else planted_label)
             labelled = True
     ax.axvline(0, color="grey", ls="--", lw=1)
-    ax.set_yticks(range(len(ids)), [f"{h}: {LABELS[h]}" for h in ids], fontsize=9)
+    # textwrap breaks on ASCII spaces only: a no-break space ("1 000 €") stays unbroken
+    ax.set_yticks(range(len(ids)), [textwrap.fill(label_format.format(id=h, label=names[h]), 30,
+                                                  break_long_words=False) for h in ids])
+    if number is not None:
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: number(v)))
     ax.set_ylim(-0.6, len(ids) - 0.4)
-    ax.set_xlabel("effect (log odds ratio / log ratio) with 95 % interval")
-    ax.set_title("Pre-registered hypotheses")
-    if labelled:
-        ax.legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
+    ax.set_xlabel(xlabel)
+    ax.set_title(figures.wrap(title, figures.TITLE_WIDTH))
+    if drawn or labelled:
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2)
     return fig

@@ -30,7 +30,18 @@ Outputs:
   (``insufficient_data``, ``not_measured``, absent, or a verdict name this module does not know);
 - :func:`trend_figure` and :func:`buyers_trend_figure` — matplotlib Figures with the 30 % target, the
   official OECP series (``data/reference/official_shares.csv``) and the milestones
-  (``data/reference/milestones.csv``: 2024 series break, 22 August 2026 obligation).
+  (``data/reference/milestones.csv``: 2024 series break, 22 August 2026 obligation);
+  :func:`year_changes_figure` — the year-over-year changes with their Newcombe intervals. Every
+  figure is drawn under the report theme (``helpers.figures.themed``) with the figures' colours,
+  no text below 9 points, and takes its titles, labels and number formats as keyword arguments
+  (English by default; the reports pass ``helpers.texts_research.figure_texts``).
+
+Display tables and sentences for the reports, in French (default) or English (``lang``), with
+the numbers of :mod:`helpers.fmt` and verdicts, kinds of change and certainty in words
+(:func:`helpers.texts_research.term`): :func:`scope_table`, :func:`scope_changes_table`,
+:func:`verdict_matrix`, :func:`change_counts_table`, :func:`certainty_table`,
+:func:`transitions_table`, :func:`official_table`, :func:`milestones_table`,
+:func:`trend_sentence`, :func:`change_sentence`.
 """
 
 from __future__ import annotations
@@ -39,7 +50,6 @@ import dataclasses
 import itertools
 import json
 import os
-import textwrap
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -48,6 +58,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from . import figures, fmt
 from .config import REFERENCE_DIR
 from .dataset import Dataset
 from .params import Params
@@ -391,95 +402,243 @@ def certainty_summary(changes: pd.DataFrame) -> pd.DataFrame:
             .reindex(index=[c for c in CHANGES if c in set(b["change"])], columns=cols, fill_value=0))
 
 
-def scope_table(tidy: pd.DataFrame) -> pd.DataFrame:
-    """Whole-scope rows of ``tidy`` as a display table indexed by year: assessable contracts,
-    declared and effective shares with their 95 % intervals as text, gap in points, verdict."""
-    from .notebook import pct
+def _term(code: Any, lang: str) -> str:
+    from .texts_research import term
 
+    return term(str(code), lang)
+
+
+def scope_table(tidy: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    """Whole-scope rows of ``tidy`` as a display table indexed by year, in ``lang``: assessable
+    contracts, declared and delivered shares with their 95 % intervals (:mod:`helpers.fmt`), gap in
+    points, verdict label."""
     rows = tidy[tidy["buyer_siret"].eq(ALL)]
+    fr = lang == "fr"
 
     def share_text(kind: str) -> list[str]:
-        return [f"{pct(s)} [{pct(lo)}, {pct(hi)}]" for s, lo, hi in
+        return [f"{fmt.share(s, lang)} {fmt.ci(lo, hi, lang)}" for s, lo, hi in
                 zip(rows[f"{kind}_share"], rows[f"{kind}_ci_low"], rows[f"{kind}_ci_high"])]
 
+    heads = (("Année", "Marchés évaluables", "Part déclarée [intervalle à 95 %]",
+              "Part réalisée [intervalle à 95 %]", "Écart (points)", "Conclusion") if fr else
+             ("Year", "Assessable contracts", "Declared share [95% interval]",
+              "Delivered share [95% interval]", "Gap (points)", "Conclusion"))
     return pd.DataFrame({
-        "year": rows["year"],
-        "assessable": rows["assessable_contracts"],
-        "declared": share_text("declared"),
-        "effective": share_text("effective"),
-        "gap (points)": rows["gap_points"].astype(float).round(1),
-        "verdict": rows["verdict"],
-    }).set_index("year")
+        heads[0]: rows["year"].astype(int).astype(str),
+        heads[1]: [fmt.number(v, lang) for v in rows["assessable_contracts"]],
+        heads[2]: share_text("declared"),
+        heads[3]: share_text("effective"),
+        heads[4]: [fmt.number(v, lang, 1) for v in rows["gap_points"].astype(float)],
+        heads[5]: [_term(v, lang) for v in rows["verdict"]],
+    }).set_index(heads[0])
 
 
-def trend_sentence(tidy: pd.DataFrame, target: float) -> str:
+def trend_sentence(tidy: pd.DataFrame, target: float, lang: str = "fr") -> str:
     """Plain-language first-to-last-year comparison of the whole scope's shares and gap."""
-    from .notebook import pct
+    from .texts_research import text
 
     rows = tidy[tidy["buyer_siret"].eq(ALL)]
     first, last = rows.iloc[0], rows.iloc[-1]
-    return (
-        f"From {first['year']} to {last['year']}, the declared share of the whole scope went from "
-        f"{pct(first['declared_share'])} to {pct(last['declared_share'])} and the effective share "
-        f"from {pct(first['effective_share'])} to {pct(last['effective_share'])} "
-        f"(target {pct(target, 0)}). The gap between what is declared and what is delivered "
-        f"was {first['gap_points']:.1f} points in {first['year']} and {last['gap_points']:.1f} points in "
-        f"{last['year']}."
-    )
+    return text("trend_sentence", lang, first=int(first["year"]), last=int(last["year"]),
+                declared_first=fmt.share(first["declared_share"], lang),
+                declared_last=fmt.share(last["declared_share"], lang),
+                effective_first=fmt.share(first["effective_share"], lang),
+                effective_last=fmt.share(last["effective_share"], lang),
+                target=fmt.target(target, lang),
+                gap_first=fmt.points(first["gap_points"], lang),
+                gap_last=fmt.points(last["gap_points"], lang))
 
 
-def verdict_matrix(tidy: pd.DataFrame) -> pd.DataFrame:
-    """One row per buyer (whole scope excluded), one column per year holding its verdict."""
-    out = (tidy[tidy["buyer_siret"].ne(ALL)]
-           .pivot_table(index=["buyer_siret", "buyer_name"], columns="year", values="verdict",
-                        aggfunc="first")
-           .reset_index())
-    out.columns = [str(c) for c in out.columns]
-    return out
+def verdict_matrix(tidy: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """One row per buyer (whole scope excluded), one column per year of ``tidy`` holding its verdict:
+    codes (columns buyer_siret, buyer_name, then the years; NaN for a year the buyer is absent)
+    when ``lang`` is None, else the verdict labels ("absent" in words for a missing year) with the
+    buyer's name (or SIRET when it has none) as index. A buyer without a name is kept."""
+    b = tidy[tidy["buyer_siret"].ne(ALL)]
+    years = sorted(tidy["year"].unique())
+    wide = (b.pivot_table(index="buyer_siret", columns="year", values="verdict", aggfunc="first")
+            .reindex(columns=years))  # a year no buyer has stays a column
+    names = (b.sort_values("year").dropna(subset=["buyer_name"])
+             .drop_duplicates("buyer_siret", keep="last").set_index("buyer_siret")["buyer_name"])
+    out = pd.DataFrame({"buyer_siret": wide.index.astype(str),
+                        "buyer_name": wide.index.map(names).astype(object)})
+    for y in years:
+        out[str(y)] = wide[y].to_numpy(dtype=object)
+    if lang is None:
+        return out
+    shown = pd.DataFrame({str(y): [_term(v, lang) if isinstance(v, str) else _term(ABSENT, lang)
+                                   for v in out[str(y)]] for y in years})
+    shown.index = pd.Index(out["buyer_name"].fillna(out["buyer_siret"]).tolist(),
+                           name="Acheteur" if lang == "fr" else "Buyer")
+    return shown
 
 
-def change_sentence(changes: pd.DataFrame, last_year: int) -> str:
+def change_sentence(changes: pd.DataFrame, last_year: int, lang: str = "fr") -> str:
     """Plain-language summary of :func:`verdict_changes` over buyers (the whole scope is not
     counted): how many buyers were newly flagged and cleared, how many of those moves are clear
     (the change interval excludes 0), and which buyers were flagged for social washing in
-    ``last_year`` and the year before."""
+    ``last_year`` and the year before. Singular and plural are those of the count (0, 1, more)."""
+    from .texts_research import text
+
     b = changes[changes["buyer_siret"].ne(ALL)]
     certainty = b["certainty"] if "certainty" in b.columns else pd.Series("", index=b.index)
 
-    def count(kind: str) -> str:
+    def phrase(kind: str) -> str:
         rows = b["change"].eq(kind)
         n, clear = int(rows.sum()), int((rows & certainty.eq(CLEAR)).sum())
-        word = "buyer" if n == 1 else "buyers"
-        return f"{n} {word}" + (f" ({clear} clear, {n - clear} within noise or not comparable)"
-                                if n and "certainty" in b.columns else "")
+        words = text(f"{kind}_{min(n, 2)}", lang, n=fmt.number(n, lang))
+        if n and "certainty" in b.columns:
+            words += text("of_which_clear", lang, clear=fmt.number(clear, lang), n=fmt.number(n, lang))
+        return words
 
+    head = text("change_sentence_counts", lang, flagged=phrase("newly_flagged"),
+                cleared=phrase("cleared"))
     still = b[b["verdict_to"].eq(SOCIAL_WASHING) & b["change"].eq("unchanged")
               & b["year_to"].eq(last_year)]
-    head = f"Newly flagged over the period: {count('newly_flagged')}; cleared: {count('cleared')}. "
     if len(still):
-        names = "; ".join(still["buyer_name"].fillna(still["buyer_siret"]))
-        return head + f"Flagged for social washing in {last_year} and already the year before: {names}."
-    return head + f"No buyer was flagged both in {last_year} and the year before."
+        sep = f"{fmt.NNBSP}; " if lang == "fr" else "; "
+        names = sep.join(still["buyer_name"].fillna(still["buyer_siret"]))
+        key = "change_sentence_still_1" if len(still) == 1 else "change_sentence_still"
+        return head + " " + text(key, lang, year=last_year, names=names)
+    return head + " " + text("change_sentence_none_still", lang, year=last_year)
 
 
-def scope_changes_table(tidy: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
-    """Whole-scope year-over-year changes as a display table indexed by "year_from → year_to": the
-    declared and effective change in points with its 95 % Newcombe interval as text, and whether
-    each is clear."""
+def _points_interval(d: float, lo: float, hi: float, lang: str) -> str:
+    """``+3,2 points [−1,0 ; +7,4]`` (fr) / ``+3.2 points [−1.0, +7.4]`` (en); ``—`` when missing."""
+    if not (np.isfinite(d) and np.isfinite(lo) and np.isfinite(hi)):
+        return fmt.MISSING
+
+    def signed(v: float) -> str:
+        v = 100 * v
+        body = fmt.number(abs(v), lang, 1)
+        return ("+" if v >= 0.05 else "−" if v <= -0.05 else "") + body
+
+    sep = f"{fmt.NNBSP}; " if lang == "fr" else ", "
+    return f"{signed(d)}{fmt.NBSP}points [{signed(lo)}{sep}{signed(hi)}]"
+
+
+def scope_changes_table(tidy: pd.DataFrame, alpha: float = 0.05, lang: str = "fr") -> pd.DataFrame:
+    """Whole-scope year-over-year changes as a display table indexed by the pair of years
+    ("2023 → 2024"), in ``lang``: the declared and delivered change in points with its 95 %
+    Newcombe interval, and whether each is a clear change or within noise."""
     ch = year_changes(tidy[tidy["buyer_siret"].eq(ALL)], alpha)
+    fr = lang == "fr"
+    heads = (("Années", "Variation de la part déclarée", "Part déclarée : certitude",
+              "Variation de la part réalisée", "Part réalisée : certitude") if fr else
+             ("Years", "Change of the declared share", "Declared share: certainty",
+              "Change of the delivered share", "Delivered share: certainty"))
 
     def text(side: str) -> list[str]:
-        return [f"{100 * d:+.1f} [{100 * lo:+.1f}, {100 * hi:+.1f}]" if np.isfinite(d) else "—"
-                for d, lo, hi in zip(ch[f"{side}_change"], ch[f"{side}_change_ci_low"],
-                                     ch[f"{side}_change_ci_high"])]
+        return [_points_interval(d, lo, hi, lang) for d, lo, hi in
+                zip(ch[f"{side}_change"], ch[f"{side}_change_ci_low"], ch[f"{side}_change_ci_high"])]
+
+    def certainty(side: str) -> list[str]:
+        return [_term(CLEAR if c else WITHIN_NOISE, lang) if np.isfinite(d) else
+                _term(NOT_COMPARABLE, lang)
+                for c, d in zip(ch[f"{side}_change_clear"], ch[f"{side}_change"].astype(float))]
 
     return pd.DataFrame({
-        "years": [f"{a} → {b}" for a, b in zip(ch["year_from"], ch["year_to"])],
-        "declared change (points)": text("declared"),
-        "declared clear": ch["declared_change_clear"].map({True: CLEAR, False: WITHIN_NOISE}),
-        "effective change (points)": text("effective"),
-        "effective clear": ch["effective_change_clear"].map({True: CLEAR, False: WITHIN_NOISE}),
-    }).set_index("years")
+        heads[0]: [f"{a} → {b}" for a, b in zip(ch["year_from"], ch["year_to"])],
+        heads[1]: text("declared"), heads[2]: certainty("declared"),
+        heads[3]: text("effective"), heads[4]: certainty("effective"),
+    }).set_index(heads[0])
+
+
+def transitions_table(changes: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    """The verdict changes of buyers (unchanged verdicts and the whole scope left out) as a display
+    table in ``lang``: years, buyer, conclusion before and after, kind of change, the share that
+    caused it with its change in points and 95 % interval, and the certainty in words."""
+    fr = lang == "fr"
+    heads = (("Années", "Acheteur", "Conclusion avant", "Conclusion après", "Changement",
+              "Part en cause", "Variation [intervalle à 95 %]", "Certitude") if fr else
+             ("Years", "Buyer", "Conclusion before", "Conclusion after", "Change",
+              "Share behind it", "Change [95% interval]", "Certainty"))
+    b = changes[changes["buyer_siret"].ne(ALL) & changes["change"].ne("unchanged")]
+    out = pd.DataFrame({
+        heads[0]: [f"{a} → {c}" for a, c in zip(b["year_from"], b["year_to"])],
+        heads[1]: b["buyer_name"].fillna(b["buyer_siret"]).astype(str).tolist(),
+        heads[2]: [_term(v, lang) for v in b["verdict_from"]],
+        heads[3]: [_term(v, lang) for v in b["verdict_to"]],
+        heads[4]: [_term(v, lang) for v in b["change"]],
+        heads[5]: [_term(v, lang) if isinstance(v, str) else fmt.MISSING for v in b["driver"]],
+        heads[6]: [_points_interval(float(d), float(lo), float(hi), lang) for d, lo, hi in
+                   zip(b["share_change"], b["share_change_ci_low"], b["share_change_ci_high"])],
+        heads[7]: [_term(v, lang) if v else fmt.MISSING for v in b["certainty"]],
+    })
+    out.index = range(1, len(out) + 1)
+    return out
+
+
+def change_counts_table(changes: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    """:func:`change_summary` for display: rows the pairs of years ("2023 → 2024"), columns the kinds
+    of change in words, values numbers of buyers."""
+    counts = change_summary(changes)
+    b = changes[changes["buyer_siret"].ne(ALL)]
+    start = b.groupby("year_to")["year_from"].first() if len(b) else pd.Series(dtype=int)
+    out = counts.copy()
+    out.index = pd.Index([f"{start.get(y, '')} → {y}" for y in counts.index],
+                         name="Années" if lang == "fr" else "Years")
+    out.columns = [_term(c, lang) for c in counts.columns]
+    return out
+
+
+def certainty_table(changes: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    """:func:`certainty_summary` for display: kinds of change (rows) by certainty (columns), in
+    words."""
+    counts = certainty_summary(changes)
+    out = counts.copy()
+    out.index = pd.Index([_term(c, lang) for c in counts.index],
+                         name="Changement" if lang == "fr" else "Change")
+    out.columns = [_term(c, lang) for c in counts.columns]
+    return out
+
+
+def official_table(official: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    """The official national series for display: year, share, series and scope, source."""
+    fr = lang == "fr"
+    heads = (("Année", "Part nationale", "Série", "Champ", "Source") if fr else
+             ("Year", "National share", "Series", "Scope", "Source"))
+    scope = official["scope"].astype(str)
+    scope = scope.str.replace("contracts >= 90 000 EUR HT",
+                              "marchés ≥ 90 000 € HT" if fr else "contracts ≥ €90,000 excl. VAT",
+                              regex=False)
+    out = pd.DataFrame({heads[0]: official["year"].astype(int).astype(str),
+                        heads[1]: [fmt.share(v, lang) for v in official["share"]],
+                        heads[2]: official["series"].astype(str).tolist(),
+                        heads[3]: scope.tolist(),
+                        heads[4]: official["source"].astype(str).tolist()})
+    return out.set_index(heads[0])
+
+
+MILESTONE_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
+    "fr": {"series_break": ("Rupture de série", "La source nationale devient les données "
+                            "essentielles de la commande publique (marchés dès 40 000 € HT) ; "
+                            "avant, recensement des marchés d'au moins 90 000 € HT : les parts "
+                            "d'avant et d'après ne se comparent pas."),
+           "obligation": ("Loi Climat et Résilience, article 35", "Une condition d'exécution "
+                          "sociale devient obligatoire dans les marchés au-dessus des seuils "
+                          "européens.")},
+    "en": {"series_break": ("Series break", "The national source becomes the open procurement "
+                            "data (contracts from €40,000); before, census of contracts of at "
+                            "least €90,000: shares before and after do not compare."),
+           "obligation": ("Climate and Resilience Act, article 35", "A social execution "
+                          "condition becomes mandatory in contracts above the EU thresholds.")},
+}
+
+
+def milestones_table(milestones: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    """The milestones for display: date, name and meaning in ``lang`` (the file's own words for a
+    kind of milestone this module does not know)."""
+    fr = lang == "fr"
+    words = MILESTONE_TEXTS[fmt.check_lang(lang)]
+    heads = ("Date", "Repère", "Signification") if fr else ("Date", "Milestone", "Meaning")
+    out = pd.DataFrame({
+        heads[0]: [fmt.date(d, lang) for d in milestones["date"]],
+        heads[1]: [words.get(k, (lab, ""))[0] for k, lab in zip(milestones["kind"], milestones["label"])],
+        heads[2]: [words.get(k, ("", desc))[1] for k, desc in
+                   zip(milestones["kind"], milestones["description"])],
+    })
+    return out.set_index(heads[0])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -513,56 +672,96 @@ def load_milestones(path: str | Path | None = None) -> pd.DataFrame:
 # figures
 # --------------------------------------------------------------------------------------------------
 
-def _mark_milestones(ax: Any, milestones: pd.DataFrame | None) -> None:
+MILESTONE_STYLES: dict[str, tuple[str, str]] = {"series_break": ("black", ":"),
+                                               "obligation": ("#55A868", "-.")}
+
+
+def _milestone_label(m: Any, series_break_label: str | None, obligation_label: str | None,
+                     date_text: Any) -> str:
+    date = date_text(m["date"]) if date_text is not None else m["date"].isoformat()
+    given = {"series_break": series_break_label, "obligation": obligation_label}.get(m["kind"])
+    return given.format(date=date) if given else f"{m['label']} ({date})"
+
+
+def _mark_milestones(ax: Any, milestones: pd.DataFrame | None, series_break_label: str | None = None,
+                     obligation_label: str | None = None, date_text: Any = None) -> None:
     if milestones is None:
         return
-    styles = {"series_break": ("black", ":"), "obligation": ("tab:green", "-.")}
     for _, m in milestones.iterrows():
-        color, ls = styles.get(m["kind"], ("grey", ":"))
+        color, ls = MILESTONE_STYLES.get(m["kind"], ("grey", ":"))
         ax.axvline(m["x"], color=color, ls=ls, lw=1.2,
-                   label=f"{m['label']} ({m['date'].isoformat()})")
+                   label=_milestone_label(m, series_break_label, obligation_label, date_text))
 
 
+def _share_bars(ax: Any, d: pd.DataFrame, side: str, color: str, dx: float, label: str,
+                capsize: float = 3) -> None:
+    s = d[f"{side}_share"].astype(float)
+    err = np.nan_to_num(figures.interval_errors(s, d[f"{side}_ci_low"], d[f"{side}_ci_high"]))
+    ax.errorbar(d["year"].astype(float) + dx, s, yerr=err, marker="o", capsize=capsize, color=color,
+                label=label)
+
+
+@figures.themed
 def trend_figure(tidy: pd.DataFrame, target: float = 0.30, buyer: str = ALL,
-                 official: pd.DataFrame | None = None, milestones: pd.DataFrame | None = None) -> Figure:
-    """Declared and effective shares of one buyer (default the whole scope) by year with 95 %
-    intervals, the target line, the official national series and the milestones."""
+                 official: pd.DataFrame | None = None, milestones: pd.DataFrame | None = None, *,
+                 title: str = "Share of contracts with a social consideration: declared and delivered",
+                 xlabel: str = "Year of notification", ylabel: str = "Share of contracts",
+                 declared_label: str = "Declared share (95% interval)",
+                 effective_label: str = "Delivered share (95% interval)",
+                 official_label: str = "Official national share (declared, contracts ≥ €90,000)",
+                 target_label: str = "Target {target}",
+                 series_break_label: str | None = None, obligation_label: str | None = None,
+                 percent: figures.Percent = figures.percent_text, date_text: Any = None) -> Figure:
+    """Declared and delivered shares of one buyer (default the whole scope) by year with their 95 %
+    intervals, the target line, the official national series and the milestones (their labels
+    ``series_break_label`` / ``obligation_label`` take ``{date}``, formatted by ``date_text``; by
+    default the file's label and the ISO date). The buyer's name is added to ``title`` for a single
+    buyer. The legend sits under the axes, so it never hides a point."""
     import matplotlib.pyplot as plt
 
     d = tidy[tidy["buyer_siret"].eq(buyer)].sort_values("year")
-    fig, ax = plt.subplots(figsize=(9.0, 5.0))
-    for side, color, dx in (("declared", "#4C72B0", -0.06), ("effective", "#DD8452", 0.06)):
-        s = d[f"{side}_share"].astype(float)
-        err = np.clip(np.vstack([s - d[f"{side}_ci_low"].astype(float),
-                                 d[f"{side}_ci_high"].astype(float) - s]), 0, None)
-        ax.errorbar(d["year"] + dx, s, yerr=err, marker="o", capsize=3, color=color,
-                    label=f"{side.capitalize()} share (95 % CI)")
+    fig, ax = plt.subplots(figsize=(figures.WIDTH, 6.0), layout="constrained")
+    _share_bars(ax, d, "declared", figures.DECLARED_COLOR, -0.06, declared_label)
+    _share_bars(ax, d, "effective", figures.EFFECTIVE_COLOR, 0.06, effective_label)
     if official is not None and not official.empty:
         ax.plot(official["year"], official["share"], marker="s", ls="--", color="grey",
-                label="Official national share (OECP, >= 90 kEUR)")
-    ax.axhline(target, color="#C44E52", ls="--", label=f"Target {target:.0%}")
-    _mark_milestones(ax, milestones)
+                label=official_label)
+    ax.axhline(target, color=figures.TARGET_COLOR, ls="--",
+               label=target_label.format(target=percent(target, 0)))
+    _mark_milestones(ax, milestones, series_break_label, obligation_label, date_text)
     years = [*d["year"].tolist(), *([] if official is None else official["year"].tolist())]
     if milestones is not None and not milestones.empty:
         years += [float(milestones["x"].max()) + 0.5]
     if years:
         ax.set_xlim(min(years) - 0.6, max(years) + 0.6)
     ax.set_ylim(0, 1)
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: percent(v, 0)))
     ax.xaxis.get_major_locator().set_params(integer=True)
-    name = d["buyer_name"].dropna().iloc[-1] if d["buyer_name"].notna().any() else buyer
-    ax.set_title(f"Declared vs effective share of contracts with a social consideration: {name}")
-    ax.set_xlabel("Year of notification")
-    ax.set_ylabel("Share (declared: of assessable; effective: of covered contracts, %)")
-    ax.legend(fontsize=7, loc="upper left")
-    fig.tight_layout()
+    if buyer != ALL and d["buyer_name"].notna().any():
+        title = f"{title} — {d['buyer_name'].dropna().iloc[-1]}"
+    ax.set_title(figures.wrap(title, figures.TITLE_WIDTH))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2)
     return fig
 
 
+@figures.themed
 def buyers_trend_figure(tidy: pd.DataFrame, target: float = 0.30, max_buyers: int = 12,
-                        milestones: pd.DataFrame | None = None) -> Figure:
+                        milestones: pd.DataFrame | None = None, *,
+                        title: str = "Declared and delivered share, buyer by buyer",
+                        xlabel: str = "Year of notification", ylabel: str = "Share of contracts",
+                        declared_label: str = "Declared share", effective_label: str = "Delivered share",
+                        target_label: str = "Target {target}",
+                        series_break_label: str = "Series break (2024)",
+                        percent: figures.Percent = figures.percent_text,
+                        date_text: Any = None) -> Figure:
     """Small multiples, one panel per buyer (the ``max_buyers`` with most assessable contracts over
-    the years): declared and effective share by year with 95 % intervals and the target."""
+    the years): declared and delivered share by year with 95 % intervals and the target; a dotted
+    line marks a series break inside the years shown. Titles are the wrapped buyer names; the
+    figure title, the share label and one legend are outside the panels (constrained layout), the
+    year label under each column's lowest panel, so a single panel's title runs into no label. ``date_text`` is accepted for
+    symmetry with :func:`trend_figure` and not used."""
     import matplotlib.pyplot as plt
 
     b = tidy[tidy["buyer_siret"].ne(ALL)]
@@ -571,38 +770,79 @@ def buyers_trend_figure(tidy: pd.DataFrame, target: float = 0.30, max_buyers: in
     n = max(len(top), 1)
     cols = min(3, n)
     rows = int(np.ceil(n / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(4.0 * cols, 2.8 * rows), squeeze=False, sharey=True)
+    width = figures.WIDTH if cols > 1 else figures.WIDTH * 0.6
+    fig, axes = plt.subplots(rows, cols, figsize=(width, 3.2 * rows + 1.6), squeeze=False,
+                             sharey=True, layout="constrained")
     years = sorted(b["year"].unique())
+    names_width = 28 if cols > 1 else 40
     for ax, siret in zip(axes.flat, top):
         d = b[b["buyer_siret"].eq(siret)].sort_values("year")
-        for side, color, dx in (("declared", "#4C72B0", -0.06), ("effective", "#DD8452", 0.06)):
-            s = d[f"{side}_share"].astype(float)
-            err = np.clip(np.vstack([s - d[f"{side}_ci_low"].astype(float),
-                                     d[f"{side}_ci_high"].astype(float) - s]), 0, None)
-            ax.errorbar(d["year"] + dx, s, yerr=np.nan_to_num(err), marker="o", capsize=2,
-                        color=color, label=side)
-        ax.axhline(target, color="#C44E52", ls="--", lw=1)
+        _share_bars(ax, d, "declared", figures.DECLARED_COLOR, -0.06, declared_label, capsize=2)
+        _share_bars(ax, d, "effective", figures.EFFECTIVE_COLOR, 0.06, effective_label, capsize=2)
+        ax.axhline(target, color=figures.TARGET_COLOR, ls="--", lw=1,
+                   label=target_label.format(target=percent(target, 0)))
         if milestones is not None:
             for _, m in milestones.iterrows():
-                if years and years[0] - 0.5 <= m["x"] <= years[-1] + 0.5:
-                    ax.axvline(m["x"], color="black", ls=":", lw=1)
+                if m["kind"] == "series_break" and years and years[0] - 0.5 <= m["x"] <= years[-1] + 0.5:
+                    ax.axvline(m["x"], color="black", ls=":", lw=1, label=series_break_label)
         name = d["buyer_name"].dropna()
-        ax.set_title(textwrap.fill(str(name.iloc[-1] if len(name) else siret), 42), fontsize=8)
+        ax.set_title(figures.wrap(str(name.iloc[-1] if len(name) else siret), names_width),
+                     fontsize=10, fontweight="normal")
         ax.set_ylim(0, 1)
-        ax.set_xticks(years)
-        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+        ax.set_xticks(years, [str(y) for y in years])
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: percent(v, 0)))
     for ax in list(axes.flat)[len(top):]:
         ax.set_visible(False)
-    axes.flat[0].legend(fontsize=7, loc="upper left")
-    fig.suptitle("Declared (blue) vs effective (orange) share by buyer, 95 % CI; dashed: target")
-    fig.supxlabel("Year of notification")
-    fig.supylabel("Share (declared: of assessable; effective: of covered, %)")
-    fig.tight_layout()
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    # the x label goes under each column's lowest panel, the legend under the figure: a figure
+    # x label (supxlabel) and a bottom legend would be drawn on top of each other
+    for c in range(cols):
+        shown = [ax for ax in axes[:, c] if ax.get_visible()]
+        if shown:
+            shown[-1].set_xlabel(xlabel)
+    fig.suptitle(figures.wrap(title, 60 if cols == 1 else figures.TITLE_WIDTH))
+    fig.legend(handles, labels, loc="outside lower center", ncols=2 if cols == 1 else 4)
+    fig.supylabel(ylabel, fontsize=11)
+    return fig
+
+
+@figures.themed
+def year_changes_figure(tidy: pd.DataFrame, alpha: float = 0.05, buyer: str = ALL, *,
+                        title: str = "Year-over-year change of the shares (all buyers)",
+                        xlabel: str = "Change in percentage points (95% interval)",
+                        declared_label: str = "Declared share", effective_label: str = "Delivered share",
+                        zero_label: str = "No change", number: figures.Number = figures.number_text
+                        ) -> Figure:
+    """The year-over-year changes of :func:`year_changes` for one buyer (default the whole scope):
+    one row per pair of consecutive years ("2023 → 2024"), the declared and the delivered change in
+    percentage points with its 95 % Newcombe interval, and the zero line; a change whose interval
+    does not cross the zero line is a clear change."""
+    import matplotlib.pyplot as plt
+
+    ch = year_changes(tidy[tidy["buyer_siret"].eq(buyer)], alpha)
+    pairs = [f"{a} → {b}" for a, b in zip(ch["year_from"], ch["year_to"])]
+    fig, ax = plt.subplots(figsize=(figures.WIDTH, 1.0 * max(len(pairs), 1) + 2.4), layout="constrained")
+    pos = np.arange(len(pairs))[::-1].astype(float)
+    for side, color, dy, label in (("declared", figures.DECLARED_COLOR, 0.12, declared_label),
+                                   ("effective", figures.EFFECTIVE_COLOR, -0.12, effective_label)):
+        d = 100 * ch[f"{side}_change"].astype(float)
+        err = figures.interval_errors(d, 100 * ch[f"{side}_change_ci_low"].astype(float),
+                                      100 * ch[f"{side}_change_ci_high"].astype(float))
+        ax.errorbar(d, pos + dy, xerr=np.nan_to_num(err), fmt="o", capsize=3, color=color, label=label)
+    ax.axvline(0, color="grey", ls="--", lw=1, label=zero_label)
+    ax.set_yticks(pos, pairs)
+    ax.set_ylim(-0.6, max(len(pairs), 1) - 0.4)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: number(v)))
+    ax.set_xlabel(xlabel)
+    ax.set_title(figures.wrap(title, figures.TITLE_WIDTH))
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=3)
     return fig
 
 
 __all__ = [
-    "ALL", "CHANGES", "TIDY_COLUMNS", "buyers_trend_figure", "certainty_summary", "change_summary",
+    "ALL", "CHANGES", "TIDY_COLUMNS", "buyers_trend_figure", "certainty_summary", "certainty_table",
+    "change_counts_table", "change_sentence", "change_summary", "milestones_table", "official_table",
+    "scope_table", "transitions_table", "trend_sentence", "verdict_matrix", "year_changes_figure",
     "load_milestones", "load_official_shares", "newcombe_difference", "period_years", "report_dir",
     "scope_changes_table", "snapshots_from_dataset", "snapshots_from_reports", "tidy_table",
     "transition_driver", "trend_figure", "verdict_changes", "write_tables", "year_changes",
