@@ -99,7 +99,7 @@ def test_run_all_contracts_only_directory(tmp_path: Path) -> None:
     ind = assert_report_written(out, 2024)
     assert ind["verdict"] == "not_measured" and ind["declared"]["n"] == 3
     html = (year_reports(out, 2024) / "04_social_washing.html").read_text(encoding="utf-8")
-    assert "facilitator" in html.lower()   # the sentence saying why nothing is concluded
+    assert "facilitateur" in html.lower()   # the sentence saying why nothing is concluded
 
 
 def test_run_buyer_with_zero_of_seven_declared(tmp_path: Path) -> None:
