@@ -41,6 +41,7 @@ from .notebook_params import check_notebook_parameters, notebook_parameters, yea
 from .params import Params
 from .report import build_into, check_output, remove_stale, staging_folder, swap_in
 from .safe_csv import neutralise_frame
+from .summaries import write_summaries
 
 PRIVATE_COLUMNS = ("beneficiary_id",)
 """Columns never written to ``rejected/<table>.csv``: the report folder is meant to be shared."""
@@ -195,7 +196,8 @@ def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: 
         if cached is not None:
             cached.restore(staging)
             return
-        written = [*write_results(results, staging), *write_rejected(data, staging)]
+        written = [*write_results(results, staging), *write_rejected(data, staging),
+                   *write_summaries(data, params, results, staging, busy=len(nbs))]
         if key is not None:
             results_cache.store(key, session=encoded, warnings=warnings,
                                 outputs={p.relative_to(staging).as_posix(): p for p in written},
