@@ -159,7 +159,7 @@ def _declared_not_effective(contracts: pd.DataFrame, siret: str | None = None) -
 def _title(row: Mapping[str, Any] | None, siret: str) -> str:
     name = (row or {}).get("buyer_name")
     name = str(name).strip() if name is not None else ""
-    return f"{name} (SIRET {siret})" if name else f"SIRET {siret}"
+    return f"{name} — SIRET {siret}" if name else f"SIRET {siret}"
 
 
 def plan_pages(dataset: Dataset, params: Params, results: Any,
