@@ -29,10 +29,14 @@ Rules:
   spreadsheet of a buyer equals ``contracts.csv`` filtered on that buyer, declared and not effective.
 * **Language**: the ``language`` parameter (``fr`` by default).
 
-Cost: the indicators of a buyer take about 0.1-0.2 s on the demo data, but drawing a PDF page takes
-1.5-3 s (font measurement and embedding), so the pages are written by a pool of worker processes
-(:func:`helpers.execute.start_workers`) while the notebooks execute. The files are stored with the
-report's data files in the results cache (:mod:`helpers.results_cache`): a warm rerun copies them.
+Cost, measured on the demo data (9 buyers, 10 pages): the indicators of the buyers and of last
+year take about 2.5 s of CPU in all (0.1-0.2 s per buyer and year), drawing the pages about 15 s
+(1.5 s per PDF: font measurement and embedding; the HTML and the workbook take a few hundredths).
+The pages are written while the notebooks execute, by a pool of worker processes on the cores the
+notebooks leave idle (:func:`idle_cores`; :func:`helpers.execute.start_workers`), else in the run's
+own process, which does not pay the imports of a new worker (about 2 s each) and runs at a higher
+priority than the notebooks' kernels. The files are stored with the report's data files in the
+results cache (:mod:`helpers.results_cache`): a warm rerun copies them and draws nothing.
 """
 
 from __future__ import annotations
