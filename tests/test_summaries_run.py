@@ -306,3 +306,25 @@ def test_plan_pages_last_year_only_where_the_data_has_contracts(tmp_path: Path) 
             # the buyer's row of the whole run: verdict and q-value of the family of buyers
             assert a.buyer_row["verdict"] == "compliant" and "q_value" in a.buyer_row
             assert sorted(a.contracts["contract_id"]) == ["A24-3", "A24-4"]
+
+
+def test_pages_and_spreadsheets_in_the_language_of_the_run(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from helpers.indicators import compute_results
+    from helpers.loader import load_data_dir
+
+    data = load_data_dir(build_data(tmp_path / "data"))
+    params = load_params(None, year=2024, scope="all", language="en")
+    pages = summaries.plan_pages(data, params, compute_results(data, params))
+    assert [p.lang for p in pages] == ["en", "en", "en"]
+    # B's workbook only (no PDF page drawn): headers in English
+    book = tmp_path / "b.xlsx"
+    from helpers.spreadsheet import write_spreadsheet
+
+    write_spreadsheet(book, pages[2].contracts, pages[2].lang, buyer_siret=B,
+                      params=pages[2].spreadsheet)
+    header = next(load_workbook(book).worksheets[0].iter_rows(values_only=True))
+    assert labels.label("contract_id", "en", kind="header") in header
+    assert labels.label("contract_id", "en", kind="header") != labels.label(
+        "contract_id", "fr", kind="header")
