@@ -99,6 +99,12 @@ def test_run_succeeds_and_writes_every_file(demo_run: dict) -> None:
     for stem in YEAR_NOTEBOOKS:
         assert (year / f"{stem}.ipynb").is_file() and (year / f"{stem}.html").is_file()
     assert len(list((year / "figures").glob("*.png"))) >= 10
+    # one-page summaries: the whole scope and every buyer of buyers.csv (fewer than 20), with each
+    # buyer's spreadsheet of declared contracts not effective
+    sirets = [b["buyer_siret"] for b in read_csv(year / "buyers.csv")]
+    assert (year / "summary.html").is_file() and (year / "summary.pdf").is_file()
+    assert sorted(p.name for p in (year / "buyers").iterdir()) == sorted(
+        f"{s}.{ext}" for s in sirets for ext in ("html", "pdf", "xlsx"))
     assert (demo_run["out"] / "index.html").is_file()
     # nothing else left in the output folder (no staging or backup folder)
     assert sorted(p.name for p in demo_run["out"].iterdir()) == ["2024", "index.html"]
@@ -167,7 +173,7 @@ def test_html_has_no_code_and_index_links_everything(demo_run: dict) -> None:
         assert "Traceback" not in html
     index = (year / "index.html").read_text(encoding="utf-8")
     for target in [f"{s}.html" for s in YEAR_NOTEBOOKS] + ["indicators.json", "buyers.csv",
-                                                           "contracts.csv"]:
+                                                           "contracts.csv", "summary.pdf"]:
         assert f'href="{target}"' in index
 
 

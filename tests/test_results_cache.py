@@ -216,6 +216,7 @@ def stubbed_run(tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(yearly, "load_dataset", load)
     monkeypatch.setattr(yearly, "compute_results", compute)
     monkeypatch.setattr(yearly, "write_results", write)
+    monkeypatch.setattr(yearly, "write_summaries", lambda *a, **k: [])  # stub results
     nb = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell(NOTEBOOK_CELL)
     params.metadata["tags"] = ["parameters"]

@@ -146,6 +146,8 @@ class Link:
     href: str
     text: str
     note: str = ""
+    extra: tuple[tuple[str, str], ...] = ()
+    """Further (href, text) links shown after the note, e.g. the PDF beside an HTML page."""
 
 
 def _page(title: str, sections: Sequence[tuple[str, str]]) -> str:
@@ -170,7 +172,10 @@ def _links(links: Sequence[Link]) -> str:
     items = []
     for ln in links:
         note = f' <span class="muted">— {html.escape(ln.note)}</span>' if ln.note else ""
-        items.append(f'<li><a href="{html.escape(ln.href)}">{html.escape(ln.text)}</a>{note}</li>')
+        extra = "".join(f' · <a href="{html.escape(href)}">{html.escape(text)}</a>'
+                        for href, text in ln.extra)
+        items.append(f'<li><a href="{html.escape(ln.href)}">{html.escape(ln.text)}</a>{note}'
+                     f'{extra}</li>')
     return "<ul>\n" + "\n".join(items) + "\n</ul>"
 
 
@@ -198,9 +203,58 @@ def year_summary(indicators: dict) -> str:
     return f"<table>{body}</table>"
 
 
+SUMMARY_FILES = ("summary.html", "summary.pdf")
+"""The whole-scope one-page summary of a year folder (:mod:`helpers.summaries`)."""
+BUYER_PAGES = "buyers"
+"""Folder of the buyers' summaries and spreadsheets in a year folder (``<siret>.html|.pdf|.xlsx``)."""
+
+
+def _buyer_rows(year_dir: Path) -> dict[str, dict[str, str]]:
+    """The rows of ``<year_dir>/buyers.csv`` by SIRET (empty when absent or unreadable)."""
+    import csv
+
+    try:
+        with (year_dir / "buyers.csv").open(encoding="utf-8", newline="") as fh:
+            return {r.get("buyer_siret", ""): r for r in csv.DictReader(fh)}
+    except (OSError, ValueError, csv.Error):
+        return {}
+
+
+def _summary_extra(year_dir: Path, prefix: str = "") -> tuple[tuple[str, str], ...]:
+    """Links to the whole-scope summary of a year folder, when it has one."""
+    return tuple((f"{prefix}{name}", f"summary ({name.rsplit('.', 1)[1].upper()})")
+                 for name in SUMMARY_FILES if (year_dir / name).is_file())
+
+
+def summary_links(year_dir: str | Path) -> list[Link]:
+    """The one-page summaries of a year folder: the whole scope (HTML, PDF), then each buyer's page
+    (HTML, PDF) and spreadsheet of declared contracts not effective (XLSX), by SIRET, named from
+    ``buyers.csv``."""
+    d = Path(year_dir)
+    links = []
+    if (d / SUMMARY_FILES[0]).is_file():
+        links.append(Link(SUMMARY_FILES[0], "Whole scope", "one-page summary",
+                          tuple((n, n.rsplit(".", 1)[1].upper()) for n in SUMMARY_FILES[1:]
+                                if (d / n).is_file())))
+    rows = _buyer_rows(d)
+    folder = d / BUYER_PAGES
+    for page in sorted(folder.glob("*.html")) if folder.is_dir() else []:
+        siret = page.stem
+        row = rows.get(siret, {})
+        name = (row.get("buyer_name") or "").strip()
+        note = f"SIRET {siret}" + (f", verdict: {row['verdict']}" if row.get("verdict") else "")
+        extra = [(f"{BUYER_PAGES}/{siret}.pdf", "PDF")] if (folder / f"{siret}.pdf").is_file() \
+            else []
+        if (folder / f"{siret}.xlsx").is_file():
+            extra.append((f"{BUYER_PAGES}/{siret}.xlsx", "contracts to check (XLSX)"))
+        links.append(Link(f"{BUYER_PAGES}/{page.name}", name or siret, note, tuple(extra)))
+    return links
+
+
 def write_year_index(year_dir: str | Path, year: int, notebooks: Sequence[Path]) -> Path:
-    """Write ``<year_dir>/index.html``: headline numbers, the notebooks' HTML, the data files and the
-    figures of the year (relative links only, sorted, so the page is reproducible)."""
+    """Write ``<year_dir>/index.html``: headline numbers, the one-page summaries and spreadsheets,
+    the notebooks' HTML, the data files and the figures of the year (relative links only, sorted, so
+    the page is reproducible)."""
     d = Path(year_dir)
     indicators: dict = {}
     if (d / "indicators.json").is_file():
@@ -216,6 +270,7 @@ def write_year_index(year_dir: str | Path, year: int, notebooks: Sequence[Path])
     figures = [Link(f"figures/{p.name}", p.stem) for p in sorted((d / "figures").glob("*.png"))]
     sections = [
         ("Summary", year_summary(indicators) if indicators else '<p class="muted">No indicators.</p>'),
+        ("One-page summaries and contracts to check", _links(summary_links(d))),
         ("Reports", _links(reports)),
         ("Data", _links(data)),
         ("Figures", _links(figures)),
@@ -243,13 +298,15 @@ def _year_links(root: Path, prefix: str = "") -> list[Link]:
         with contextlib.suppress(OSError, ValueError):
             v = json.loads((p / "indicators.json").read_text(encoding="utf-8"))
             note = f"verdict: {v.get('verdict', 'n/a')}"
-        links.append(Link(f"{prefix}{p.name}/index.html", p.name, note))
+        links.append(Link(f"{prefix}{p.name}/index.html", p.name, note,
+                          _summary_extra(p, f"{prefix}{p.name}/")))
     return links
 
 
 def write_root_index(out_dir: str | Path) -> Path:
-    """Write ``<out_dir>/index.html`` linking the year folders (``<out>/<YYYY>/index.html``), the
-    ``trends`` and ``hypotheses`` folders, and the data sets (``<out>/<name>/``, the default layout
+    """Write ``<out_dir>/index.html`` linking the year folders (``<out>/<YYYY>/index.html``, with
+    each year's whole-scope summary in HTML and PDF; the buyers' pages and spreadsheets are linked
+    from the year's page), the ``trends`` and ``hypotheses`` folders, and the data sets (``<out>/<name>/``, the default layout
     ``reports/<data set>/<year>/``) with their years — only folders the tool wrote (marked).
 
     An existing ``index.html`` the tool did not write is left alone (:class:`UnsafeOutput`)."""
@@ -265,8 +322,10 @@ def write_root_index(out_dir: str | Path) -> Path:
         if years and not (read_marker(p) or {}).get("kind"):
             own = (p / "index.html").is_file() and is_tool_index(p / "index.html")
             label = ", ".join(y.text for y in years)
+            summaries = tuple((href, f"{y.text} {text}") for y in years
+                              for href, text in y.extra if href.endswith(".pdf"))
             datasets.append(Link(f"{p.name}/index.html" if own else years[-1].href, p.name,
-                                 f"years: {label}"))
+                                 f"years: {label}", summaries))
     years = _year_links(root)
     sections = [(title, _links(links)) for title, links in
                 (("Data sets", datasets), ("Years", years), ("Research notebooks", research))

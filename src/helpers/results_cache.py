@@ -2,7 +2,9 @@
 
 ``python -m helpers run`` computes, for one year, the session the notebooks read (parameters, data
 summary, results), the data files of the report (``indicators.json``, ``buyers.csv``,
-``contracts.csv``, ``rejected/*.csv``) and the scope warnings. All of them are a function of four
+``contracts.csv``, ``rejected/*.csv``), its one-page summaries and spreadsheets (``summary.html``,
+``summary.pdf``, ``buyers/<siret>.html|.pdf|.xlsx``, :mod:`helpers.summaries`: about 1.5 s of CPU per
+PDF page) and the scope warnings. All of them are a function of four
 things only, so the first run stores them in ``<cache root>/results/<key>/`` and a rerun with the
 same four things copies them instead of loading the tables and computing the indicators again
 (about 5 s of the 12 s of a warm run at 500 000 contracts).

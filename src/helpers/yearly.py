@@ -10,7 +10,10 @@ are replaced), then, in a staging folder beside ``<out>/<year>/`` (:func:`helper
    computed (:func:`helpers.indicators.compute_results`) and handed to the kernels as a session file
    (JSON plus Parquet, :mod:`helpers.session`), then written (``indicators.json``, ``buyers.csv``,
    ``contracts.csv``, quarantined rows in ``rejected/<table>.csv``; text cells neutralised against
-   spreadsheet formulas, :mod:`helpers.safe_csv`). When the data, parameters, code and reference
+   spreadsheet formulas, :mod:`helpers.safe_csv`), then the one-page summaries of the whole scope
+   and of the summarised buyers and their spreadsheets (:mod:`helpers.summaries`:
+   ``summary.html|.pdf``, ``buyers/<siret>.html|.pdf|.xlsx``, last year recomputed from the same
+   loaded data). When the data, parameters, code and reference
    files are those of a previous run, the session and the files come from the results cache
    (:mod:`helpers.results_cache`) instead; if this step fails, the waiting kernels are told to stop;
 3. the year's ``index.html`` is written and the staging folder swapped in: a failed run leaves the
@@ -41,6 +44,7 @@ from .notebook_params import check_notebook_parameters, notebook_parameters, yea
 from .params import Params
 from .report import build_into, check_output, remove_stale, staging_folder, swap_in
 from .safe_csv import neutralise_frame
+from .summaries import write_summaries
 
 PRIVATE_COLUMNS = ("beneficiary_id",)
 """Columns never written to ``rejected/<table>.csv``: the report folder is meant to be shared."""
@@ -195,7 +199,8 @@ def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: 
         if cached is not None:
             cached.restore(staging)
             return
-        written = [*write_results(results, staging), *write_rejected(data, staging)]
+        written = [*write_results(results, staging), *write_rejected(data, staging),
+                   *write_summaries(data, params, results, staging, busy=len(nbs))]
         if key is not None:
             results_cache.store(key, session=encoded, warnings=warnings,
                                 outputs={p.relative_to(staging).as_posix(): p for p in written},
