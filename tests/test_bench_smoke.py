@@ -1,6 +1,7 @@
 """Benchmark (helpers.bench_data: generator fidelity and buyer sizes; helpers.bench: the measuring
-wrapper, the summary, the report outputs) and a ~20 000-contract smoke of the whole command (marked ``slow``: it runs in ``make test``, not in
-``make test-fast``; about 40 s on the 2-core machine)."""
+wrapper, the summary, the report outputs) and a ~20 000-contract smoke of the whole command
+(marked ``slow``: it runs in ``make test``, not in ``make test-fast``; about 40 s on the 2-core
+machine)."""
 
 from __future__ import annotations
 

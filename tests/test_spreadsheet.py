@@ -92,3 +92,25 @@ def test_no_row_gives_a_header_only_sheet(tmp_path):
     path = write_spreadsheet(tmp_path / "e.xlsx", [_row("1", 1.0, "VERIFIED", True, True)])
     ws = load_workbook(path).worksheets[0]
     assert ws.max_row == 1 and ws["A1"].value.startswith("Identifiant")
+
+
+def test_the_same_rows_give_the_same_bytes(tmp_path):
+    # openpyxl stamps "now" into the document properties and the zip entries: both are fixed, so a
+    # rerun on the same contracts gives a byte-identical workbook (checked a second apart)
+    import hashlib
+    import time
+
+    import pandas as pd
+
+    from helpers.spreadsheet import write_spreadsheet
+
+    rows = pd.DataFrame([{"uid": "21330063500017C1", "buyer_siret": "21330063500017",
+                          "contract_id": "C1", "amount": 1000.0, "status": "SHORTFALL",
+                          "declared": True, "effective": False, "covered": True,
+                          "assessable": True, "planned_hours": 10.0, "expected_hours": 10.0,
+                          "realized_hours": 5.0, "considerations": "Clause sociale",
+                          "notification_date": "2024-02-01", "buyer_name": "X"}])
+    first = write_spreadsheet(tmp_path / "a.xlsx", rows)
+    time.sleep(1.1)
+    second = write_spreadsheet(tmp_path / "b.xlsx", rows)
+    assert hashlib.sha256(first.read_bytes()).digest() == hashlib.sha256(second.read_bytes()).digest()

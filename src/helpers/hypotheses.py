@@ -1283,7 +1283,8 @@ def result_sentence(result: HypothesisResult, alpha: float = 0.05, lang: str = "
     head = {"supported": "Hypothesis supported", "opposite": "Effect opposite to the hypothesis",
             "not_supported": "Hypothesis not supported"}[kind]
     words = _en_money(CONCLUSIONS[result.id][("supported", "opposite", "not_supported").index(kind)])
-    return f"**{head}** at the {fmt.target(alpha, lang)} level: {words} ({ratio}; {n_text} {unit_en}{buyers})."
+    return (f"**{head}** at the {fmt.target(alpha, lang)} level: {words} "
+            f"({ratio}; {n_text} {unit_en}{buyers}).")
 
 
 def observed_sentence(result: HypothesisResult, lang: str = "fr") -> str | None:

@@ -686,4 +686,41 @@ HEADER["en"].update({"h_ratio": "Threshold required", "h_scope_share": "Delivere
                      "h_changed": "Buyers whose verdict changes", "h_true_share": "True share",
                      "h_n": "Followed contracts", "h_power": "Probability of detecting a gap"})
 
+#: Words of the index pages (the reports' table of contents).
+INDEX: dict[str, dict[str, str]] = {
+    "fr": {
+        "i_title_year": "Audit des clauses sociales — {year}",
+        "i_title_root": "Audit des clauses sociales — rapports",
+        "i_summary": "En bref", "i_verdict_scope": "Conclusion (ensemble des acheteurs)",
+        "i_significant": "écart significatif", "i_assessable": "Marchés évaluables",
+        "i_covered": "Marchés suivis par le facilitateur", "i_declared": "Part déclarée",
+        "i_effective": "Part réalisée (marchés suivis)", "i_gap": "Écart (points)",
+        "i_no_indicators": "Aucun indicateur.", "i_summaries": "Synthèses d'une page et marchés à vérifier",
+        "i_whole_scope": "Ensemble des acheteurs", "i_one_page": "synthèse d'une page",
+        "i_contracts_check": "marchés à vérifier (XLSX)", "i_reports": "Rapports",
+        "i_data": "Données", "i_figures": "Figures", "i_none": "Aucun.",
+        "i_rows_aside": "lignes mises de côté (quarantaine)", "i_notebook": "carnet : {name}",
+        "i_verdict": "conclusion : {verdict}", "i_datasets": "Jeux de données",
+        "i_years": "Années", "i_research": "Carnets d'étude", "i_years_list": "années : {years}",
+        "i_summary_file": "synthèse ({kind})",
+    },
+    "en": {
+        "i_title_year": "Social Clause Audit — {year}",
+        "i_title_root": "Social Clause Audit — reports",
+        "i_summary": "Summary", "i_verdict_scope": "Verdict (all buyers)",
+        "i_significant": "significant gap", "i_assessable": "Assessable contracts",
+        "i_covered": "Contracts followed by the facilitator", "i_declared": "Declared share",
+        "i_effective": "Delivered share (followed contracts)", "i_gap": "Gap (points)",
+        "i_no_indicators": "No indicators.", "i_summaries": "One-page summaries and contracts to check",
+        "i_whole_scope": "All buyers", "i_one_page": "one-page summary",
+        "i_contracts_check": "contracts to check (XLSX)", "i_reports": "Reports",
+        "i_data": "Data", "i_figures": "Figures", "i_none": "None.",
+        "i_rows_aside": "rows set aside (quarantine)", "i_notebook": "notebook: {name}",
+        "i_verdict": "verdict: {verdict}", "i_datasets": "Data sets", "i_years": "Years",
+        "i_research": "Research notebooks", "i_years_list": "years: {years}",
+        "i_summary_file": "summary ({kind})",
+    },
+}
+TABLES["index"] = INDEX
+
 TABLES["row"] = ROW

@@ -290,7 +290,8 @@ def files_read(data: DataSummary, params: Params) -> pd.DataFrame:
     files["file"] = files["file"].map(lambda f: _file_label(f, params.data_path))
     files = files.sort_values(["table", "file"], kind="stable").head(100)
     rows = [{"table": _table_name(r.table), "file": r.file,
-             "format": str(r.format).replace("_", " ").upper(), "rows_read": number(r.rows_read)} for r in files.itertuples()]
+             "format": str(r.format).replace("_", " ").upper(), "rows_read": number(r.rows_read)}
+            for r in files.itertuples()]
     return _frame(rows, ["table", "file", "format", "rows_read"])
 
 
@@ -745,7 +746,8 @@ def flagged_contracts(results: Any,
 
 def official_shares() -> pd.DataFrame:
     """Official national shares of contracts with a social consideration (year, share, series, scope,
-    source), from ``data/reference/official_shares.csv`` through :func:`helpers.trends.load_official_shares`."""
+    source), from ``data/reference/official_shares.csv`` through
+    :func:`helpers.trends.load_official_shares`."""
     from .trends import load_official_shares
 
     return load_official_shares()

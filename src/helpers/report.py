@@ -70,6 +70,8 @@ th { background: #f3f3f3; }
 .verdict-compliant { color: #1b5e20; font-weight: bold; }
 .verdict-below_target { color: #8a5a00; font-weight: bold; }
 .verdict-insufficient_data { color: #555; font-weight: bold; }
+.verdict-possible_social_washing { color: #c2570c; font-weight: bold; }
+.verdict-not_measured { color: #555; font-weight: bold; }
 .muted { color: #666; font-size: .9rem; }
 """
 
@@ -127,16 +129,35 @@ def cell_source(cell: Mapping[str, Any]) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
-def notebook_title(notebook: str | Path) -> str:
-    """The first Markdown heading of a notebook (its file stem when there is none)."""
+def notebook_title(notebook: str | Path, lang: str | None = None) -> str:
+    """The first Markdown heading of a notebook (its file stem when there is none). A bilingual
+    heading "Titre (Title)" gives the part of ``lang`` when it is given."""
     nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "markdown":
             continue
         for line in cell_source(cell).splitlines():
             if line.startswith("#"):
-                return line.lstrip("#").strip()
+                title = line.lstrip("#").strip()
+                both = re.fullmatch(r"(.+?) \((.+)\)", title)
+                if lang and both:
+                    return both.group(1) if lang == "fr" else both.group(2)
+                return title
     return Path(notebook).stem
+
+
+def _lang(indicators: Mapping[str, Any] | None) -> str:
+    """The language of a report (``parameters.language`` of its ``indicators.json``; French when
+    absent)."""
+    value = ((indicators or {}).get("parameters") or {}).get("language")
+    return value if value in ("fr", "en") else "fr"
+
+
+def _w(code: str, lang: str, **values: Any) -> str:
+    from . import labels
+
+    text = labels.label(code, lang, "index")
+    return text.format(**values) if values else text
 
 
 @dataclass(frozen=True)
@@ -150,10 +171,10 @@ class Link:
     """Further (href, text) links shown after the note, e.g. the PDF beside an HTML page."""
 
 
-def _page(title: str, sections: Sequence[tuple[str, str]]) -> str:
+def _page(title: str, sections: Sequence[tuple[str, str]], lang: str = "fr") -> str:
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{html.escape(lang)}"><head><meta charset="utf-8">',
         INDEX_MARK,
         f"<title>{html.escape(title)}</title>",
         f"<style>{_CSS}</style></head><body>",
@@ -166,9 +187,9 @@ def _page(title: str, sections: Sequence[tuple[str, str]]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _links(links: Sequence[Link]) -> str:
+def _links(links: Sequence[Link], lang: str = "fr") -> str:
     if not links:
-        return '<p class="muted">None.</p>'
+        return f'<p class="muted">{html.escape(_w("i_none", lang))}</p>'
     items = []
     for ln in links:
         note = f' <span class="muted">— {html.escape(ln.note)}</span>' if ln.note else ""
@@ -179,27 +200,33 @@ def _links(links: Sequence[Link]) -> str:
     return "<ul>\n" + "\n".join(items) + "\n</ul>"
 
 
-def _fmt_share(value: object) -> str:
-    return f"{value:.1%}" if isinstance(value, (int, float)) else "n/a"
+def year_summary(indicators: dict, lang: str | None = None) -> str:
+    """A small HTML table of the headline numbers of ``indicators.json`` in the report's language:
+    the verdict in words (and whether the gap is significant), the assessable and followed
+    contracts, the declared and delivered shares and the gap."""
+    from . import fmt, labels
 
-
-def year_summary(indicators: dict) -> str:
-    """A small HTML table of the headline numbers of ``indicators.json`` (DESIGN §4 keys)."""
+    lg = lang or _lang(indicators)
     declared = indicators.get("declared", {}) or {}
     effective = indicators.get("effective", {}) or {}
     gap = indicators.get("gap", {}) or {}
-    verdict = str(indicators.get("verdict", "n/a"))
+    verdict = str(indicators.get("verdict", ""))
+    try:
+        verdict_text = labels.label(verdict, lg, "verdict")
+    except KeyError:
+        verdict_text = verdict or fmt.MISSING
     rows = [
-        ("Verdict (whole scope)",
-         f'<span class="verdict-{html.escape(verdict)}">{html.escape(verdict)}</span>'
-         + (" (significant)" if indicators.get("significant") else "")),
-        ("Assessable contracts", html.escape(str(indicators.get("assessable_contracts", "n/a")))),
-        ("Declared share", _fmt_share(declared.get("share"))),
-        ("Effective share", _fmt_share(effective.get("share"))),
-        ("Gap (points)", html.escape(
-            f"{gap['points']:.1f}" if isinstance(gap.get("points"), (int, float)) else "n/a")),
+        (_w("i_verdict_scope", lg),
+         f'<span class="verdict-{html.escape(verdict)}">{html.escape(verdict_text)}</span>'
+         + (f" ({html.escape(_w('i_significant', lg))})" if indicators.get("significant") else "")),
+        (_w("i_assessable", lg), fmt.number(indicators.get("assessable_contracts"), lg)),
+        (_w("i_covered", lg), fmt.number(indicators.get("covered_contracts"), lg)),
+        (_w("i_declared", lg), fmt.share(declared.get("share"), lg)),
+        (_w("i_effective", lg), fmt.share(effective.get("share"), lg)),
+        (_w("i_gap", lg), fmt.points(gap.get("points"), lg)),
     ]
-    body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
+    body = "".join(f"<tr><th>{html.escape(k)}</th><td>{v if k == rows[0][0] else html.escape(v)}"
+                   f"</td></tr>" for k, v in rows)
     return f"<table>{body}</table>"
 
 
@@ -220,20 +247,22 @@ def _buyer_rows(year_dir: Path) -> dict[str, dict[str, str]]:
         return {}
 
 
-def _summary_extra(year_dir: Path, prefix: str = "") -> tuple[tuple[str, str], ...]:
+def _summary_extra(year_dir: Path, prefix: str = "", lang: str = "fr"
+                   ) -> tuple[tuple[str, str], ...]:
     """Links to the whole-scope summary of a year folder, when it has one."""
-    return tuple((f"{prefix}{name}", f"summary ({name.rsplit('.', 1)[1].upper()})")
+    return tuple((f"{prefix}{name}",
+                  _w("i_summary_file", lang, kind=name.rsplit('.', 1)[1].upper()))
                  for name in SUMMARY_FILES if (year_dir / name).is_file())
 
 
-def summary_links(year_dir: str | Path) -> list[Link]:
+def summary_links(year_dir: str | Path, lang: str = "fr") -> list[Link]:
     """The one-page summaries of a year folder: the whole scope (HTML, PDF), then each buyer's page
     (HTML, PDF) and spreadsheet of declared contracts not effective (XLSX), by SIRET, named from
     ``buyers.csv``."""
     d = Path(year_dir)
     links = []
     if (d / SUMMARY_FILES[0]).is_file():
-        links.append(Link(SUMMARY_FILES[0], "Whole scope", "one-page summary",
+        links.append(Link(SUMMARY_FILES[0], _w("i_whole_scope", lang), _w("i_one_page", lang),
                           tuple((n, n.rsplit(".", 1)[1].upper()) for n in SUMMARY_FILES[1:]
                                 if (d / n).is_file())))
     rows = _buyer_rows(d)
@@ -242,11 +271,16 @@ def summary_links(year_dir: str | Path) -> list[Link]:
         siret = page.stem
         row = rows.get(siret, {})
         name = (row.get("buyer_name") or "").strip()
-        note = f"SIRET {siret}" + (f", verdict: {row['verdict']}" if row.get("verdict") else "")
+        verdict = row.get("verdict") or ""
+        with contextlib.suppress(KeyError):
+            from . import labels
+
+            verdict = labels.label(verdict, lang, "verdict") if verdict else ""
+        note = f"SIRET {siret}" + (f", {_w('i_verdict', lang, verdict=verdict)}" if verdict else "")
         extra = [(f"{BUYER_PAGES}/{siret}.pdf", "PDF")] if (folder / f"{siret}.pdf").is_file() \
             else []
         if (folder / f"{siret}.xlsx").is_file():
-            extra.append((f"{BUYER_PAGES}/{siret}.xlsx", "contracts to check (XLSX)"))
+            extra.append((f"{BUYER_PAGES}/{siret}.xlsx", _w("i_contracts_check", lang)))
         links.append(Link(f"{BUYER_PAGES}/{page.name}", name or siret, note, tuple(extra)))
     return links
 
@@ -259,24 +293,26 @@ def write_year_index(year_dir: str | Path, year: int, notebooks: Sequence[Path])
     indicators: dict = {}
     if (d / "indicators.json").is_file():
         indicators = json.loads((d / "indicators.json").read_text(encoding="utf-8"))
-    reports = [Link(f"{nb.stem}.html", notebook_title(nb), f"notebook: {nb.name}")
+    lg = _lang(indicators)
+    reports = [Link(f"{nb.stem}.html", notebook_title(nb, lg), _w("i_notebook", lg, name=nb.name))
                for nb in sorted(notebooks)]
     data = [Link(name, name) for name in ("indicators.json", "buyers.csv", "contracts.csv")
             if (d / name).is_file()]
     rejected_dir = d / "rejected"
     if rejected_dir.is_dir():
-        data += [Link(f"rejected/{p.name}", f"rejected/{p.name}", "rows set aside (quarantine)")
+        data += [Link(f"rejected/{p.name}", f"rejected/{p.name}", _w("i_rows_aside", lg))
                  for p in sorted(rejected_dir.glob("*.csv"))]
     figures = [Link(f"figures/{p.name}", p.stem) for p in sorted((d / "figures").glob("*.png"))]
+    none = f'<p class="muted">{html.escape(_w("i_no_indicators", lg))}</p>'
     sections = [
-        ("Summary", year_summary(indicators) if indicators else '<p class="muted">No indicators.</p>'),
-        ("One-page summaries and contracts to check", _links(summary_links(d))),
-        ("Reports", _links(reports)),
-        ("Data", _links(data)),
-        ("Figures", _links(figures)),
+        (_w("i_summary", lg), year_summary(indicators, lg) if indicators else none),
+        (_w("i_summaries", lg), _links(summary_links(d, lg), lg)),
+        (_w("i_reports", lg), _links(reports, lg)),
+        (_w("i_data", lg), _links(data, lg)),
+        (_w("i_figures", lg), _links(figures, lg)),
     ]
     out = d / "index.html"
-    out.write_text(_page(f"Social Clause Audit — {year}", sections), encoding="utf-8")
+    out.write_text(_page(_w("i_title_year", lg, year=year), sections, lg), encoding="utf-8")
     return out
 
 
@@ -289,48 +325,62 @@ def report_folders(root: Path, kind: str) -> list[Path]:
                   and (p / "index.html").is_file() and (read_marker(p) or {}).get("kind") == kind)
 
 
-def _year_links(root: Path, prefix: str = "") -> list[Link]:
+def _year_links(root: Path, prefix: str = "", lang: str = "fr") -> list[Link]:
+    from . import labels
+
     links = []
     for p in report_folders(root, "year"):
         if not p.name.isdigit():
             continue
         note = ""
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, KeyError):
             v = json.loads((p / "indicators.json").read_text(encoding="utf-8"))
-            note = f"verdict: {v.get('verdict', 'n/a')}"
+            note = _w("i_verdict", lang, verdict=labels.label(str(v.get("verdict")), lang, "verdict"))
         links.append(Link(f"{prefix}{p.name}/index.html", p.name, note,
-                          _summary_extra(p, f"{prefix}{p.name}/")))
+                          _summary_extra(p, f"{prefix}{p.name}/", lang)))
     return links
+
+
+def _root_lang(root: Path) -> str:
+    """The language of the newest report under ``root`` (French when there is none)."""
+    found = sorted(root.glob("*/indicators.json")) + sorted(root.glob("*/*/indicators.json"))
+    for path in reversed(found):
+        with contextlib.suppress(OSError, ValueError):
+            return _lang(json.loads(path.read_text(encoding="utf-8")))
+    return "fr"
 
 
 def write_root_index(out_dir: str | Path) -> Path:
     """Write ``<out_dir>/index.html`` linking the year folders (``<out>/<YYYY>/index.html``, with
     each year's whole-scope summary in HTML and PDF; the buyers' pages and spreadsheets are linked
-    from the year's page), the ``trends`` and ``hypotheses`` folders, and the data sets (``<out>/<name>/``, the default layout
-    ``reports/<data set>/<year>/``) with their years — only folders the tool wrote (marked).
+    from the year's page), the ``trends`` and ``hypotheses`` folders, and the data sets
+    (``<out>/<name>/``, the default layout ``reports/<data set>/<year>/``) with their years — only
+    folders the tool wrote (marked).
 
     An existing ``index.html`` the tool did not write is left alone (:class:`UnsafeOutput`)."""
     root = Path(out_dir)
     out = root / "index.html"
     check_index(out)
+    lg = _root_lang(root)
     research = [Link(f"{p.name}/index.html", p.name.capitalize())
                 for p in report_folders(root, "research")]
     datasets = []
     for p in sorted(q for q in root.iterdir()
                     if q.is_dir() and not q.is_symlink() and not q.name.startswith(".")):
-        years = _year_links(p, f"{p.name}/")
+        years = _year_links(p, f"{p.name}/", lg)
         if years and not (read_marker(p) or {}).get("kind"):
             own = (p / "index.html").is_file() and is_tool_index(p / "index.html")
             label = ", ".join(y.text for y in years)
             summaries = tuple((href, f"{y.text} {text}") for y in years
                               for href, text in y.extra if href.endswith(".pdf"))
             datasets.append(Link(f"{p.name}/index.html" if own else years[-1].href, p.name,
-                                 f"years: {label}", summaries))
-    years = _year_links(root)
-    sections = [(title, _links(links)) for title, links in
-                (("Data sets", datasets), ("Years", years), ("Research notebooks", research))
-                if links or (title == "Years" and not datasets)]
-    out.write_text(_page("Social Clause Audit — reports", sections), encoding="utf-8")
+                                 _w("i_years_list", lg, years=label), summaries))
+    years = _year_links(root, "", lg)
+    sections = [(title, _links(links, lg)) for title, links, main in
+                ((_w("i_datasets", lg), datasets, False), (_w("i_years", lg), years, True),
+                 (_w("i_research", lg), research, False))
+                if links or (main and not datasets)]
+    out.write_text(_page(_w("i_title_root", lg), sections, lg), encoding="utf-8")
     return out
 
 
@@ -338,13 +388,15 @@ def write_folder_index(folder: str | Path, title: str, notebooks: Sequence[Path]
     """Write ``<folder>/index.html`` linking the HTML of ``notebooks``, the data files (CSV, JSON)
     they wrote into the folder, and the figures."""
     d = Path(folder)
-    reports = [Link(f"{nb.stem}.html", notebook_title(nb), f"notebook: {nb.name}")
+    lg = _root_lang(d.parent)
+    reports = [Link(f"{nb.stem}.html", notebook_title(nb, lg), _w("i_notebook", lg, name=nb.name))
                for nb in sorted(notebooks)]
     data = [Link(p.name, p.name) for p in sorted([*d.glob("*.csv"), *d.glob("*.json")])]
     figures = [Link(f"figures/{p.name}", p.stem) for p in sorted((d / "figures").glob("*.png"))]
     out = d / "index.html"
-    out.write_text(_page(title, [("Reports", _links(reports)), ("Data", _links(data)),
-                                 ("Figures", _links(figures))]), encoding="utf-8")
+    out.write_text(_page(title, [(_w("i_reports", lg), _links(reports, lg)),
+                                 (_w("i_data", lg), _links(data, lg)),
+                                 (_w("i_figures", lg), _links(figures, lg))], lg), encoding="utf-8")
     return out
 
 
@@ -503,6 +555,7 @@ def staging_folder(out: Path, name: str) -> Path:
     """A new, marked staging folder ``<out>/.<name>.staging-*`` (``out`` created when missing)."""
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.staging-", dir=out))
+    staging.chmod(0o755)  # mkdtemp makes it private: a report is read by others (rwxr-xr-x)
     write_marker(staging, "staging", target=name, **_owner())
     return staging
 

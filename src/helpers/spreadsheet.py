@@ -138,4 +138,30 @@ def write_spreadsheet(path: str | Path, contracts: Any, lang: str = "fr", *,
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
+    _fix_timestamps(out)
     return out
+
+
+#: The date written into the workbook instead of "now", so that the same contracts give the same
+#: bytes (openpyxl stamps the document properties and every zip entry with the current time).
+FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def _fix_timestamps(path: Path) -> None:
+    """Rewrite the ``.xlsx`` at ``path`` with fixed dates: the created/modified document properties
+    and the zip entries' times. The content is otherwise unchanged."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as zin:
+        items = [(info, zin.read(info.filename)) for info in zin.infolist()]
+    stamp = "2000-01-01T00:00:00Z"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in items:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                              rb"\g<1>" + stamp.encode() + rb"\g<2>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            zout.writestr(fixed, data)

@@ -585,4 +585,5 @@ def glossary_markdown(lang: str = "fr", entries: Iterable[str] = TRENDS_GLOSSARY
 
 
 __all__ = ["FIGURE_TEXTS", "GLOSSARY", "HYPOTHESES_GLOSSARY", "TERMS", "TEXTS", "TRENDS_GLOSSARY",
-           "figure_texts", "french_spaces", "glossary_frame", "glossary_markdown", "percent_formatter", "say", "show_md", "term", "text"]
+           "figure_texts", "french_spaces", "glossary_frame", "glossary_markdown", "percent_formatter",
+           "say", "show_md", "term", "text"]

@@ -135,7 +135,8 @@ def snapshots_from_dataset(dataset: Dataset, params: Params, years: Iterable[int
     return out
 
 
-def snapshots_from_reports(reports_dir: str | Path, years: Iterable[int] | None = None) -> list[dict[str, Any]]:
+def snapshots_from_reports(reports_dir: str | Path, years: Iterable[int] | None = None
+                           ) -> list[dict[str, Any]]:
     """Read ``<reports_dir>/<year>/indicators.json`` and ``buyers.csv`` for ``years`` (default: every
     folder named by a year that holds both files). A requested year without them is an error naming
     the missing file."""
@@ -760,7 +761,8 @@ def buyers_trend_figure(tidy: pd.DataFrame, target: float = 0.30, max_buyers: in
     the years): declared and delivered share by year with 95 % intervals and the target; a dotted
     line marks a series break inside the years shown. Titles are the wrapped buyer names; the
     figure title, the share label and one legend are outside the panels (constrained layout), the
-    year label under each column's lowest panel, so a single panel's title runs into no label. ``date_text`` is accepted for
+    year label under each column's lowest panel, so a single panel's title runs into no label.
+    ``date_text`` is accepted for
     symmetry with :func:`trend_figure` and not used."""
     import matplotlib.pyplot as plt
 
