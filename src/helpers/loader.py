@@ -40,7 +40,6 @@ from typing import Any
 
 import pandas as pd
 
-from . import pandera_schemas as P
 from . import schemas as S
 from .config import resolve_path
 from .dataset import Dataset, new_quality
@@ -56,6 +55,7 @@ from .io.tables import (
     read_participations,
     read_suppliers,
 )
+from .io.validation import schema
 
 TABLES = ("contracts", "clauses", "participations", "suppliers", "buyers")
 #: The facilitator's data: given together (both files) or not at all.
@@ -222,7 +222,7 @@ def _merge_suppliers(parts: list[pd.DataFrame], quality: dict[str, Any]) -> pd.D
         _warn(quality, "suppliers", None, "siret",
               f"{int(dropped.sum())} SIRETs appear in several supplier files: kept one row each "
               "(an eligible kind before ESS, then the first file)")
-    return P.SUPPLIERS_SCHEMA.validate(merged)
+    return schema("SUPPLIERS_SCHEMA").validate(merged)
 
 
 def _complete_buyers(buyers: pd.DataFrame | None, contracts: pd.DataFrame,
@@ -243,7 +243,7 @@ def _complete_buyers(buyers: pd.DataFrame | None, contracts: pd.DataFrame,
                                                             dtype="datetime64[ns]")})
         listed = pd.concat([listed, extra], ignore_index=True) if len(listed) else extra
     out = listed.sort_values("siret", kind="stable").reset_index(drop=True)
-    return P.BUYERS_SCHEMA.validate(out)
+    return schema("BUYERS_SCHEMA").validate(out)
 
 
 def _warn_unmatched(table: str, df: pd.DataFrame, known: set[str], quality: dict[str, Any]

@@ -53,7 +53,6 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 
-from .. import pandera_schemas as P
 from .. import schemas
 from ..errors import InputError, Problem
 from .contract_checks import (  # noqa: F401  re-exported: the public names of the contract readers
@@ -74,6 +73,7 @@ from .contract_checks import (  # noqa: F401  re-exported: the public names of t
     normalise_contracts,
 )
 from .contract_csv import missing_columns_problem, read_csv_text  # noqa: F401  re-exported
+from .validation import schema
 
 # ---------------------------------------------------------------------------------------------
 # Dispatch
@@ -202,7 +202,7 @@ def check_uid_order(uid: pd.Series) -> None:
         from pandera.errors import SchemaError
 
         bad = values[1:][~increasing]
-        raise SchemaError(P.UNIQUE_UID_SCHEMA, uid,
+        raise SchemaError(schema("UNIQUE_UID_SCHEMA"), uid,
                           f"uid not unique or not sorted after de-duplication: "
                           f"{', '.join(map(repr, bad[:5]))}")
 
@@ -241,7 +241,7 @@ def read_contracts(paths: Sequence[str | Path] | str | Path, *, on_invalid: OnIn
     # in the order they were created, several times faster at 500 000 rows than once shuffled into
     # uid order; uniqueness, the one property de-duplication adds, is checked after it.
     # inplace: the schemas coerce nothing, so pandera's defensive copy of the table is not needed
-    allrows = P.CONTRACT_ROWS_SCHEMA.validate(allrows, inplace=True)
+    allrows = schema("CONTRACT_ROWS_SCHEMA").validate(allrows, inplace=True)
     n_differing, example = differing_records(allrows)
     contracts, dropped = deduplicate(allrows)
     check_uid_order(contracts["uid"])

@@ -14,7 +14,6 @@ import ijson
 import numpy as np
 import pandas as pd
 
-from .. import pandera_schemas as P
 from .. import schemas as S
 from ..dataset import new_quality
 from ..errors import InputError, Problem
@@ -34,6 +33,7 @@ from .tabular import (
     normalize_name,
     read_table_file,
 )
+from .validation import schema
 
 # --------------------------------------------------------------------------------------------------
 # suppliers
@@ -172,7 +172,7 @@ def read_suppliers(path: str | Path, *, on_invalid: OnInvalid = "strict",
     path = Path(path)
     quality = new_quality() if quality is None else quality
     if _looks_like_json(path):
-        return P.SUPPLIERS_SCHEMA.validate(_read_lemarche(path, quality)), _empty_rejected()
+        return schema("SUPPLIERS_SCHEMA").validate(_read_lemarche(path, quality)), _empty_rejected()
     info: dict[str, str] = {}
     controls: dict[str, list[int]] = {}
     raw = read_table_file(path, table="suppliers", info=info, controls=controls)
@@ -183,7 +183,7 @@ def read_suppliers(path: str | Path, *, on_invalid: OnInvalid = "strict",
                               for col, rows in controls.items()])
         quality["files"].append({"table": "suppliers", "file": path.name, "format": "finess_esat",
                                  "rows_read": int(len(raw))})
-        return P.SUPPLIERS_SCHEMA.validate(_read_esat(path, raw, quality)), _empty_rejected()
+        return schema("SUPPLIERS_SCHEMA").validate(_read_esat(path, raw, quality)), _empty_rejected()
     quality["files"].append({"table": "suppliers", "file": path.name, "format": info["format"],
                              "rows_read": int(len(raw))})
     chk = _mapped_checks("suppliers", path.name, raw, quality, mapping)
@@ -202,4 +202,4 @@ def read_suppliers(path: str | Path, *, on_invalid: OnInvalid = "strict",
     out, rows = out.loc[keep], chk.df.loc[keep, ROW]
     result, dropped = dedupe_suppliers(out)
     _warn_multi_kind(quality, path.name, out, rows, dropped)
-    return P.SUPPLIERS_SCHEMA.validate(result), rejected
+    return schema("SUPPLIERS_SCHEMA").validate(result), rejected

@@ -39,7 +39,6 @@ from typing import Any
 
 import pandas as pd
 
-from .. import pandera_schemas as P
 from .. import schemas as S
 from .identifiers import identifier_kind  # noqa: F401  re-exported
 from .mapping import Mapping
@@ -60,6 +59,7 @@ from .table_checks import (
     identifier_problems,
 )
 from .tabular import parse_int
+from .validation import schema
 
 # --------------------------------------------------------------------------------------------------
 # clauses
@@ -89,7 +89,7 @@ def read_clauses(path: str | Path, *, on_invalid: OnInvalid = "strict",
                      "planned hours are summed")
     out = pd.DataFrame({"buyer_siret": siret, "contract_id": cid, "uid": uid,
                         "planned_hours": hours.astype("float64")})
-    return _finish_frame(chk, out, P.CLAUSES_SCHEMA, on_invalid, ["uid"])
+    return _finish_frame(chk, out, schema("CLAUSES_SCHEMA"), on_invalid, ["uid"])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -155,7 +155,7 @@ def read_participations(path: str | Path, *, on_invalid: OnInvalid = "strict",
         "start_date": start.astype("datetime64[ns]"), "end_date": end.astype("datetime64[ns]"),
         "modality": modality, "exit_outcome": exit_outcome,
     })
-    return _finish_frame(chk, out, P.PARTICIPATIONS_SCHEMA, on_invalid,
+    return _finish_frame(chk, out, schema("PARTICIPATIONS_SCHEMA"), on_invalid,
                          ["uid", "beneficiary_id", "start_date"])
 
 
@@ -187,4 +187,4 @@ def read_buyers(path: str | Path, *, on_invalid: OnInvalid = "strict",
     since = chk.date("facilitator_from", required=False)
     out = pd.DataFrame({"siret": siret, "name": name, "buyer_type": btype,
                         "facilitator_from": since})
-    return _finish_frame(chk, out, P.BUYERS_SCHEMA, on_invalid, ["siret"])
+    return _finish_frame(chk, out, schema("BUYERS_SCHEMA"), on_invalid, ["siret"])
