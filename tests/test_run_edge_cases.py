@@ -102,7 +102,7 @@ def test_run_all_contracts_only_directory(tmp_path: Path) -> None:
     assert "facilitateur" in html.lower()   # the sentence saying why nothing is concluded
 
 
-def test_run_buyer_with_zero_of_seven_declared(tmp_path: Path) -> None:
+def test_run_all_buyer_with_zero_of_seven_declared(tmp_path: Path) -> None:
     # 7 covered contracts, none declared, none delivered: Wilson bounds at 0 must not break a chart
     recs = [record(BUYER, f"C{i}", f"2024-0{i + 2}-10", 300_000.0, []) for i in range(7)]
     recs += [record(OTHER, f"D{i}", f"2024-0{i + 2}-12", 300_000.0, ["Clause sociale"])
@@ -111,7 +111,7 @@ def test_run_buyer_with_zero_of_seven_declared(tmp_path: Path) -> None:
                      buyers=f"siret,name,buyer_type,facilitator_from\n{BUYER},Ville A,collectivite,"
                             f"2020-01-01\n{OTHER},Ville B,collectivite,2020-01-01\n")
     out = tmp_path / "out"
-    proc = cli("run", "--year", "2024", "--data-dir", str(data), "--out", str(out))
+    proc = cli("run-all", "--years", "2024", "--data-dir", str(data), "--out", str(out))
     assert proc.returncode == 0, proc.stderr[-3000:]
     ind = assert_report_written(out, 2024)
     # 14 covered contracts, 7 declared (B's), 0 effective: declared 0.5 >= 0.3, binomial p =
