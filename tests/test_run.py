@@ -403,7 +403,8 @@ def test_default_output_is_per_data_set_with_an_index_of_data_sets(
     assert (reports / "demo" / "2023" / "01_tiny.html").is_file()
     assert 'href="2023/index.html"' in (reports / "demo" / "index.html").read_text()
     root = (reports / "index.html").read_text()
-    assert 'href="demo/index.html">demo</a>' in root and "years: 2023" in root
+    # the index speaks the reports' language (French: no-break space before the colon)
+    assert 'href="demo/index.html">demo</a>' in root and "années\u00a0: 2023" in root
     # make clean-reports: the tool's folders and pages go, a user's file and folder stay
     (reports / "notes.txt").write_text("mine")
     (reports / "demo" / "2022").mkdir()

@@ -699,9 +699,9 @@ INDEX: dict[str, dict[str, str]] = {
         "i_whole_scope": "Ensemble des acheteurs", "i_one_page": "synthèse d'une page",
         "i_contracts_check": "marchés à vérifier (XLSX)", "i_reports": "Rapports",
         "i_data": "Données", "i_figures": "Figures", "i_none": "Aucun.",
-        "i_rows_aside": "lignes mises de côté (quarantaine)", "i_notebook": "carnet : {name}",
-        "i_verdict": "conclusion : {verdict}", "i_datasets": "Jeux de données",
-        "i_years": "Années", "i_research": "Carnets d'étude", "i_years_list": "années : {years}",
+        "i_rows_aside": "lignes mises de côté (quarantaine)", "i_notebook": "carnet\u00a0: {name}",
+        "i_verdict": "conclusion\u00a0: {verdict}", "i_datasets": "Jeux de données",
+        "i_years": "Années", "i_research": "Carnets d'étude", "i_years_list": "années\u00a0: {years}",
         "i_summary_file": "synthèse ({kind})",
     },
     "en": {

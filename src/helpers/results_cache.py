@@ -1,4 +1,4 @@
-"""Cache of a year's computed results, so that a warm rerun only re-executes the notebooks (issue 6).
+"""Cache of a year's computed results, so that a warm rerun only re-executes the notebooks.
 
 ``python -m helpers run`` computes, for one year, the session the notebooks read (parameters, data
 summary, results), the data files of the report (``indicators.json``, ``buyers.csv``,

@@ -56,7 +56,7 @@ PRIVATE_COLUMNS = ("beneficiary_id",)
 
 def load_dataset(data_dir: str | Path, on_invalid: str = "strict", use_cache: bool = True
                  ) -> Dataset:
-    """Load a data directory (DESIGN §4 layout) through the Parquet cache of the canonical tables
+    """Load a data directory (docs/design.md §2.1 layout) through the Parquet cache of the canonical tables
     (``helpers.cache.load_dataset``, same result as ``helpers.loader.load_data_dir``; without it when
     ``use_cache`` is false). Raises :class:`InputError` on bad input."""
     from .cache import load_dataset as load
@@ -75,7 +75,7 @@ def load_reporting(data_dir: str | Path, on_invalid: str, use_cache: bool, label
 
 
 def compute_results(dataset: Dataset, params: Params) -> Any:
-    """DESIGN §3 results (``helpers.indicators.compute_results``)."""
+    """The results of docs/design.md §3 (``helpers.indicators.compute_results``)."""
     from .indicators import compute_results as compute
 
     return compute(dataset, params)
@@ -90,7 +90,7 @@ def write_results(results: Any, folder: Path) -> list[Path]:
 
 
 def write_rejected(dataset: Dataset, folder: Path) -> list[Path]:
-    """Quarantined rows (issue 7 item 2) to ``<folder>/rejected/<table>.csv`` with their reasons.
+    """Quarantined rows to ``<folder>/rejected/<table>.csv`` with their reasons.
 
     Pseudonymous person identifiers (``beneficiary_id``) are left out and file paths are cut to the
     file name: the report folder is meant to be shared, and the file, row numbers and reasons are
@@ -225,7 +225,7 @@ def results_key(params: Params, parameters: dict[str, Any], on_invalid: str) -> 
 
 
 def scope_warnings(dataset: Dataset, params: Params, results: Any) -> list[str]:
-    """Legal but suspicious run settings (issue 7 item 1): buyers of ``--buyer`` that hold no
+    """Legal but suspicious run settings: buyers of ``--buyer`` that hold no
     contract in the data, and a scope without any contract. The report is still written (every
     verdict is then ``insufficient_data``), so the evaluator sees the same facts in the data-quality
     notebook."""
