@@ -226,3 +226,14 @@ def test_insufficient_data_without_contracts(tmp_path):
     page = render_html(c, tmp_path / "p.html").read_text(encoding="utf-8")
     assert "Aucun marché déclaré sans réalisation vérifiée." in page
     assert "Trop peu de marchés pour conclure" in page
+
+
+def test_lowered_small_cell_threshold_is_stated_on_the_page():
+    # min_cell_size 5 (allowed by allow_small_cells): the page says it, in each language
+    lowered = {**THIS_YEAR, "parameters": {**THIS_YEAR["parameters"], "min_cell_size": 5}}
+    fr = summary_content(lowered, None, CONTRACTS, "fr", NAME, buyer_siret=BUYER)
+    en = summary_content(lowered, None, CONTRACTS, "en", NAME, buyer_siret=BUYER)
+    assert "effectifs publiés à partir de 5 personnes" in fr.reason
+    assert "published from 5 people" in en.reason
+    assert "seuil habituel" not in summary_content(THIS_YEAR, None, CONTRACTS, "fr", NAME,
+                                                   buyer_siret=BUYER).reason

@@ -237,6 +237,13 @@ def summary_content(this_year: Mapping[str, Any], last_year: Mapping[str, Any] |
     row = dict(buyer_row) if buyer_row is not None else row_from_indicators(this_year)
     verdict_code = str(row.get("verdict") or this_year.get("verdict"))
     reason = verdict_sentence(row, lang, target, min_contracts=min_contracts)
+    cell = params.get("min_cell_size")
+    if cell is not None and int(cell) < 11:  # stated on every page (allowed by allow_small_cells)
+        reason += (f" Attention : effectifs publiés à partir de {fmt.number(cell, lang)} personnes, "
+                   "sous le seuil habituel de 11 ; ne pas diffuser sans cette mention."
+                   if lang == "fr" else
+                   f" Warning: counts of people published from {fmt.number(cell, lang)} people, "
+                   "below the usual threshold of 11; do not circulate without this warning.")
     last_year_label = str(last_year.get("year")) if last_year and last_year.get("year") else (
         str(int(year) - 1) if year else labels.label("last_year", lang))
 

@@ -34,6 +34,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "fr": {
         # ---- 05 trends
         "trends_title": "# Évolution d'une année sur l'autre : ce qui est déclaré, ce qui est réalisé",
+        "small_cells": (
+            "**Attention : seuil de secret statistique abaissé.** Les effectifs de personnes sont "
+            "publiés à partir de {n} personnes, en dessous du seuil habituel de 11 personnes. Ce "
+            "rapport ne doit pas être diffusé sans cette mention."),
         "trends_intro": (
             "Chaque année étudiée est auditée comme un rapport annuel : marchés notifiés cette "
             "année-là, situation au 31 décembre de l'année (sauf date d'arrêté fixée). Pour chaque "
@@ -181,6 +185,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "trends_title": "# Year after year: what is declared, what is delivered",
+        "small_cells": (
+            "**Warning: statistical secrecy threshold lowered.** Counts of people are published "
+            "from {n} people, below the usual threshold of 11 people. This report must not be "
+            "circulated without this warning."),
         "trends_intro": (
             "Each year studied is audited like a yearly report: contracts notified that year, "
             "situation at 31 December of the year (unless a cut-off date is set). For each year, "
