@@ -24,6 +24,9 @@ import pytest
 
 from helpers.config import PROJECT_ROOT
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "notebooks"))
+from one_cell import one_cell_notebooks as _one_cell  # noqa: E402
+
 pytestmark = pytest.mark.timeout(600) if hasattr(pytest.mark, "timeout") else []
 
 INDICATOR_KEYS = {"year", "parameters", "verdict", "significant", "declared", "effective",
@@ -38,6 +41,11 @@ STATUSES = {"VERIFIED", "NOT_DUE", "NOT_COVERED", "SHORTFALL", "NO_EVIDENCE", "U
 YEAR_NOTEBOOKS = ["01_data_quality", "02_declared_share", "03_insertion_outcomes",
                   "04_social_washing"]
 MEGALIS = "decp-v2-megalis-bretagne/decp-59920013600241-2024-07-09-01.json"
+def one_cell_notebooks(folder: Path) -> Path:
+    """One notebook declaring every parameter and printing the buyers it was given."""
+    return _one_cell(folder, "01_buyers", "print('buyers:', buyers)")
+
+
 BASE64_PNG = re.compile(r'(data:image/png;base64,|"image/png": ")[A-Za-z0-9+/=\\n]+')
 PARTICIPATION_HEADER = ("buyer_siret,contract_id,beneficiary_id,sex,birth_year,diploma_level,"
                         "public_categories,hours,start_date,end_date,modality,exit_outcome\n")
@@ -57,23 +65,6 @@ def digest(folder: Path) -> dict[str, str]:
 def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
-
-
-def one_cell_notebooks(folder: Path) -> Path:
-    """A notebook folder with one small notebook declaring every parameter, printing the buyers."""
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(
-        'year = 2024\nbuyers = []\ndata_dir = "data/demo"\nscope = "above_eu_thresholds"\n'
-        'target = 0.3\nmin_delivery_ratio = 0.8\nas_of = ""\nmin_contracts = 5\nalpha = 0.05\n'
-        'etp_hours = 1607.0\nmin_cell_size = 11\nallow_small_cells = False\nlanguage = "fr"')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# Buyers"), params,
-                nbformat.v4.new_code_cell("print('buyers:', buyers)")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, str(folder / "01_buyers.ipynb"))
-    return folder
 
 
 # --------------------------------------------------------------------------------------------------

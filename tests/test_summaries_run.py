@@ -34,13 +34,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 
 from helpers import labels, report, summaries
 from helpers.config import PROJECT_ROOT
 from helpers.params import load_params
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "notebooks"))
+from one_cell import one_cell_notebooks as _one_cell  # noqa: E402
 
 A, B = "21000000000017", "25000000000021"
 NAMES = {A: "Ville de Testbourg", B: "Syndicat des Essais"}
@@ -89,20 +91,7 @@ def build_data(folder: Path) -> Path:
 
 
 def one_cell_notebooks(folder: Path) -> Path:
-    """A notebook folder with one small notebook declaring every parameter."""
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(
-        'year = 2024\nbuyers = []\ndata_dir = "data/demo"\nscope = "above_eu_thresholds"\n'
-        'target = 0.3\nmin_delivery_ratio = 0.8\nas_of = ""\nmin_contracts = 5\nalpha = 0.05\n'
-        'etp_hours = 1607.0\nmin_cell_size = 11\nallow_small_cells = False\nlanguage = "fr"')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# Year"), params,
-                nbformat.v4.new_code_cell("print('year', year)")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, str(folder / "01_year.ipynb"))
-    return folder
+    return _one_cell(folder, "01_year", "print('year', year)")
 
 
 def normalise(text: str) -> str:

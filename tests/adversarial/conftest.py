@@ -16,11 +16,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 import pytest
 
-from helpers.config import DEFAULT_PARAMS, PROJECT_ROOT
-from helpers.params import PARAM_NAMES
+from helpers.config import PROJECT_ROOT
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fixtures" / "notebooks"))
+from one_cell import one_cell_notebooks  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SRC = PROJECT_ROOT / "src"
@@ -128,20 +129,6 @@ except InputError as exc:
 def reader_code(call: str) -> str:
     """Child code running ``call`` (which sets ``result``); InputError -> its problems."""
     return READER.format(call=call)
-
-
-def one_cell_notebooks(folder: Path) -> Path:
-    """A notebook folder with one notebook declaring every run parameter with its default."""
-    nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell("\n".join(f"{name} = {DEFAULT_PARAMS[name]!r}"
-                                               for name in PARAM_NAMES))
-    cell.metadata["tags"] = ["parameters"]
-    nb.cells = [cell, nbformat.v4.new_code_cell("print(year)")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, str(folder / "01_one.ipynb"))
-    return folder
 
 
 def run_cli(tmp_path: Path, *args: str, timeout: float = 120) -> Measured:
