@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from helpers import trends
+from helpers import trends, trends_figures, trends_tables
 
 A, B, C = "11111111111111", "22222222222222", "03333333333333"
 
@@ -143,9 +143,9 @@ def test_year_changes_use_covered_denominator_and_label_clear_changes() -> None:
     # the whole scope's row of year_changes uses the indicators' counts (no covered_contracts key: A)
     scope = trends.year_changes(tidy).set_index("buyer_siret").loc["ALL"]
     assert scope["effective_change"] == pytest.approx(15 / 30)
-    table = trends.scope_changes_table(tidy, lang="en")
+    table = trends_tables.scope_changes_table(tidy, lang="en")
     assert table.loc["2023 → 2024", "Change of the delivered share"].startswith("+50.0\u00a0points [")
-    fr = trends.scope_changes_table(tidy)  # French by default: decimal comma, words for certainty
+    fr = trends_tables.scope_changes_table(tidy)  # French by default: decimal comma, words for certainty
     assert fr.loc["2023 → 2024", "Variation de la part réalisée"].startswith("+50,0\u00a0points [")
     assert fr.loc["2023 → 2024", "Part déclarée : certitude"] == "dans le bruit"
 
@@ -202,8 +202,8 @@ def test_reference_series_and_milestones() -> None:
 
 def test_trend_figure_marks_target_official_series_and_milestones(snapshots: list[dict]) -> None:
     tidy = trends.tidy_table(snapshots)
-    fig = trends.trend_figure(tidy, 0.30, official=trends.load_official_shares(),
-                              milestones=trends.load_milestones())
+    fig = trends_figures.trend_figure(tidy, 0.30, official=trends.load_official_shares(),
+                                      milestones=trends.load_milestones())
     ax = fig.axes[0]
     labels = [h.get_label() for h in ax.get_legend_handles_labels()[0]]
     assert any("Official national share" in lab for lab in labels)
@@ -211,7 +211,7 @@ def test_trend_figure_marks_target_official_series_and_milestones(snapshots: lis
     assert any("Target 30%" in lab for lab in labels)
     assert ax.get_xlim()[1] > 2026.1  # the obligation line is inside the axis
     plt.close(fig)
-    fig = trends.buyers_trend_figure(tidy, 0.30, milestones=trends.load_milestones())
+    fig = trends_figures.buyers_trend_figure(tidy, 0.30, milestones=trends.load_milestones())
     assert sum(a.get_visible() for a in fig.axes) == 3
     plt.close(fig)
 
@@ -254,7 +254,7 @@ def _hand_tidy():
 
 
 def test_scope_table_formats_whole_scope_rows_only():
-    table = trends.scope_table(_hand_tidy())
+    table = trends_tables.scope_table(_hand_tidy())
     assert list(table.index) == ["2023", "2024"]
     # 0.5 -> "50,0 %" (U+00A0 before %), interval [0.2, 0.8] -> "[20,0 % ; 80,0 %]" (U+202F before ;)
     assert table.loc["2023", "Part déclarée [intervalle à 95 %]"] == \
@@ -263,23 +263,23 @@ def test_scope_table_formats_whole_scope_rows_only():
         "35,0\u00a0% [15,0\u00a0%\u202f; 55,0\u00a0%]"
     assert table.loc["2024", "Écart (points)"] == "5,0"
     assert table.loc["2023", "Conclusion"] == "Affichage social sans réalisation (écart significatif)"
-    en = trends.scope_table(_hand_tidy(), "en")
+    en = trends_tables.scope_table(_hand_tidy(), "en")
     assert en.loc["2023", "Declared share [95% interval]"] == "50.0% [20.0%, 80.0%]"
     assert en.loc["2024", "Conclusion"] == "Target met"
 
 
 def test_verdict_matrix_has_one_column_per_year_and_no_scope_row():
-    m = trends.verdict_matrix(_hand_tidy())
+    m = trends_tables.verdict_matrix(_hand_tidy())
     assert list(m.columns) == ["buyer_siret", "buyer_name", "2023", "2024"]
     assert m.iloc[0].tolist() == ["01234567000012", "Régie", "social_washing", "compliant"]
 
 
 def test_trend_sentence_compares_first_and_last_year():
-    text = trends.trend_sentence(_hand_tidy(), 0.30)
+    text = trends_tables.trend_sentence(_hand_tidy(), 0.30)
     assert "de 50,0\u00a0% à 40,0\u00a0%" in text and "de 10,0\u00a0% à 35,0\u00a0%" in text
     assert "(objectif\u00a0: 30\u00a0%)" in text  # French no-break space before ":"
     assert "40,0\u00a0points en 2023 et de 5,0\u00a0points en 2024" in text
-    en = trends.trend_sentence(_hand_tidy(), 0.30, "en")
+    en = trends_tables.trend_sentence(_hand_tidy(), 0.30, "en")
     assert "from 50.0% to 40.0%" in en and "(target: 30%)" in en
 
 
@@ -291,12 +291,12 @@ def test_change_sentence_counts_and_names():
         "change": ["unchanged", "newly_flagged", "cleared"],
     })
     # one newly flagged (B), one cleared (C), Alpha flagged in 2023 and 2024
-    assert trends.change_sentence(changes, 2024, "en") == (
+    assert trends_tables.change_sentence(changes, 2024, "en") == (
         "Over the period, 1 buyer was newly flagged for social washing; 1 buyer was cleared. "
         "Alpha was already flagged for social washing the year before and still is in 2024.")
     changes["certainty"] = ["", "clear", "within noise"]
     changes.loc[3] = ["ALL", None, 2024, "compliant", "cleared", "clear"]  # the scope: not counted
-    assert trends.change_sentence(changes, 2024) == (
+    assert trends_tables.change_sentence(changes, 2024) == (
         "Sur la période, 1 acheteur a été nouvellement signalé pour affichage social sans "
         "réalisation (1 sur 1 avec un écart net)\u202f; 1 acheteur a vu son signalement levé (0 sur 1 "
         "avec un écart net). Alpha était déjà signalé pour affichage social sans réalisation "
@@ -305,7 +305,7 @@ def test_change_sentence_counts_and_names():
     still = pd.DataFrame({"buyer_siret": ["A", "B"], "buyer_name": ["Alpha", "Beta"],
                           "year_to": [2024, 2024], "verdict_to": ["social_washing"] * 2,
                           "change": ["unchanged"] * 2, "certainty": ["", ""]})
-    assert trends.change_sentence(still, 2024) == (
+    assert trends_tables.change_sentence(still, 2024) == (
         "Sur la période, aucun acheteur n'a été nouvellement signalé pour affichage social sans "
         "réalisation\u202f; aucun acheteur n'a vu son signalement levé. Signalés pour affichage "
         "social sans réalisation en 2024 comme l'année précédente\u00a0: Alpha\u202f; Beta.")
@@ -332,7 +332,7 @@ def _hand_changes() -> pd.DataFrame:
 
 
 def test_transitions_table_shows_buyers_that_moved_in_words() -> None:
-    t = trends.transitions_table(_hand_changes())
+    t = trends_tables.transitions_table(_hand_changes())
     assert len(t) == 1  # B did not move, the whole scope is not a buyer
     row = t.iloc[0]
     assert row["Années"] == "2023 → 2024" and row["Acheteur"] == "Alpha"
@@ -341,42 +341,42 @@ def test_transitions_table_shows_buyers_that_moved_in_words() -> None:
     # −0.152 -> "−15,2", −0.352 -> "−35,2", 0.056 -> "+5,6"; U+2212 minus, U+202F before ";"
     assert row["Variation [intervalle à 95 %]"] == "\u221215,2\u00a0points [\u221235,2\u202f; +5,6]"
     assert row["Certitude"] == "dans le bruit"
-    en = trends.transitions_table(_hand_changes(), "en").iloc[0]
+    en = trends_tables.transitions_table(_hand_changes(), "en").iloc[0]
     assert en["Change [95% interval]"] == "\u221215.2\u00a0points [\u221235.2, +5.6]"
     assert en["Certainty"] == "within noise"
 
 
 def test_change_and_certainty_counts_in_words() -> None:
-    counts = trends.change_counts_table(_hand_changes())
+    counts = trends_tables.change_counts_table(_hand_changes())
     # buyers only: A newly flagged, B unchanged (the scope's newly_flagged is not counted)
     assert counts.loc["2023 → 2024"].tolist() == [1, 0, 0, 1]
     assert list(counts.columns) == ["Nouvellement signalé", "Signalement levé", "Autre changement",
                                     "Inchangé"]
-    cert = trends.certainty_table(_hand_changes())
+    cert = trends_tables.certainty_table(_hand_changes())
     assert cert.loc["Nouvellement signalé"].tolist() == [0, 1, 0]
     assert list(cert.columns) == ["écart net", "dans le bruit", "non comparable"]
 
 
 def test_verdict_matrix_in_words_marks_absent_years():
     tidy = _hand_tidy().iloc[[0, 1, 2]]  # the buyer is missing in 2024
-    m = trends.verdict_matrix(tidy, "fr")
+    m = trends_tables.verdict_matrix(tidy, "fr")
     assert m.loc["Régie"].tolist() == ["Affichage social sans réalisation (écart significatif)",
                                        "Absent cette année-là"]
     assert m.index.name == "Acheteur"
     # a buyer without a name is kept (shown by its SIRET); no buyer at all gives an empty table
     nameless = _hand_tidy().assign(buyer_name=["Whole scope", "Whole scope", None, None])
-    assert trends.verdict_matrix(nameless, "fr").index.tolist() == ["01234567000012"]
-    assert trends.verdict_matrix(nameless)["buyer_siret"].tolist() == ["01234567000012"]
-    assert trends.verdict_matrix(_hand_tidy().iloc[[0, 1]], "fr").empty
+    assert trends_tables.verdict_matrix(nameless, "fr").index.tolist() == ["01234567000012"]
+    assert trends_tables.verdict_matrix(nameless)["buyer_siret"].tolist() == ["01234567000012"]
+    assert trends_tables.verdict_matrix(_hand_tidy().iloc[[0, 1]], "fr").empty
 
 
 def test_official_and_milestones_tables_in_french() -> None:
-    off = trends.official_table(trends.load_official_shares())
+    off = trends_tables.official_table(trends.load_official_shares())
     assert off.loc["2019", "Part nationale"] == "12,5\u00a0%"
     assert off.loc["2019", "Champ"] == "marchés ≥ 90 000 € HT"
-    assert trends.official_table(trends.load_official_shares(), "en").loc["2019", "Scope"] == \
+    assert trends_tables.official_table(trends.load_official_shares(), "en").loc["2019", "Scope"] == \
         "contracts ≥ €90,000 excl. VAT"
-    ms = trends.milestones_table(trends.load_milestones())
+    ms = trends_tables.milestones_table(trends.load_milestones())
     assert ms.loc["01/01/2024", "Repère"] == "Rupture de série"
     assert ms.loc["22/08/2026", "Repère"] == "Loi Climat et Résilience, article 35"
 
@@ -392,8 +392,8 @@ def test_figures_take_french_texts_and_no_text_is_below_9_points(snapshots: list
     from helpers import texts_research as tr
 
     tidy = trends.tidy_table(snapshots)
-    fig = trends.trend_figure(tidy, 0.30, official=trends.load_official_shares(),
-                              milestones=trends.load_milestones(), **tr.figure_texts("trend", "fr"))
+    fig = trends_figures.trend_figure(tidy, 0.30, official=trends.load_official_shares(),
+                                      milestones=trends.load_milestones(), **tr.figure_texts("trend", "fr"))
     labels = fig.legends[0].get_texts()
     shown = [t.get_text() for t in labels]
     assert "Objectif 30\u00a0%" in shown
@@ -402,8 +402,8 @@ def test_figures_take_french_texts_and_no_text_is_below_9_points(snapshots: list
     assert fig.axes[0].get_title().startswith("Part des marchés")
     assert all(t.get_fontsize() >= 9 for t in _texts(fig))
     plt.close(fig)
-    fig = trends.buyers_trend_figure(tidy, 0.30, milestones=trends.load_milestones(),
-                                     **tr.figure_texts("buyers", "fr"))
+    fig = trends_figures.buyers_trend_figure(tidy, 0.30, milestones=trends.load_milestones(),
+                                             **tr.figure_texts("buyers", "fr"))
     assert all(t.get_fontsize() >= 9 for t in _texts(fig))
     plt.close(fig)
 
@@ -411,7 +411,7 @@ def test_figures_take_french_texts_and_no_text_is_below_9_points(snapshots: list
 def test_single_buyer_panel_title_does_not_overlap_the_axis_labels(snapshots: list[dict]) -> None:
     tidy = trends.tidy_table(snapshots)
     one = tidy[tidy["buyer_siret"].isin(["ALL", A])]
-    fig = trends.buyers_trend_figure(one, 0.30, milestones=trends.load_milestones())
+    fig = trends_figures.buyers_trend_figure(one, 0.30, milestones=trends.load_milestones())
     texts = _texts(fig)
     ax = [a for a in fig.axes if a.get_visible()][0]
     renderer = fig.canvas.get_renderer()
@@ -430,7 +430,7 @@ def test_single_buyer_panel_title_does_not_overlap_the_axis_labels(snapshots: li
 
 def test_year_changes_figure_draws_each_pair_with_its_newcombe_interval(snapshots: list[dict]) -> None:
     tidy = trends.tidy_table(snapshots)
-    fig = trends.year_changes_figure(tidy)
+    fig = trends_figures.year_changes_figure(tidy)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["2023 → 2024"]
     # whole scope declared 6/20 -> 9/23: 9/23 − 6/20 = 0.391304 − 0.3 = +9.1304 points
