@@ -162,7 +162,8 @@ def test_bench_smoke_20000(tmp_path: Path) -> None:
     assert "errors" not in r, r.get("errors")
     assert "skipped" not in r, r.get("skipped")  # every module has landed: nothing may be skipped
     for key in ("naive_json_s", "naive_json_rss_mb", "ingest_json_s", "ingest_json_rss_mb",
-                "ingest_parquet_s", "indicators_s", "run_cold_s", "run_warm_s"):
+                "ingest_parquet_s", "indicators_s", "figures_s", "seaborn_import_s", "run_cold_s",
+                "run_warm_s"):
         assert isinstance(r[key], float) and r[key] > 0, key
     # Every reader saw the same 20 000 contracts (naive: one row per JSON record, duplicates too).
     assert r["rows"]["naive_json"] == r["generated"]["json_records"]
@@ -193,3 +194,19 @@ def test_repeated_steps_keep_the_fastest_and_the_largest_peak(tmp_path: Path, mo
     assert r["samples_s"]["ingest_parquet"] == [3.0, 2.5, 2.8]
     assert r["load_cold_s"] == 1.0 and r["samples_s"]["load_cold"] == [1.0, 1.2, 1.1]
     assert cache_seen == [False, False, False]  # emptied before each cold load
+
+
+def test_figures_step_times_seaborn_and_the_drawing(tmp_path: Path) -> None:
+    """The ``figures`` step on a small year: it reports the drawing time, what ``import seaborn``
+    adds, and draws one bar per buyer of the year (the figures that grow with the buyers)."""
+    r = bench.bench_size(300, tmp_path, steps=["figures"], log=io.StringIO())
+    assert "errors" not in r, r.get("errors")
+    assert r["figures_s"] > 0 and r["seaborn_import_s"] > 0
+    # buyers_detail holds one row per buyer with a contract in scope (default scope: above the EU
+    # thresholds), so at least one and at most the buyers with a contract notified in the year,
+    # counted here from the raw tables
+    from helpers.loader import load_data_dir
+
+    contracts = load_data_dir(tmp_path / "300" / "data").contracts
+    in_year = contracts.loc[pd.to_datetime(contracts["notification_date"]).dt.year == 2024]
+    assert 0 < r["rows"]["figures"] <= in_year["buyer_siret"].nunique()

@@ -198,7 +198,8 @@ def stubbed_run(tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> 
     (data / "clauses.csv").write_text("buyer_siret,contract_id,planned_hours\n", encoding="utf-8")
     calls = {"load": 0, "compute": 0}
 
-    def load(data_dir: object, on_invalid: str = "strict", use_cache: bool = True) -> Dataset:
+    def load(data_dir: object, on_invalid: str = "strict", use_cache: bool = True,
+             **kw: object) -> Dataset:
         calls["load"] += 1
         return Dataset()
 
@@ -213,7 +214,7 @@ def stubbed_run(tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> 
         path.write_text(json.dumps(res.indicators, sort_keys=True))
         return [path]
 
-    monkeypatch.setattr(yearly, "load_dataset", load)
+    monkeypatch.setattr(yearly.cache, "load_dataset", load)
     monkeypatch.setattr(yearly, "compute_results", compute)
     monkeypatch.setattr(yearly, "write_results", write)
     monkeypatch.setattr(yearly, "write_summaries", lambda *a, **k: [])  # stub results

@@ -190,7 +190,8 @@ def stubbed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, int]:
     monkeypatch.setenv("SCA_CACHE_DIR", str(tmp_path / "stub-cache"))
     calls = {"load": 0}
 
-    def load(data_dir: object, on_invalid: str = "strict", use_cache: bool = True) -> Dataset:
+    def load(data_dir: object, on_invalid: str = "strict", use_cache: bool = True,
+             **kw: object) -> Dataset:
         calls["load"] += 1
         ds = Dataset()
         if on_invalid == "quarantine":
@@ -201,7 +202,7 @@ def stubbed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, int]:
         (folder / "indicators.json").write_text(json.dumps(res.indicators, sort_keys=True))
         return [folder / "indicators.json"]
 
-    monkeypatch.setattr(yearly, "load_dataset", load)
+    monkeypatch.setattr(yearly.cache, "load_dataset", load)
     monkeypatch.setattr(yearly, "compute_results", lambda ds, p: SimpleNamespace(indicators={
         "answer": 42, "year": p.year, "verdict": "compliant", "scope_contracts": 3},
         contracts=pd.DataFrame(columns=["uid", "buyer_siret"]),
@@ -250,10 +251,11 @@ def test_main_run_input_error_exits_2_and_writes_nothing(tmp_path: Path, stubbed
     nbs = tmp_path / "nbs"
     tiny_notebook(nbs)
 
-    def bad(data_dir: object, on_invalid: str = "strict", use_cache: bool = True) -> Dataset:
+    def bad(data_dir: object, on_invalid: str = "strict", use_cache: bool = True,
+            **kw: object) -> Dataset:
         raise InputError([Problem("participations.csv", "hours", "negative", (4, 9))])
 
-    monkeypatch.setattr(yearly, "load_dataset", bad)
+    monkeypatch.setattr(yearly.cache, "load_dataset", bad)
     out = tmp_path / "out"
     rc = run.main_run(["--year", "2024", "--notebooks", str(nbs), "--out", str(out)])
     assert rc == 2

@@ -12,6 +12,9 @@ peak resident memory of the child from ``getrusage(RUSAGE_CHILDREN)`` in a fresh
 and ``ingest_parquet`` (``helpers.io.contracts.read_contracts``), ``load_cold`` / ``load_warm``
 (``helpers.cache.load_dataset`` on the data folder, empty then warm cache), ``indicators``
 (``helpers.indicators.compute_results`` on the loaded dataset, only the computation timed),
+``figures`` (the per-buyer and count figures of the report pages drawn to PNG from those results,
+only the drawing timed; ``seaborn_import_s`` is the time ``import seaborn`` adds to a process that
+already holds pandas and matplotlib — what a kernel that draws pays for seaborn),
 ``run_cold`` / ``run_warm`` (``python -m helpers run`` with an empty then a warm cache: whole
 process wall time, per-buyer tables and figures of the notebooks included). A step whose module is
 missing is reported as ``null`` with the reason under ``skipped``; a step that fails is reported
@@ -58,8 +61,8 @@ TARGETS = {
     "growth_max": 6.0,
 }
 TIME_KEYS = ("naive_json_s", "ingest_json_s", "ingest_parquet_s", "load_cold_s", "load_warm_s",
-             "indicators_s", "run_cold_s", "run_warm_s")
-REPEATED_STEPS = ("ingest_json", "ingest_parquet", "load_cold", "load_warm", "indicators")
+             "indicators_s", "figures_s", "seaborn_import_s", "run_cold_s", "run_warm_s")
+REPEATED_STEPS = ("ingest_json", "ingest_parquet", "load_cold", "load_warm", "indicators", "figures")
 """Steps run ``--repeat`` times (best kept): the short reading and computing steps whose figures the
 targets compare. The naive path (a reference, 30 s) and the runs (their own cache protocol) run once."""
 GROWTH_TARGET_KEYS = ("ingest_json_s", "ingest_parquet_s", "load_cold_s", "indicators_s",
@@ -123,6 +126,29 @@ params = make_params({"year": int(sys.argv[2]), "data_dir": sys.argv[1]})
 t0 = time.perf_counter()
 res = compute_results(ds, params)
 print(json.dumps({"s": time.perf_counter() - t0, "rows": len(ds.contracts)}))
+"""
+
+_FIGURES = """
+import json, sys, time
+import scipy.stats, statsmodels.stats.multitest, statsmodels.stats.proportion
+from helpers.cache import load_dataset
+from helpers.indicators import compute_results
+from helpers.params import make_params
+from helpers import figures
+ds = load_dataset(sys.argv[1])
+params = make_params({"year": int(sys.argv[2]), "data_dir": sys.argv[1]})
+res = compute_results(ds, params)
+t0 = time.perf_counter()
+import seaborn  # what seaborn adds to a kernel that already has pandas and matplotlib
+t1 = time.perf_counter()
+buyers = res.tables["buyers_detail"]
+drawn = [figures.plot_shares_by_buyer(buyers, params.target, effective=False),
+         figures.plot_share_by_amount(buyers, params.target),
+         figures.plot_status_counts(res.indicators.get("status_counts", {})),
+         figures.plot_verdict_counts(buyers["verdict"])]
+png = sum(len(figures.png_bytes(fig)) for fig in drawn)
+print(json.dumps({"s": time.perf_counter() - t1, "seaborn_import_s": t1 - t0,
+                  "rows": len(buyers), "png_kb": round(png / 1024)}))
 """
 
 
@@ -227,6 +253,8 @@ def bench_size(n: int, workdir: Path, *, year: int = DEFAULT_YEAR, seed: int = D
         out.setdefault("process_cpu_s", {})[name] = round(m["cpu_s"], 3)
         if m["result"] and "rows" in m["result"]:
             out.setdefault("rows", {})[name] = m["result"]["rows"]
+        if m["result"] and "seaborn_import_s" in m["result"]:
+            out["seaborn_import_s"] = round(m["result"]["seaborn_import_s"], 3)
         print(f"[bench {n}] {name}: {seconds:.2f} s, peak {m['rss_mb']:.0f} MB", file=log, flush=True)
 
     cache_dir = folder / "cache"
@@ -250,6 +278,9 @@ def bench_size(n: int, workdir: Path, *, year: int = DEFAULT_YEAR, seed: int = D
     step("indicators", ["helpers.loader", "helpers.indicators"],
          [py, "-c", _INDICATORS, str(data), str(year)], cache_env,
          keys=("indicators_s", "indicators_rss_mb"))
+    step("figures", ["helpers.loader", "helpers.indicators", "seaborn"],
+         [py, "-c", _FIGURES, str(data), str(year)], cache_env,
+         keys=("figures_s", "figures_rss_mb"))
     run_cache = {"SCA_CACHE_DIR": str(folder / "run-cache")}
     if (folder / "run-cache").exists():
         shutil.rmtree(folder / "run-cache")
@@ -388,7 +419,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--steps", nargs="+", metavar="STEP",
                     help="measure only these steps (naive_json ingest_json ingest_parquet load_cold "
-                         "load_warm indicators run_cold run_warm); default: all")
+                         "load_warm indicators figures run_cold run_warm); default: all")
     ap.add_argument("--notebooks", type=Path,
                     help="folder of the notebooks the run steps execute (default: notebooks/; the "
                          "smoke test uses a subset to stay fast)")

@@ -434,19 +434,23 @@ def _try_read(entry: Path) -> Dataset | None:
 
 
 def load_dataset(data_dir: str | os.PathLike[str], *, on_invalid: str = "strict",
-                 use_cache: bool = True, cache_dir: str | os.PathLike[str] | None = None) -> Dataset:
+                 use_cache: bool = True, cache_dir: str | os.PathLike[str] | None = None,
+                 key: str | None = None) -> Dataset:
     """Load the canonical tables of ``data_dir`` (docs/design.md §4 layout) through the cache.
 
     Same result as ``helpers.loader.load_data_dir(data_dir, on_invalid=on_invalid)``; invalid input
     raises the loader's :class:`~helpers.errors.InputError` and caches nothing. ``use_cache=False``
     reads the raw files and leaves the cache untouched. A relative ``data_dir`` is taken from the
-    project root (:func:`helpers.config.resolve_path`).
+    project root (:func:`helpers.config.resolve_path`). ``key``: the entry's :func:`cache_key`
+    when the caller has just computed it for the same arguments (the run computes it first for the
+    results cache), so that the data directory is hashed once.
     """
     data = config.resolve_path(data_dir).resolve()
     if not use_cache or not data.is_dir():
         return _build(data, on_invalid)  # the loader reports a missing folder in its own words
     root = cache_root(cache_dir)
-    key = cache_key(data, on_invalid=on_invalid, cache_dir=root)
+    if key is None:
+        key = cache_key(data, on_invalid=on_invalid, cache_dir=root)
     entry = root / key
     ds = _try_read(entry)
     if ds is not None:

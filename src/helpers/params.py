@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,9 +69,12 @@ class Params:
             return dt.date.fromisoformat(self.as_of)
         return dt.date(self.year, 12, 31)
 
-    @property
+    @functools.cached_property
     def data_path(self) -> Path:
-        return resolve_path(self.data_dir)
+        """``data_dir`` as an absolute path (relative to the project root when given relative,
+        symbolic links resolved), computed once: every step of a run that reads, hashes or protects
+        the data directory uses this one path, while the notebooks receive ``data_dir`` as given."""
+        return resolve_path(self.data_dir).resolve()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict of the parameters as given (``as_of`` resolved), for ``indicators.json``."""

@@ -77,9 +77,7 @@ from .report import UnsafeOutput, build_into, check_output, swap_in  # noqa: F40
 from .yearly import (  # noqa: F401
     PRIVATE_COLUMNS,
     compute_results,
-    load_dataset,
     load_reporting,
-    results_key,
     run_research,
     run_year,
     scope_warnings,
@@ -246,7 +244,7 @@ def main_refresh_notebooks(argv: Sequence[str] | None = None) -> int:
 
 __all__ = [
     "PARAM_NAMES", "Job", "RunError", "build_into", "check_notebook_parameters", "check_run_output",
-    "default_out", "execute_jobs", "load_dataset", "main_refresh_notebooks", "main_run",
+    "default_out", "execute_jobs", "main_refresh_notebooks", "main_run",
     "main_run_all", "notebook_parameters", "refresh_notebooks", "run_research", "run_year",
     "strip_volatile", "swap_in", "write_rejected", "year_notebooks",
 ]

@@ -37,7 +37,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import config, results_cache
+from . import cache, config, results_cache
 from .dataset import Dataset
 from .execute import FIGURES_ENV, SESSION_ENV, Job, execute_jobs
 from .notebook_params import check_notebook_parameters, notebook_parameters, year_notebooks
@@ -54,21 +54,14 @@ PRIVATE_COLUMNS = ("beneficiary_id",)
 # data and results (delegated to the loader / cache and the indicators modules)
 # ---------------------------------------------------------------------------------------------------
 
-def load_dataset(data_dir: str | Path, on_invalid: str = "strict", use_cache: bool = True
-                 ) -> Dataset:
-    """Load a data directory (docs/design.md §2.1 layout) through the Parquet cache of the canonical tables
-    (``helpers.cache.load_dataset``, same result as ``helpers.loader.load_data_dir``; without it when
-    ``use_cache`` is false). Raises :class:`InputError` on bad input."""
-    from .cache import load_dataset as load
-
-    return load(config.resolve_path(data_dir), on_invalid=on_invalid, use_cache=use_cache)
-
-
-def load_reporting(data_dir: str | Path, on_invalid: str, use_cache: bool, label: str) -> Dataset:
-    """:func:`load_dataset`, then one progress line on stderr: ``<label>: data loaded: N contracts
-    (t s)``."""
+def load_reporting(data_dir: str | Path, on_invalid: str, use_cache: bool, label: str,
+                   key: str | None = None) -> Dataset:
+    """Load a data directory through the Parquet cache of the canonical tables
+    (:func:`helpers.cache.load_dataset`; the raw files when ``use_cache`` is false; ``key``: the
+    cache key when the caller has computed it), then one progress line on stderr:
+    ``<label>: data loaded: N contracts (t s)``. Raises :class:`InputError` on bad input."""
     t0 = time.monotonic()
-    data = load_dataset(data_dir, on_invalid=on_invalid, use_cache=use_cache)
+    data = cache.load_dataset(data_dir, on_invalid=on_invalid, use_cache=use_cache, key=key)
     print(f"{label}: data loaded: {len(data.contracts)} contracts ({time.monotonic() - t0:.1f} s)",
           file=sys.stderr, flush=True)
     return data
@@ -137,7 +130,7 @@ def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
     parameters = dataclasses.asdict(params)  # typed values as given ("" as_of = 31 December)
     check_notebook_parameters(nbs, list(parameters))
     final = out / str(params.year)
-    check_output(out, [final.name], config.resolve_path(params.data_dir), index=False)
+    check_output(out, [final.name], params.data_path, index=False)
     remove_stale(out)
     created = [d for d in (out, *out.parents) if not d.exists()]
     try:
@@ -170,7 +163,10 @@ def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: 
     def prepare() -> None:
         cached = None
         try:
-            key = results_key(params, parameters, on_invalid) if use_cache else None
+            data_key = (cache.cache_key(params.data_path, on_invalid=on_invalid)
+                        if use_cache and params.data_path.is_dir() else None)
+            key = (results_cache.results_key(data_key, parameters) if data_key is not None
+                   else None)
             cached = results_cache.lookup(key) if key is not None else None
             if cached is not None:
                 publish_session(session, cached.session)
@@ -180,7 +176,7 @@ def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: 
                     print(f"warning: {message}", file=sys.stderr, flush=True)
             else:
                 data = load() if load is not None else load_reporting(
-                    params.data_dir, on_invalid, use_cache, str(params.year))
+                    params.data_path, on_invalid, use_cache, str(params.year), key=data_key)
                 t0 = time.monotonic()
                 results = compute_results(data, params)
                 print(f"{params.year}: indicators computed ({time.monotonic() - t0:.1f} s)",
@@ -204,7 +200,7 @@ def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: 
         if key is not None:
             results_cache.store(key, session=encoded, warnings=warnings,
                                 outputs={p.relative_to(staging).as_posix(): p for p in written},
-                                meta={"data_dir": str(config.resolve_path(params.data_dir)),
+                                meta={"data_dir": str(params.data_path),
                                       "parameters": parameters, "on_invalid": on_invalid})
 
     print(f"{params.year}: running {len(nbs)} notebook(s) into {staging.parent / str(params.year)}",
@@ -213,15 +209,6 @@ def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: 
     from .report import write_year_index
 
     write_year_index(staging, params.year, [staging / nb.name for nb in nbs])
-
-
-def results_key(params: Params, parameters: dict[str, Any], on_invalid: str) -> str | None:
-    """Key of the run's results in :mod:`helpers.results_cache`; None when the data directory
-    does not exist (the loader then reports it in its own words)."""
-    data = config.resolve_path(params.data_dir)
-    if not data.is_dir():
-        return None
-    return results_cache.key_for(data, on_invalid, parameters)
 
 
 def scope_warnings(dataset: Dataset, params: Params, results: Any) -> list[str]:
@@ -249,8 +236,7 @@ def run_research(items: Sequence[tuple[Path, str]], out: Path, params: Params,
     defaults). Every folder is swapped in only when all notebooks succeeded."""
     from .report import write_folder_index
 
-    check_output(out, [folder for _, folder in items], config.resolve_path(params.data_dir),
-                 index=False)
+    check_output(out, [folder for _, folder in items], params.data_path, index=False)
     remove_stale(out)
     given = {**dataclasses.asdict(params), "year": max(years), "years": sorted(years)}
     plan = []
@@ -282,5 +268,5 @@ def run_research(items: Sequence[tuple[Path, str]], out: Path, params: Params,
                 shutil.rmtree(staging, ignore_errors=True)
 
 
-__all__ = ["PRIVATE_COLUMNS", "compute_results", "load_dataset", "load_reporting", "results_key",
+__all__ = ["PRIVATE_COLUMNS", "compute_results", "load_reporting",
            "run_research", "run_year", "scope_warnings", "write_rejected", "write_results"]

@@ -270,13 +270,16 @@ def _blank_table(table: pd.DataFrame, prefix: str, keys: Iterable[str]) -> pd.Da
     out = table.copy()
     labels = {str(idx): idx for idx in out.index}
     cols = {str(c): c for c in out.columns}
+    rows_of: dict[str, list[Any]] = {}  # one assignment per column: national tables blank 10^5 cells
     for key in keys:
         row, _, col = key[len(prefix) + 1:].rpartition(".")
         if row not in labels or col not in cols:
             raise KeyError(f"privacy rule names a cell absent from the table {prefix}: {key}")
+        rows_of.setdefault(col, []).append(labels[row])
+    for col, rows in rows_of.items():
         if out[cols[col]].dtype.kind in "iub":
             out[cols[col]] = out[cols[col]].astype(float)
-        out.loc[labels[row], cols[col]] = np.nan
+        out.loc[rows, cols[col]] = np.nan
     return out
 
 
