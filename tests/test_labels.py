@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 
 import pytest
 
@@ -23,6 +24,28 @@ def test_both_languages_have_the_same_codes(kind):
     table = labels.TABLES[kind]
     assert set(table["fr"]) == set(table["en"]), kind
     assert all(v.strip() for lang in ("fr", "en") for v in table[lang].values())
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("kind", [*sorted(labels.TABLES), "status_rules", "verdict_rules"])
+def test_both_languages_expect_the_same_fields(kind):
+    # a translation that drops or renames a {field} would fail at format time, or silently lose a
+    # number: every label and rule asks for the same fields in French and in English
+    table = {"status_rules": labels.STATUS_RULES,
+             "verdict_rules": labels.VERDICT_RULES}.get(kind) or labels.TABLES[kind]
+    assert table["fr"].keys() == table["en"].keys(), kind
+    for code, fr in table["fr"].items():
+        assert _fields(fr) == _fields(table["en"][code]), (kind, code)
+
+
+def test_fields_are_read_from_the_rules():
+    # the check above is not vacuous: the social-washing rule reads "... atteint {target} ...
+    # inférieure à {target} ... inférieur à {alpha}", so its fields are target and alpha
+    assert _fields(labels.VERDICT_RULES["fr"]["social_washing"]) == {"target", "alpha"}
+    assert _fields(labels.VERDICT_RULES["en"]["social_washing"]) == {"target", "alpha"}
 
 
 def test_statuses_and_verdicts_have_labels_and_rules_in_both_languages():

@@ -53,11 +53,13 @@ PARAMS_MD = """\
 *Paramètres / Parameters.* La cellule suivante contient les paramètres de l'audit ; lors d'un
 traitement complet ils sont remplacés par ceux du fichier de configuration et de la ligne de
 commande. Ouvert à la main, le carnet s'exécute sur les données de démonstration. Le texte des
-pages est dans `src/helpers/texts.py` (français et anglais, paramètre `language`).
+pages est dans `src/helpers/words/` (un fichier par langue, français et anglais ;
+paramètre `language`).
 
 The next cell holds the audit's parameters; a full run replaces them with those of the
 configuration file and the command line. Opened by hand, the notebook runs on the demo data. The
-pages' text is in `src/helpers/texts.py` (French and English, `language` parameter)."""
+pages' text is in `src/helpers/words/` (one file per language, French and English;
+`language` parameter)."""
 
 
 def md(text: str, tags: tuple[str, ...] = ()) -> nbformat.NotebookNode:
