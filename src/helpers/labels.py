@@ -81,7 +81,7 @@ def label(code: str, lang: str = "fr", kind: str | None = None) -> str:
             return table[lang][code]
     raise KeyError(f"no {lang} label for {code!r}"
                    + (f" among the {kind} labels" if kind else "")
-                   + ": add it to helpers.labels")
+                   + ": add it to helpers/words/labels_fr.py and labels_en.py")
 
 
 def consideration_text(value: Any, lang: str = "fr") -> str:

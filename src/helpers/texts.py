@@ -41,7 +41,7 @@ def text(key: str, lang: str = "fr", **values: Any) -> str:
     given; extra values are ignored). An unknown key raises ``KeyError`` naming it."""
     table = TEXTS[fmt.check_lang(lang)]
     if key not in table:
-        raise KeyError(f"no {lang} text {key!r}: add it to helpers.texts.TEXTS")
+        raise KeyError(f"no {lang} text {key!r}: add it to helpers/words/pages_fr.py and pages_en.py")
     raw = table[key]
     missing = fields(raw) - set(values)
     if missing:

@@ -59,7 +59,8 @@ def text(key: str, lang: str = "fr", **fields: Any) -> str:
     key."""
     table = TEXTS[fmt.check_lang(lang)]
     if key not in table:
-        raise KeyError(f"no {lang} research text {key!r}: add it to helpers.texts_research.TEXTS")
+        raise KeyError(f"no {lang} research text {key!r}: "
+                       "add it to helpers/words/research_fr.py and research_en.py")
     body = table[key].format(**fields) if fields else table[key]
     return french_spaces(body) if lang == "fr" else body
 
