@@ -58,9 +58,16 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from matplotlib.figure import Figure
 
+from . import figures, fmt
 from .dataset import Dataset
 from .figures import themed as _themed
+from .indicators.power import power, power_table, smallest_testable_n
+from .indicators.status import RATIO_TOLERANCE, contract_status
 from .params import Params
+from .reference import contract_category
+from .texts_research import french_spaces
+from .trends import period_years
+from .trends import report_dir as _report_dir
 
 HYPOTHESES: tuple[str, ...] = ("H1", "H2", "H3", "H4")
 
@@ -757,7 +764,6 @@ def cpv_sector(cpv: pd.Series) -> pd.Series:
     """Sector of each contract (works = CPV division 45; supplies = 03-44 and 48; services
     = the rest) from :func:`helpers.reference.contract_category`; an unknown CPV gives NA (left out
     of the models)."""
-    from .reference import contract_category
 
     cat = contract_category(cpv)
     return cat.where(cat.ne("unknown"), pd.NA)
@@ -766,7 +772,6 @@ def cpv_sector(cpv: pd.Series) -> pd.Series:
 def pooled_years(dataset: Dataset, params: Params, years: list[int] | None = None) -> list[int]:
     """The notification years the hypotheses pool (:func:`helpers.trends.period_years`): ``years``
     when given (each ≤ ``params.year``), else every year in the data up to ``params.year``."""
-    from .trends import period_years
 
     return period_years(dataset, params, years)
 
@@ -794,7 +799,6 @@ def h1_table(status: pd.DataFrame, min_delivery_ratio: float) -> pd.DataFrame:
     ``status`` is :func:`helpers.indicators.status.contract_status` of the selected contracts (columns
     uid, buyer_siret, sector, amount, duration_months, clause, planned_hours, months_elapsed,
     expected_hours, realized_hours)."""
-    from .indicators.status import RATIO_TOLERANCE
 
     d = status[status["clause"].astype(bool) & (status["planned_hours"] > 0)
                & (status["months_elapsed"] >= 1.0)].copy()
@@ -879,7 +883,6 @@ def build_tables(dataset: Dataset, params: Params, years: list[int] | None = Non
     """The four analysis tables for ``dataset`` under ``params``: contracts of
     :func:`select_contracts`, their status at ``params.as_of_date`` (H1), missions ended and hours
     started by then (H2, H3), planned hours (H4)."""
-    from .indicators.status import contract_status
 
     contracts = select_contracts(dataset, params, years)
     status = contract_status(contracts, dataset.clauses, dataset.participations, dataset.suppliers,
@@ -1102,7 +1105,6 @@ def to_json(results: dict[str, HypothesisResult], params: Params | None = None,
 def report_dir() -> Path | None:
     """The report folder of a run, or None when the notebook is opened by hand
     (:func:`helpers.trends.report_dir`)."""
-    from .trends import report_dir as _report_dir
 
     return _report_dir()
 
@@ -1255,7 +1257,6 @@ def result_sentence(result: HypothesisResult, alpha: float = 0.05, lang: str = "
     """The result of one hypothesis in one sentence in ``lang``: the conclusion at ``alpha`` with
     the ratio, its 95 % interval, the p-value and the number of observations (buyers for H1 and
     H4); or "not estimable" with its reason."""
-    from . import fmt
 
     unit_one, unit_many, unit_en = UNITS[result.id]
     n_text = fmt.number(result.n, lang)
@@ -1290,7 +1291,6 @@ def result_sentence(result: HypothesisResult, alpha: float = 0.05, lang: str = "
 def observed_sentence(result: HypothesisResult, lang: str = "fr") -> str | None:
     """The descriptive shares or rates behind a result ("Observé : services 51,7 %, travaux
     77,3 %"), or None when the result has none."""
-    from . import fmt
 
     names = _SECTOR_FR if lang == "fr" else {k: k.replace("_", " ") for k in _SECTOR_FR}
     for key in ("reached_share_by_sector", "durable_share_by_group", "women_hours_share_by_sector"):
@@ -1317,7 +1317,6 @@ def report_text(result: HypothesisResult, alpha: float = 0.05, lang: str = "fr")
     """Markdown of one hypothesis for a report: :func:`result_sentence`, then
     :func:`observed_sentence` when there is one; in French with no-break spaces before ``:``,
     ``;`` and ``%`` (:func:`helpers.texts_research.french_spaces`)."""
-    from .texts_research import french_spaces
 
     lines = [result_sentence(result, alpha, lang)]
     observed = observed_sentence(result, lang) if result.estimable else None
@@ -1331,7 +1330,6 @@ def summary_table(results: dict[str, HypothesisResult], alpha: float = 0.05,
                   lang: str = "fr") -> pd.DataFrame:
     """One row per hypothesis for a report, in ``lang``: question, effect as a ratio with its 95 %
     interval, p-value, observations, outcome in words ("Non estimable" with the reason)."""
-    from . import fmt
 
     fr = lang == "fr"
     heads = (("Hypothèse", "Effet mesuré", "Rapport [intervalle à 95 %]", "p", "Observations",
@@ -1391,8 +1389,6 @@ def power_display(target: float = 0.30, alpha: float = 0.05, lang: str = "fr",
     report: one row per number of followed contracts, one column per true delivered share, each
     cell the probability of finding the buyer below ``target`` at level ``alpha`` as a
     percentage."""
-    from . import fmt
-    from .indicators.power import power_table
 
     t = power_table(sizes, shares, target, alpha).pivot(index="n", columns="true_share", values="power")
     fr = lang == "fr"
@@ -1409,8 +1405,6 @@ def power_example(n: int = 20, true_share: float = 0.15, target: float = 0.30,
     """The numbers of the power paragraph: ``n``, ``share``, ``times`` (the power in tenths,
     rounded: "4 fois sur 10"), ``power`` (as a percentage), ``smallest`` (the fewest contracts at
     which the test can conclude at all), ``target`` and ``alpha`` — formatted for ``lang``."""
-    from . import fmt
-    from .indicators.power import power, smallest_testable_n
 
     pw = power(n, true_share, target, alpha)
     return {"n": fmt.number(n, lang), "share": fmt.target(true_share, lang),
@@ -1435,7 +1429,6 @@ def forest_plot(results: dict[str, HypothesisResult],
     formats the ticks of the effect axis (default matplotlib's)."""
     import matplotlib.pyplot as plt
 
-    from . import figures
 
     names = labels or LABELS
     ids = sorted(results, reverse=True)
