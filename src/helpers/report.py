@@ -10,7 +10,7 @@ years, data sets and research folders) and a research folder's page (:func:`writ
 
 Which folders a run may replace, and which existing ``index.html`` it may overwrite, is decided by
 :mod:`helpers.report_safety` (the marker file, the checks, the atomic swap): every index page
-written here carries its mark, and the root page lists only folders holding its marker.
+written here carries its mark, and the root page links only report folders holding its marker.
 """
 
 from __future__ import annotations
@@ -323,7 +323,8 @@ def write_root_index(out_dir: str | Path) -> Path:
     (``<out>/<name>/``, the default layout ``reports/<data set>/<year>/``) with their years — only
     folders the tool wrote (marked).
 
-    An existing ``index.html`` the tool did not write is left alone (:class:`UnsafeOutput`)."""
+    An existing ``index.html`` the tool did not write is left alone
+    (:class:`helpers.report_safety.UnsafeOutput`)."""
     root = Path(out_dir)
     out = root / "index.html"
     check_index(out)
