@@ -15,7 +15,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers import report, run, yearly
+from helpers import report_safety, run, yearly
 from helpers.dataset import Dataset
 from helpers.errors import InputError, Problem
 from helpers.params import PARAM_NAMES, ParameterError, make_params
@@ -140,7 +140,7 @@ def test_failed_build_leaves_previous_report_intact(tmp_path: Path) -> None:
     final = tmp_path / "2024"
     final.mkdir()
     (final / "indicators.json").write_text('{"v": 1}')
-    report.write_marker(final, "year", files=["indicators.json"])  # a report the tool wrote
+    report_safety.write_marker(final, "year", files=["indicators.json"])  # a report the tool wrote
     before = tree_digest(tmp_path)
 
     def failing(staging: Path) -> None:
@@ -157,12 +157,12 @@ def test_successful_build_replaces_previous_report(tmp_path: Path) -> None:
     final = tmp_path / "2024"
     final.mkdir()
     (final / "old.txt").write_text("old")
-    report.write_marker(final, "year", files=["old.txt"])
+    report_safety.write_marker(final, "year", files=["old.txt"])
     run.build_into(final, lambda staging: (staging / "new.txt").write_text("new"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2024"]
-    assert sorted(p.name for p in final.iterdir()) == [report.MARKER, "new.txt"]
+    assert sorted(p.name for p in final.iterdir()) == [report_safety.MARKER, "new.txt"]
     # the new report's marker lists the files it holds
-    assert report.read_marker(final)["files"] == ["new.txt"]
+    assert report_safety.read_marker(final)["files"] == ["new.txt"]
 
 
 def test_write_rejected_keeps_reasons_and_drops_person_ids(tmp_path: Path) -> None:
@@ -223,7 +223,7 @@ def test_main_run_success_then_failure_keeps_previous(tmp_path: Path, stubbed: d
     assert rc == 0
     year = out / "2023"
     names = sorted(str(p.relative_to(year)) for p in year.rglob("*") if p.is_file())
-    assert names == [report.MARKER, "01_tiny.html", "01_tiny.ipynb", "figures/tiny_plot.png",
+    assert names == [report_safety.MARKER, "01_tiny.html", "01_tiny.ipynb", "figures/tiny_plot.png",
                      "figures/tiny_plot.svg", "index.html", "indicators.json",
                      "rejected/clauses.csv"]
     html = (year / "01_tiny.html").read_text()
@@ -411,7 +411,7 @@ def test_default_output_is_per_data_set_with_an_index_of_data_sets(
     (reports / "notes.txt").write_text("mine")
     (reports / "demo" / "2022").mkdir()
     (reports / "demo" / "2022" / "draft.txt").write_text("mine")
-    deleted, kept = report.clean_reports(reports)
+    deleted, kept = report_safety.clean_reports(reports)
     assert sorted(p.relative_to(reports).as_posix() for p in deleted) == [
         "demo/2023", "demo/index.html", "index.html"]
     assert sorted(p.relative_to(reports).as_posix() for p in reports.rglob("*")) == [

@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import labels, report, summaries
+from helpers import labels, report_safety, summaries
 from helpers.config import PROJECT_ROOT
 from helpers.params import load_params
 
@@ -149,7 +149,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != report.MARKER and p.suffix in (".html", ".pdf", ".xlsx")
+            if p.is_file() and p.name != report_safety.MARKER and p.suffix in (".html", ".pdf", ".xlsx")
             and not p.name.startswith("01_")}
 
 
@@ -181,7 +181,7 @@ def test_run_writes_the_summaries_and_lists_them_in_the_marker(runs: dict) -> No
                                                   for ext in ("html", "pdf", "xlsx")]
     for rel in expected:
         assert (year / rel).is_file(), rel
-    listed = set(report.read_marker(year)["files"])
+    listed = set(report_safety.read_marker(year)["files"])
     assert set(expected) <= listed  # the next run may replace them
     index = (year / "index.html").read_text(encoding="utf-8")
     for rel in expected:

@@ -1,5 +1,5 @@
-"""One-page summary (helpers.summary): content by hand, one PDF page with extractable text, HTML
-without codes outside its glossary.
+"""One-page summary (helpers.summary, helpers.summary_content, helpers.summary_pdf): content by
+hand, one PDF page with extractable text, HTML without codes outside its glossary.
 
 The fixtures are hand-built in the shape of indicators.json and contracts.csv; they are reused by
 test_spreadsheet.py.
@@ -12,7 +12,9 @@ import re
 import pytest
 
 from helpers import labels
-from helpers.summary import not_effective_declared, render_html, summary_content, wrap, write_summary
+from helpers.summary import render_html, write_summary
+from helpers.summary_content import not_effective_declared, summary_content
+from helpers.summary_pdf import wrap
 
 NB, NN = "\u00a0", "\u202f"
 BUYER = "20009902600011"

@@ -4,7 +4,7 @@ Commands (each implemented in its own module, imported lazily so that ``--help``
   run                one year into <out>/<year>/ (default out: reports/<data set>/)  (helpers.run)
   run-all            every demo year + trends + hypotheses + reports/index.html (helpers.run)
   refresh-notebooks  re-execute the committed notebooks in place on the demo data (helpers.run)
-  clean-reports      delete the reports the tool wrote under reports/ (helpers.report)
+  clean-reports      delete the reports the tool wrote under reports/ (helpers.report_safety)
   bench              national-scale benchmark           (helpers.bench)
   simulate           coverage simulation of the hypotheses' intervals (helpers.hypotheses)
   pseudonymise       keyed beneficiary_id + birth year for a facilitator's export (helpers.pseudonymise)
@@ -19,7 +19,7 @@ COMMANDS = {
     "run": ("helpers.run", "main_run"),
     "run-all": ("helpers.run", "main_run_all"),
     "refresh-notebooks": ("helpers.run", "main_refresh_notebooks"),
-    "clean-reports": ("helpers.report", "main_clean"),
+    "clean-reports": ("helpers.report_safety", "main_clean"),
     "bench": ("helpers.bench", "main"),
     "simulate": ("helpers.simulate", "main"),
     "pseudonymise": ("helpers.pseudonymise", "main"),

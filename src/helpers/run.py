@@ -6,7 +6,7 @@
 2. the output folder, ``--out`` or by default ``reports/<name of the data directory>/``, is checked
    before any work: the run writes ``<out>/<year>/`` and replaces only a report folder the tool wrote
    (it holds the marker ``.social-clause-audit-report``), never an ``--out`` equal to, inside or
-   containing the data directory, and overwrites only index pages it wrote (:mod:`helpers.report`);
+   containing the data directory, and overwrites only index pages it wrote (:mod:`helpers.report_safety`);
 3. every notebook's ``parameters`` cell is parsed (``ast``) and each run parameter must be declared
    there — papermill would only warn about an unknown name (:mod:`helpers.notebook_params`);
 4. the data directory is loaded once (``helpers.cache.load_dataset``), results are computed
@@ -73,7 +73,7 @@ from .notebook_params import (  # noqa: F401
     year_notebooks,
 )
 from .params import PARAM_NAMES, ParameterError, load_params  # noqa: F401
-from .report import UnsafeOutput, build_into, check_output, swap_in  # noqa: F401
+from .report_safety import UnsafeOutput, build_into, check_output, swap_in  # noqa: F401
 from .yearly import (  # noqa: F401
     PRIVATE_COLUMNS,
     compute_results,
@@ -146,7 +146,7 @@ def _output(arg: Path | None, data_dir: str) -> tuple[Path, list[Path]]:
 def check_run_output(out: Path, names: Sequence[str], data_dir: str, indexes: Sequence[Path]
                      ) -> None:
     """Before any work: the run may write ``<out>/<name>`` for each of ``names`` and the index pages
-    of ``indexes`` (:func:`helpers.report.check_output`), else :class:`UnsafeOutput`."""
+    of ``indexes`` (:func:`helpers.report_safety.check_output`), else :class:`UnsafeOutput`."""
     check_output(out, names, config.resolve_path(data_dir), index=False)
     for folder in indexes:
         check_output(folder, [], None, index=True)

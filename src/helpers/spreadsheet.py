@@ -32,7 +32,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from . import fmt, labels
-from .summary import not_effective_declared
+from .summary_content import not_effective_declared
 
 #: Columns of the list, in order: (contracts.csv column, kind). Kinds: text, int, hours, date, status,
 #: considerations, holders. ``notification_date`` is written only when the table has it.

@@ -155,7 +155,7 @@ def _with_verdict_of(indicators: dict[str, Any], row: Mapping[str, Any] | None) 
 
 
 def _declared_not_effective(contracts: pd.DataFrame, siret: str | None = None) -> pd.DataFrame:
-    from .summary import not_effective_declared
+    from .summary_content import not_effective_declared
 
     return not_effective_declared(contracts, siret)
 

@@ -1,8 +1,8 @@
 """The yearly run: one year's report folder, and the research notebooks' folders.
 
 For one year (:func:`run_year`): the notebooks' parameters are checked (:mod:`helpers.notebook_params`),
-the output folder is checked (:func:`helpers.report.check_output`: only the tool's own marked folders
-are replaced), then, in a staging folder beside ``<out>/<year>/`` (:func:`helpers.report.build_into`):
+the output folder is checked (:func:`helpers.report_safety.check_output`: only the tool's own marked folders
+are replaced), then, in a staging folder beside ``<out>/<year>/`` (:func:`helpers.report_safety.build_into`):
 
 1. the notebooks are submitted to the worker pool (:func:`helpers.execute.execute_jobs`) first, so
    their kernels start and import the helpers on the core the single-threaded loading leaves idle;
@@ -42,7 +42,7 @@ from .dataset import Dataset
 from .execute import FIGURES_ENV, SESSION_ENV, Job, execute_jobs
 from .notebook_params import check_notebook_parameters, notebook_parameters, year_notebooks
 from .params import Params
-from .report import build_into, check_output, remove_stale, staging_folder, swap_in
+from .report_safety import build_into, check_output, remove_stale, staging_folder, swap_in
 from .safe_csv import neutralise_frame
 from .summaries import write_summaries
 

@@ -1,4 +1,4 @@
-"""A run never deletes what it did not write (helpers.report: markers, checks, staging clean-up) and
+"""A run never deletes what it did not write (helpers.report_safety: markers, checks, staging clean-up) and
 its worker processes end with it (helpers.workers).
 
 Every refused case asserts the exit code (2), the message, and that the data directory and any
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import config, report, run
+from helpers import config, report, report_safety, run
 
 UNRELATED = b"my notes: not a report\n"
 
@@ -107,7 +107,7 @@ def test_year_folder_not_written_by_the_tool_is_kept(tmp_path: Path, capsys) -> 
     before = tree(tmp_path)
     assert main("--year", "2024", "--data-dir", data, "--out", out) == 2
     err = capsys.readouterr().err
-    assert f"{out / '2024'} exists and was not written by this tool (no {report.MARKER} file)" in err
+    assert f"{out / '2024'} exists and was not written by this tool (no {report_safety.MARKER} file)" in err
     assert "Traceback" not in err
     assert tree(tmp_path) == before
 
@@ -118,7 +118,7 @@ def test_marked_year_folder_holding_a_file_the_tool_did_not_write_is_kept(tmp_pa
     year = tmp_path / "out" / "2024"
     year.mkdir(parents=True)
     (year / "indicators.json").write_text("{}\n")
-    report.write_marker(year, "year", files=["indicators.json"])
+    report_safety.write_marker(year, "year", files=["indicators.json"])
     (year / "my-comments.txt").write_bytes(UNRELATED)  # added by the user after the run
     before = tree(tmp_path)
     assert main("--year", "2024", "--data-dir", data, "--out", year.parent) == 2
@@ -140,11 +140,11 @@ def test_other_things_at_the_target_are_refused(tmp_path: Path, capsys, kind: st
         message = "is a symbolic link"
     elif kind == "fake marker":  # a file of that name that is not the tool's JSON
         target.mkdir()
-        (target / report.MARKER).write_bytes(UNRELATED)
+        (target / report_safety.MARKER).write_bytes(UNRELATED)
         message = "was not written by this tool"
     else:  # a staging folder is never a report to replace
         target.mkdir()
-        report.write_marker(target, "staging", pid=1, host="x", created=0)
+        report_safety.write_marker(target, "staging", pid=1, host="x", created=0)
         message = "was not written by this tool"
     before = tree(tmp_path)
     assert main("--year", "2024", "--data-dir", data, "--out", out) == 2
@@ -155,16 +155,16 @@ def test_other_things_at_the_target_are_refused(tmp_path: Path, capsys, kind: st
 def test_index_pages_of_the_tool_are_recognised(tmp_path: Path) -> None:
     page = tmp_path / "index.html"
     report.write_root_index(tmp_path)
-    assert report.is_tool_index(page)
+    assert report_safety.is_tool_index(page)
     # the root page of the versions before the marker comment
     page.write_text('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
                     "<title>Social Clause Audit — reports</title>\n<style>\nbody {}\n</style>",
                     encoding="utf-8")
-    assert report.is_tool_index(page)
+    assert report_safety.is_tool_index(page)
     page.write_text("<!DOCTYPE html>\n<html><title>Social Clause Audit — reports</title>",
                     encoding="utf-8")
-    assert not report.is_tool_index(page)
-    with pytest.raises(report.UnsafeOutput, match="was not written by this tool"):
+    assert not report_safety.is_tool_index(page)
+    with pytest.raises(report_safety.UnsafeOutput, match="was not written by this tool"):
         report.write_root_index(tmp_path)
 
 
@@ -201,10 +201,10 @@ def test_swap_refuses_an_unmarked_target_even_when_called_directly(tmp_path: Pat
     final = tmp_path / "2024"
     final.mkdir()
     (final / "keep.txt").write_bytes(UNRELATED)
-    staging = report.staging_folder(tmp_path, "2024")
+    staging = report_safety.staging_folder(tmp_path, "2024")
     before = tree(final)
-    with pytest.raises(report.UnsafeOutput, match="was not written by this tool"):
-        report.swap_in(staging, final)
+    with pytest.raises(report_safety.UnsafeOutput, match="was not written by this tool"):
+        report_safety.swap_in(staging, final)
     assert tree(final) == before
 
 
@@ -232,24 +232,24 @@ def test_only_stale_marked_staging_folders_are_removed(tmp_path: Path) -> None:
     dead = out / ".2024.staging-dead"
     dead.mkdir()
     (dead / "half.csv").write_text("a\n")
-    report.write_marker(dead, "staging", pid=_dead_pid(), host=host, created=time.time())
+    report_safety.write_marker(dead, "staging", pid=_dead_pid(), host=host, created=time.time())
     old = out / ".2023.old-1-abc"
     old.mkdir()
-    report.write_marker(old, "old", pid=_dead_pid(), host=host, created=time.time())
+    report_safety.write_marker(old, "old", pid=_dead_pid(), host=host, created=time.time())
     live = out / ".2024.staging-live"  # a run still going (the test runner's parent)
     live.mkdir()
-    report.write_marker(live, "staging", pid=os.getppid(), host=host, created=time.time())
+    report_safety.write_marker(live, "staging", pid=os.getppid(), host=host, created=time.time())
     aged = out / ".2022.staging-other-host"  # another machine: judged by age (2 days)
     aged.mkdir()
-    report.write_marker(aged, "staging", pid=123, host="elsewhere", created=time.time() - 2 * 86400)
+    report_safety.write_marker(aged, "staging", pid=123, host="elsewhere", created=time.time() - 2 * 86400)
     recent = out / ".2021.staging-other-host"
     recent.mkdir()
-    report.write_marker(recent, "staging", pid=123, host="elsewhere", created=time.time())
+    report_safety.write_marker(recent, "staging", pid=123, host="elsewhere", created=time.time())
     unmarked = out / ".2024.staging-mine"  # same name pattern, the user's: never touched
     unmarked.mkdir()
     (unmarked / "notes.txt").write_bytes(UNRELATED)
     keep_before = {p.name: tree(p) for p in (live, recent, unmarked)}
-    removed = report.remove_stale(out)
+    removed = report_safety.remove_stale(out)
     assert sorted(p.name for p in removed) == [".2022.staging-other-host", ".2023.old-1-abc",
                                                ".2024.staging-dead"]
     assert sorted(p.name for p in out.iterdir()) == [".2021.staging-other-host",
@@ -258,14 +258,14 @@ def test_only_stale_marked_staging_folders_are_removed(tmp_path: Path) -> None:
 
 
 def test_staging_and_reports_carry_the_marker(tmp_path: Path) -> None:
-    staging = report.staging_folder(tmp_path / "out", "2024")
-    marker = json.loads((staging / report.MARKER).read_text())
-    assert marker["tool"] == report.TOOL and marker["kind"] == "staging"
+    staging = report_safety.staging_folder(tmp_path / "out", "2024")
+    marker = json.loads((staging / report_safety.MARKER).read_text())
+    assert marker["tool"] == report_safety.TOOL and marker["kind"] == "staging"
     assert marker["pid"] == os.getpid() and marker["target"] == "2024"
     (staging / "figures").mkdir()
     (staging / "figures" / "a.png").write_bytes(b"png")
-    report.swap_in(staging, tmp_path / "out" / "2024")
-    final = report.read_marker(tmp_path / "out" / "2024")
+    report_safety.swap_in(staging, tmp_path / "out" / "2024")
+    final = report_safety.read_marker(tmp_path / "out" / "2024")
     assert final["kind"] == "year" and final["files"] == ["figures/a.png"]
     assert "pid" not in final  # a finished report's marker is the same on every run
 
