@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import run
+from helpers import notebook_params
 from helpers.config import DEFAULT_PARAMS, NOTEBOOKS_DIR
 from helpers.params import PARAM_NAMES
 
@@ -45,7 +45,7 @@ def test_exactly_one_parameters_cell_of_commented_literals(notebook) -> None:
     assert values == DEFAULT_PARAMS           # and the DESIGN defaults (data_dir "data/demo")
     for line in cells[0].source.splitlines():
         assert "  # " in line, f"{path.name}: parameter line without a comment: {line!r}"
-    assert run.notebook_parameters(path) == values  # the run reads the same
+    assert notebook_params.notebook_parameters(path) == values  # the run reads the same
 
 
 def test_cells_are_thin(notebook) -> None:

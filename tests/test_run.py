@@ -15,7 +15,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers import report_safety, run, yearly
+from helpers import execute, notebook_params, report_safety, run, yearly
 from helpers.dataset import Dataset
 from helpers.errors import InputError, Problem
 from helpers.params import PARAM_NAMES, ParameterError, make_params
@@ -85,7 +85,7 @@ def test_notebook_parameters_reads_literal_assignments(tmp_path: Path) -> None:
          ["parameters"]),
     ])
     # the SIRET keeps its leading zero because it is a string literal
-    assert run.notebook_parameters(nb) == {"year": 2023, "buyers": ["01234567890123"],
+    assert notebook_params.notebook_parameters(nb) == {"year": 2023, "buyers": ["01234567890123"],
                                            "alpha": 0.1}
 
 
@@ -97,7 +97,7 @@ def test_notebook_parameters_reads_literal_assignments(tmp_path: Path) -> None:
 def test_notebook_parameters_refuses_non_literals(tmp_path: Path, source: str, message: str) -> None:
     nb = make_notebook(tmp_path / "a.ipynb", [("code", source, ["parameters"])])
     with pytest.raises(ParameterError, match=message):
-        run.notebook_parameters(nb)
+        notebook_params.notebook_parameters(nb)
 
 
 @pytest.mark.parametrize("n_cells", [0, 2])
@@ -105,7 +105,7 @@ def test_exactly_one_parameters_cell(tmp_path: Path, n_cells: int) -> None:
     cells = [("code", "year = 2024", ["parameters"])] * n_cells + [("code", "x = 1", [])]
     nb = make_notebook(tmp_path / "a.ipynb", cells)
     with pytest.raises(ParameterError, match=f"exactly one .* found {n_cells}"):
-        run.notebook_parameters(nb)
+        notebook_params.notebook_parameters(nb)
 
 
 def test_unknown_name_for_a_notebook_is_reported_per_notebook(tmp_path: Path) -> None:
@@ -113,9 +113,9 @@ def test_unknown_name_for_a_notebook_is_reported_per_notebook(tmp_path: Path) ->
     bad = make_notebook(tmp_path / "bad" / "02_bad.ipynb",
                         [("code", PARAMS_CELL.replace("alpha = 0.05  # float\n", ""),
                           ["parameters"])])
-    run.check_notebook_parameters([good], PARAM_NAMES)  # all 11 declared: no error
+    notebook_params.check_notebook_parameters([good], PARAM_NAMES)  # all 11 declared: no error
     with pytest.raises(ParameterError, match=r"02_bad.ipynb.*: alpha"):
-        run.check_notebook_parameters([good, bad], PARAM_NAMES)
+        notebook_params.check_notebook_parameters([good, bad], PARAM_NAMES)
 
 
 def test_strip_volatile_removes_papermill_timings() -> None:
@@ -126,7 +126,7 @@ def test_strip_volatile_removes_papermill_timings() -> None:
     cell.metadata["execution"] = {"iopub.status.idle": "2026-01-01T00:00:01"}
     cell.metadata["tags"] = ["parameters"]
     nb.cells.append(cell)
-    out = run.strip_volatile(nb)
+    out = execute.strip_volatile(nb)
     assert "papermill" not in out.metadata
     assert out.cells[0].metadata == {"tags": ["parameters"]}
     assert out.metadata["kernelspec"]["name"] == "python3"
@@ -149,7 +149,7 @@ def test_failed_build_leaves_previous_report_intact(tmp_path: Path) -> None:
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):
-        run.build_into(final, failing)
+        report_safety.build_into(final, failing)
     assert tree_digest(tmp_path) == before  # byte-identical, and no staging folder left over
 
 
@@ -158,7 +158,7 @@ def test_successful_build_replaces_previous_report(tmp_path: Path) -> None:
     final.mkdir()
     (final / "old.txt").write_text("old")
     report_safety.write_marker(final, "year", files=["old.txt"])
-    run.build_into(final, lambda staging: (staging / "new.txt").write_text("new"))
+    report_safety.build_into(final, lambda staging: (staging / "new.txt").write_text("new"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2024"]
     assert sorted(p.name for p in final.iterdir()) == [report_safety.MARKER, "new.txt"]
     # the new report's marker lists the files it holds
@@ -173,7 +173,7 @@ def test_write_rejected_keeps_reasons_and_drops_person_ids(tmp_path: Path) -> No
                                         "reason": ["hours: negative"]}),
         "clauses": pd.DataFrame({"_row": [], "reason": []}),  # empty: no file
     }
-    written = run.write_rejected(ds, tmp_path)
+    written = yearly.write_rejected(ds, tmp_path)
     assert [p.name for p in written] == ["participations.csv"]
     text = (tmp_path / "rejected" / "participations.csv").read_text()
     assert text == "file,_row,hours,reason\nparticipations.csv,3,-5,hours: negative\n"
@@ -313,7 +313,7 @@ def test_run_all_builds_years_research_and_root_index(tmp_path: Path, stubbed: d
 def test_refresh_notebooks_in_place_and_untouched_on_failure(tmp_path: Path) -> None:
     nb = make_notebook(tmp_path / "n.ipynb", [
         ("code", "year = 2024", ["parameters"]), ("code", "print(year * 2)", [])])
-    run.refresh_notebooks([nb], workers=1)
+    execute.refresh_notebooks([nb], workers=1)
     executed = nbformat.read(str(nb), as_version=4)
     assert executed.cells[1].outputs[0]["text"] == "4048\n"  # 2024 * 2
     assert "papermill" not in executed.metadata
@@ -321,8 +321,8 @@ def test_refresh_notebooks_in_place_and_untouched_on_failure(tmp_path: Path) -> 
                for c in executed.cells)
     bad = make_notebook(tmp_path / "bad.ipynb", [("code", "1 / 0", [])])
     before = bad.read_bytes()
-    with pytest.raises(run.RunError, match="ZeroDivisionError"):
-        run.refresh_notebooks([bad], workers=1)
+    with pytest.raises(execute.RunError, match="ZeroDivisionError"):
+        execute.refresh_notebooks([bad], workers=1)
     assert bad.read_bytes() == before
 
 
@@ -331,10 +331,10 @@ def test_scope_warnings_name_unknown_buyers_and_empty_scope() -> None:
     ds.contracts = pd.DataFrame({"buyer_siret": ["01234567890123"]})
     params = make_params({"year": 2019, "buyers": ["01234567890123", "99999999999999"]})
     empty = SimpleNamespace(indicators={"scope_contracts": 0})
-    warnings = run.scope_warnings(ds, params, empty)
+    warnings = yearly.scope_warnings(ds, params, empty)
     assert warnings[0] == "buyer(s) 99999999999999 hold no contract in data/demo"
     assert warnings[1].startswith("no contract in scope for 2019")
-    assert run.scope_warnings(ds, make_params({}), SimpleNamespace(
+    assert yearly.scope_warnings(ds, make_params({}), SimpleNamespace(
         indicators={"scope_contracts": 4})) == []
 
 
@@ -356,8 +356,8 @@ def test_kernel_that_cannot_start_is_retried(tmp_path: Path, monkeypatch: pytest
         nbformat.write(nbformat.read(src, as_version=4), out)
 
     monkeypatch.setattr(pm, "execute_notebook", flaky)
-    job = run.Job(source, tmp_path / "out.ipynb", None, {})
-    assert run._execute(job) == source.name
+    job = execute.Job(source, tmp_path / "out.ipynb", None, {})
+    assert execute._execute(job) == source.name
     assert len(calls) == 2 and (tmp_path / "out.ipynb").is_file()
 
 
@@ -373,9 +373,9 @@ def test_kernel_start_gives_up_after_the_attempts_and_cell_errors_are_not_retrie
         raise RuntimeError("Kernel died before replying to kernel_info")
 
     monkeypatch.setattr(pm, "execute_notebook", dead)
-    with pytest.raises(run.RunError, match="the kernel could not start"):
-        run._execute(run.Job(source, tmp_path / "out.ipynb", None, {}))
-    assert len(calls) == run.KERNEL_START_ATTEMPTS
+    with pytest.raises(execute.RunError, match="the kernel could not start"):
+        execute._execute(execute.Job(source, tmp_path / "out.ipynb", None, {}))
+    assert len(calls) == execute.KERNEL_START_ATTEMPTS
 
     calls.clear()
 
@@ -384,8 +384,8 @@ def test_kernel_start_gives_up_after_the_attempts_and_cell_errors_are_not_retrie
         raise pm.PapermillExecutionError(3, 3, "x = 1", "ValueError", "boom", [])
 
     monkeypatch.setattr(pm, "execute_notebook", cell_error)
-    with pytest.raises(run.RunError, match="failed in cell 3: ValueError: boom"):
-        run._execute(run.Job(source, tmp_path / "out.ipynb", None, {}))
+    with pytest.raises(execute.RunError, match="failed in cell 3: ValueError: boom"):
+        execute._execute(execute.Job(source, tmp_path / "out.ipynb", None, {}))
     assert len(calls) == 1
     assert not (tmp_path / "out.ipynb").exists()
 

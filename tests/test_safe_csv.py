@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import run
+from helpers import yearly
 from helpers.dataset import Dataset
 from helpers.indicators.results import Results, write_results
 from helpers.safe_csv import neutralise, neutralise_frame
@@ -77,6 +77,6 @@ def test_written_files_hold_the_apostrophe(tmp_path) -> None:
     ds = Dataset()
     ds.rejected = {"clauses": pd.DataFrame({"file": ["c.csv"], "_row": [4],
                                             "planned_hours": ["=1+2"], "reason": ["-x: bad"]})}
-    run.write_rejected(ds, tmp_path)
+    yearly.write_rejected(ds, tmp_path)
     assert (tmp_path / "rejected" / "clauses.csv").read_text(encoding="utf-8") == \
         "file,_row,planned_hours,reason\nc.csv,4,'=1+2,'-x: bad\n"

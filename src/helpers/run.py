@@ -47,43 +47,11 @@ from pathlib import Path
 from . import config
 from .dataset import Dataset
 from .errors import EXIT_INPUT_ERROR, InputError
-
-# the public names of the run, wherever they live (``helpers.run.X`` keeps working)
-from .execute import (  # noqa: F401
-    FIGURES_ENV,
-    KERNEL_NAME,
-    KERNEL_START_ATTEMPTS,
-    SESSION_ENV,
-    Job,
-    RunError,
-    _execute,
-    execute_job,
-    execute_jobs,
-    kernel_start_failed,
-    refresh_notebooks,
-    start_workers,
-    strip_volatile,
-)
-from .notebook_params import (  # noqa: F401
-    RESEARCH_NOTEBOOKS,
-    check_notebook_parameters,
-    notebook_parameters,
-    parameters_cell,
-    read_notebook_json,
-    year_notebooks,
-)
-from .params import PARAM_NAMES, ParameterError, load_params  # noqa: F401
-from .report_safety import UnsafeOutput, build_into, check_output, swap_in  # noqa: F401
-from .yearly import (  # noqa: F401
-    PRIVATE_COLUMNS,
-    compute_results,
-    load_reporting,
-    run_research,
-    run_year,
-    scope_warnings,
-    write_rejected,
-    write_results,
-)
+from .execute import RunError, refresh_notebooks
+from .notebook_params import RESEARCH_NOTEBOOKS, year_notebooks
+from .params import ParameterError, load_params
+from .report_safety import UnsafeOutput, check_output
+from .yearly import load_reporting, run_research, run_year
 
 ON_INVALID = ("strict", "quarantine")
 EXIT_FAILURE = 1
@@ -94,9 +62,9 @@ EXIT_FAILURE = 1
 # ---------------------------------------------------------------------------------------------------
 
 def _common_arguments(ap: argparse.ArgumentParser) -> None:
-    ap.add_argument("--data-dir", help="data directory laid out as docs/design.md §4 (default: data/demo, "
+    ap.add_argument("--data-dir", help="data directory laid out as docs/design.md §2.1 (default: data/demo, "
                                        "or the YAML file's data_dir)")
-    ap.add_argument("--params", type=Path, help="YAML file of parameters (docs/design.md §4 names)")
+    ap.add_argument("--params", type=Path, help="YAML file of parameters (docs/design.md §4.1 names)")
     ap.add_argument("--out", type=Path, default=None,
                     help=f"output folder; the reports go to <out>/<year>/ (default: "
                          f"{config.REPORTS_DIR.name}/<name of the data directory>/)")
@@ -242,9 +210,5 @@ def main_refresh_notebooks(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-__all__ = [
-    "PARAM_NAMES", "Job", "RunError", "build_into", "check_notebook_parameters", "check_run_output",
-    "default_out", "execute_jobs", "main_refresh_notebooks", "main_run",
-    "main_run_all", "notebook_parameters", "refresh_notebooks", "run_research", "run_year",
-    "strip_volatile", "swap_in", "write_rejected", "year_notebooks",
-]
+__all__ = ["EXIT_FAILURE", "ON_INVALID", "check_run_output", "default_out", "main_refresh_notebooks",
+           "main_run", "main_run_all"]

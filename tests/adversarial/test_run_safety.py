@@ -276,7 +276,7 @@ def test_staging_and_reports_carry_the_marker(tmp_path: Path) -> None:
 
 WORKER_SCRIPT = textwrap.dedent("""
     import os, sys, time
-    from helpers import run
+    from helpers import execute
 
     def work(_):
         time.sleep(60)
@@ -285,7 +285,7 @@ WORKER_SCRIPT = textwrap.dedent("""
         return os.getpid(), os.getppid()
 
     if __name__ == "__main__":
-        pool = run.start_workers(1, workers=1)
+        pool = execute.start_workers(1, workers=1)
         print(*pool.submit(pids, 0).result(), flush=True)  # the worker and its parent
         pool.submit(work, 0)  # a long notebook, still running when the run is killed
         time.sleep(0.5)
