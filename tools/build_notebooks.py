@@ -3,7 +3,11 @@
 The notebooks are the product: thin cells calling ``helpers``. Their prose is in
 ``helpers.texts`` (French and English: a Markdown cell cannot follow the ``language`` parameter, so
 each paragraph is a cell ``nb.say("<page>.<paragraph>")``); editing them here keeps the four
-``parameters`` cells identical (names and defaults of docs/design.md). After running this
+``parameters`` cells identical (names and defaults of docs/design.md). Every page calls
+``helpers.notebook`` (``nb``: set-up, prose, glossary, page 01's tables) and imports, in the first cell
+that needs it, the module of its own tables and figures: ``notebook_declared`` (``nbd``, page 02),
+``notebook_outcomes`` (``nbo``, page 03), ``notebook_verdicts`` (``nbv``, page 04 and the per-buyer
+figure of page 02) and ``notebook_checks`` (``nbc``, page 04's robustness sections). After running this
 script, execute them on the demo data with ``make notebooks`` (``python -m helpers refresh-notebooks``)
 so that the committed outputs are what nbval checks.
 
@@ -112,22 +116,25 @@ DATA_QUALITY = notebook("01", "Qualité des données (Data quality)", [
 
 DECLARED_SHARE = notebook("02", "Part déclarée (Declared share)", [
     say("02.whole_scope"),
-    code("nb.whole_declared(res)"),
+    code("from helpers import notebook_declared as nbd\n\nnbd.whole_declared(res)"),
     say("02.by_consideration"),
-    code("nb.consideration_table(res)"),
-    code("nb.consideration_figure(res)"),
+    code("nbd.consideration_table(res)"),
+    code("nbd.consideration_figure(res)"),
     say("02.by_buyer"),
-    code("nb.declared_by_buyer(res)"),
-    code("nb.shares_by_buyer_figure(res, effective=False)"),
+    code("nbd.declared_by_buyer(res)"),
+    code("from helpers import notebook_verdicts as nbv\n\n"
+         "nbv.shares_by_buyer_figure(res, effective=False)"),
     say("02.context"),
-    code("official = nb.official_shares()\nnb.official_table(official)"),
-    code("nb.official_figure(official, res)"),
+    code("official = nbd.official_shares()\nnbd.official_table(official)"),
+    code("nbd.official_figure(official, res)"),
 ])
 
 INSERTION = notebook("03", "Résultats de l'insertion (Insertion outcomes)", [
     say("03.hours"),
     code('''
-nb.block_table(res, "activity", {
+from helpers import notebook_outcomes as nbo
+
+nbo.block_table(res, "activity", {
     "hours": ("act_hours", "hours"),
     "hours_clause_contracts": ("act_hours_clause", "hours"),
     "planned_hours": ("act_planned", "hours"),
@@ -139,25 +146,25 @@ nb.block_table(res, "activity", {
     "hours_per_1000_eur": ("act_hours_per_1000", "num2"),
 })'''),
     say("03.profile"),
-    code('nb.shares_table(res.tables["profile"], res, "activity.profile")'),
-    code('nb.shares_figure(res.tables["profile"], "profile")'),
+    code('nbo.shares_table(res.tables["profile"], res, "activity.profile")'),
+    code('nbo.shares_figure(res.tables["profile"], "profile")'),
     say("03.exits"),
     code('''
-nb.say("03.missions_ended", n=nb.value(res, "activity.exits.missions_ended"))
-nb.shares_table(res.tables["exits"], res, "activity.exits")'''),
-    code('nb.shares_figure(res.tables["exits"], "exits")'),
+nb.say("03.missions_ended", n=nbo.value(res, "activity.exits.missions_ended"))
+nbo.shares_table(res.tables["exits"], res, "activity.exits")'''),
+    code('nbo.shares_figure(res.tables["exits"], "exits")'),
     say("03.concentration"),
     code('''
-nb.block_table(res, "activity.concentration", {
+nbo.block_table(res, "activity.concentration", {
     "contracts_with_hours": ("conc_contracts", "int"),
     "top5_share": ("conc_top5", "pct"),
     "gini": ("conc_gini", "num2"),
     "works_share": ("conc_works", "pct"),
 })'''),
-    code("nb.hours_figure(res)"),
+    code("nbo.hours_figure(res)"),
     say("03.reserved"),
     code('''
-nb.block_table(res, "reserved", {
+nbo.block_table(res, "reserved", {
     "n": ("res_n", "int"),
     "amount": ("res_amount", "money"),
     "verified_n": ("res_verified", "int"),
@@ -165,7 +172,7 @@ nb.block_table(res, "reserved", {
     "unverified_n": ("res_unverified", "int"),
 })'''),
     code('''
-nb.block_table(res, "ess", {
+nbo.block_table(res, "ess", {
     "contracts_n": ("ess_n", "int"),
     "amount": ("ess_amt", "money"),
     "share_of_amount": ("ess_share", "pct"),
@@ -173,26 +180,27 @@ nb.block_table(res, "ess", {
     "insertion_structures": ("ess_insertion", "int"),
 })'''),
     say("03.by_buyer"),
-    code("nb.activity_by_buyer(res)"),
+    code("nbo.activity_by_buyer(res)"),
 ])
 
 WASHING = notebook("04", "Déclaré et réalisé (Declared and delivered)", [
     say("04.whole_scope"),
-    code("nb.delivery_note(res)\nnb.whole_scope_verdict(res)"),
+    code("from helpers import notebook_verdicts as nbv\n\n"
+         "nbv.delivery_note(res)\nnbv.whole_scope_verdict(res)"),
     say("04.status"),
-    code("nb.status_table(res)"),
-    code("nb.status_figure(res)"),
+    code("nbv.status_table(res)"),
+    code("nbv.status_figure(res)"),
     say("04.funnel"),
-    code("nb.funnel_figure(res)"),
+    code("nbv.funnel_figure(res)"),
     say("04.by_buyer"),
-    code("nb.shares_by_buyer_figure(res)"),
-    code("nb.share_by_amount_figure(res)"),
+    code("nbv.shares_by_buyer_figure(res)"),
+    code("nbv.share_by_amount_figure(res)"),
     say("04.verdicts"),
-    code("nb.verdict_reasons(res)"),
+    code("nbv.verdict_reasons(res)"),
     say("04.verdict_table"),
-    code("nb.verdict_table(res)"),
+    code("nbv.verdict_table(res)"),
     say("04.flags"),
-    code("nb.contracts_behind_flags(res)"),
+    code("nbv.contracts_behind_flags(res)"),
     say("04.sensitivity"),
     code("from helpers import notebook_checks as nbc\n\nnbc.sensitivity_table(res)"),
     code("nbc.sensitivity_figure(res)"),

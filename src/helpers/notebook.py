@@ -19,13 +19,19 @@ called after :func:`setup`): their prose comes from :mod:`helpers.texts` (:func:
 a table or figure from :mod:`helpers.labels`, every number a reader sees through :mod:`helpers.fmt`
 (``48,9 %``, ``10 868 964 € HT``, ``31/12/2024``), and each page ends with the glossary of the
 statuses and verdicts (:func:`glossary`).
+
+This module holds what every page uses (the set-up, the page's language and formats, ``say``, ``md``,
+``shown``, ``glossary``) and the tables and figures of page 01 (data quality: files read, the quality
+log, rejected rows, coverage). The other pages' tables and figures are in modules of their own, which
+build on this one: :mod:`helpers.notebook_declared` (page 02, declared share),
+:mod:`helpers.notebook_outcomes` (page 03, insertion outcomes), :mod:`helpers.notebook_verdicts` and
+:mod:`helpers.notebook_checks` (page 04, declared and delivered; its robustness sections).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,7 +40,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import fmt, labels, texts, verdict_text
+from . import fmt, labels, texts
 from .config import SMALL_CELL_FLOOR
 from .dataset import Dataset
 from .params import Params, make_params
@@ -225,11 +231,6 @@ def number(value: Any, digits: int = 0) -> str:
     return fmt.number(value, lang(), digits)
 
 
-def _suppressed(results: Any) -> str:
-    n = results.indicators.get("parameters", {}).get("min_cell_size", _params().min_cell_size)
-    return word("suppressed_n", n=fmt.number(n, lang()))
-
-
 def _frame(rows: list[dict[str, Any]], columns: list[str], headers: Mapping[str, str] | None = None
            ) -> pd.DataFrame:
     """Rows (already formatted as text) under the page's column headers, numbered from 1."""
@@ -237,13 +238,6 @@ def _frame(rows: list[dict[str, Any]], columns: list[str], headers: Mapping[str,
     out.columns = [word((headers or {}).get(c, c)) for c in columns]
     out.index = range(1, len(out) + 1)
     return out
-
-
-FORMATS = {
-    "int": lambda v, lg: fmt.number(v, lg), "num1": lambda v, lg: fmt.number(v, lg, 1),
-    "num2": lambda v, lg: fmt.number(v, lg, 2), "pct": lambda v, lg: fmt.share(v, lg),
-    "money": lambda v, lg: fmt.money(v, lg), "hours": lambda v, lg: fmt.hours(v, lg),
-}
 
 
 def shown(df: pd.DataFrame | None, empty: str) -> pd.DataFrame | None:
@@ -264,7 +258,8 @@ def glossary(codes: Any = None) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------------------
-# shaping results for display (no computation of indicators here: those come from helpers.indicators)
+# page 01, data quality: files read, the quality log, rejected rows, coverage per buyer (no computation
+# of indicators here: those come from helpers.indicators)
 # ---------------------------------------------------------------------------------------------------
 
 def _file_label(path: Any, data_dir: Path) -> str:
@@ -436,432 +431,3 @@ def coverage_figure(data: DataSummary) -> None:
         xlabel=word("n_contracts"), ylabel=word("f_buyer"),
         series_labels=tuple(word("f_coverage_series").split("|")), empty=word("f_empty")),
         "coverage_by_buyer")
-
-
-def _indicator(results: Any, path: str) -> Any:
-    node: Any = results.indicators
-    for key in path.split("."):
-        node = node.get(key) if isinstance(node, dict) else None
-    return node
-
-
-def value(results: Any, path: str, kind: str = "int") -> str:
-    """An indicator by dotted path (``"activity.beneficiaries"``) formatted for the page: ``kind``
-    is one of :data:`FORMATS`; a value suppressed for privacy reads "non publié (moins de N
-    personnes)"."""
-    if path in results.indicators.get("suppressed", []):
-        return _suppressed(results)
-    return FORMATS[kind](_indicator(results, path), lang())
-
-
-def block_table(results: Any, section: str, keys: Mapping[str, tuple[str, str]]) -> pd.DataFrame:
-    """A two-column table (indicator, value) of the indicators ``section.<key>``, each with the code
-    of its label (:mod:`helpers.labels`) and its format (:data:`FORMATS`)."""
-    rows = [{"indicator": word(code), "value": value(results, f"{section}.{key}", kind)}
-            for key, (code, kind) in keys.items()]
-    return _frame(rows, ["indicator", "value"])
-
-
-def shares_table(frame: pd.DataFrame, results: Any, section: str) -> pd.DataFrame:
-    """Profile or exit table (``key``, ``n``, ``share``) with the groups' labels; suppressed cells
-    read "non publié (moins de N personnes)"."""
-    sup = set(results.indicators.get("suppressed", []))
-    hidden_text = _suppressed(results)
-    rows = []
-    for _, r in frame.iterrows():  # one row per profile/exit key (a dozen at most)
-        hidden = f"{section}.{r['key']}_share" in sup
-        rows.append({
-            "group": _group(r["key"]),
-            "people": hidden_text if hidden or pd.isna(r["n"]) else number(r["n"]),
-            "people_share": hidden_text if hidden or pd.isna(r["share"]) else percent(r["share"]),
-        })
-    return _frame(rows, ["group", "people", "people_share"])
-
-
-def _group(key: str) -> str:
-    code = "sorties_dynamiques_total" if key == "sorties_dynamiques" else key
-    try:
-        return word(code)
-    except KeyError:
-        return str(key)
-
-
-def labelled_shares(frame: pd.DataFrame) -> dict[str, float | None]:
-    """``key``/``share`` table → {label: share or None (suppressed)} for :func:`figures.plot_shares`."""
-    shares = frame["share"].astype(float)
-    return {_group(k): (None if pd.isna(s) else float(s)) for k, s in zip(frame["key"], shares)}
-
-
-def shares_figure(frame: pd.DataFrame, which: str) -> None:
-    """The profile (``which="profile"``) or exits (``"exits"``) shares as a figure."""
-    from . import figures
-
-    figures.show(figures.plot_shares(
-        labelled_shares(frame), title=word(f"f_{which}_title"), xlabel=word(f"f_{which}_x"),
-        ylabel=word("f_group" if which == "profile" else "f_exit"),
-        suppressed=word("f_suppressed"), empty=word("f_empty"), percent=percent), which)
-
-
-def hours_figure(results: Any) -> None:
-    """The concentration of hours over contracts as a figure."""
-    from . import figures
-
-    figures.show(figures.plot_hours_by_contract(
-        results.tables["hours_by_contract"].set_index("uid")["hours_in_year"],
-        title=word("f_hours_title"), bars_title=word("f_hours_bars"), xlabel=word("f_hours_x"),
-        ylabel=word("f_hours_y"), lorenz_title=word("f_lorenz"), lorenz_xlabel=word("f_lorenz_x"),
-        lorenz_ylabel=word("f_lorenz_y"), lorenz_label=word("f_lorenz"),
-        equal_label=word("f_equal"), empty=word("f_empty"), percent=percent,
-        number=lambda v: number(v)), "hours_concentration")
-
-
-def funnel(results: Any) -> dict[str, int]:
-    """Status funnel over the covered assessable contracts (docs/design.md §3 statuses):
-    declared → followed (a clauses row with planned hours, some hours recorded, or a verified reserved
-    holder: someone tracks the clause) → delivered (status ``VERIFIED``)."""
-    c = results.contracts
-    a = c.loc[c["assessable"].astype(bool) & c["covered"].astype(bool)
-              & c["declared"].astype(bool)]
-    followed = (a["planned_hours"].fillna(0) > 0) | (a["realized_hours"].fillna(0) > 0) \
-        | a["reserved_verified"].astype(bool)
-    return {"declared": int(len(a)), "followed": int(followed.sum()),
-            "delivered": int(a["status"].eq("VERIFIED").sum())}
-
-
-def funnel_figure(results: Any) -> None:
-    """:func:`funnel` as a figure, in the page's language."""
-    from . import figures
-
-    stages = funnel(results)
-    figures.show(figures.plot_funnel(
-        stages, title=word("f_funnel_title"), xlabel=word("n_contracts"), ylabel=word("f_funnel_y"),
-        names={k: word(f"stage_{k}") for k in stages}, value_label=word("f_funnel_value"),
-        percent=percent, number=lambda v: number(v)), "status_funnel")
-
-
-def status_table(results: Any) -> pd.DataFrame:
-    """Contracts in scope per status (labels, in the order of the rules)."""
-    counts = results.indicators.get("status_counts", {})
-    keys = [*labels.STATUS_CODES, *sorted(set(counts) - set(labels.STATUS_CODES))]
-    rows = [{"status": word(k) if k in labels.STATUS_CODES else k,
-             "n_contracts": number(counts.get(k, 0) or 0)} for k in keys]
-    return _frame(rows, ["status", "n_contracts"])
-
-
-def status_figure(results: Any) -> None:
-    """Contracts in scope per status as a figure, in the page's language."""
-    from . import figures
-
-    figures.show(figures.plot_status_counts(
-        results.indicators.get("status_counts", {}), title=word("f_status_title"),
-        xlabel=word("f_status_x"), ylabel=word("f_status_y"),
-        names={k: word(k) for k in labels.STATUS_CODES}, number=lambda v: number(v)),
-        "status_counts")
-
-
-VERDICT_ORDER = {"social_washing": 0, "possible_social_washing": 1, "below_target": 2,
-                 "compliant": 3, "not_measured": 4, "insufficient_data": 5}
-
-
-def delivery_note(results: Any) -> None:
-    """One sentence, shown when delivery could not be judged for the whole scope or for some buyers:
-    why nothing is concluded about their delivery (no facilitator data, or too few covered
-    contracts)."""
-    ind = results.indicators
-    minimum = ind.get("parameters", {}).get("min_contracts", _params().min_contracts)
-    m = fmt.number(minimum, lang())
-    if not ind.get("coverage", {}).get("facilitator_data", True):
-        say("04.no_facilitator", min_contracts=m)
-        return
-    not_measured = int((results.buyers["verdict"] == "not_measured").sum())
-    if not_measured:
-        say("04.one_not_measured" if not_measured == 1 else "04.some_not_measured",
-            n=number(not_measured), min_contracts=m)
-
-
-def _sorted_buyers(results: Any) -> pd.DataFrame:
-    """``buyers_detail`` flagged buyers first, then by assessable contracts."""
-    b = results.tables["buyers_detail"].copy()
-    b["_order"] = b["verdict"].map(VERDICT_ORDER).fillna(9)
-    return b.sort_values(["_order", "assessable_contracts", "buyer_siret"],
-                         ascending=[True, False, True], kind="stable").drop(columns="_order")
-
-
-def whole_scope_verdict(results: Any) -> None:
-    """The verdict of the whole scope with its reason (:func:`helpers.verdict_text.verdict_sentence`)
-    and the figures behind it (shares, gap, McNemar's test)."""
-    ind, p, lg = results.indicators, _params(), lang()
-    if ind.get("verdict"):
-        sentence = verdict_text.verdict_sentence(verdict_text.row_from_indicators(ind), lg,
-                                                 p.target, min_contracts=p.min_contracts)
-        say("04.whole_verdict", verdict=word(ind["verdict"]), sentence=sentence)
-    gap, dec, eff = ind.get("gap") or {}, ind.get("declared") or {}, ind.get("effective") or {}
-    ci95 = gap.get("ci95") or [None, None]
-    say("04.whole_details", covered=number(ind.get("covered_contracts")),
-        assessable=number(ind.get("assessable_contracts")),
-        declared=percent(dec.get("covered_share")), effective=percent(eff.get("share")),
-        ci=fmt.ci_pair(eff.get("ci95"), lg), upper=percent(eff.get("upper_share")),
-        unsub=_capital(percent((ind.get("unsubstantiated") or {}).get("share"))),
-        gap=fmt.points(gap.get("points"), lg), gap_low=fmt.points(ci95[0], lg),
-        gap_high=fmt.points(ci95[1], lg), mcnemar=fmt.pvalue(gap.get("mcnemar_p"), lg),
-        dne=number(gap.get("declared_not_effective")),
-        end=number(gap.get("effective_not_declared")))
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def verdict_reasons(results: Any, max_rows: int = MAX_ROWS) -> None:
-    """Each buyer's verdict with its reason and how sure, one line each (flagged buyers first;
-    bounded, the rest in buyers.csv)."""
-    p, lg = _params(), lang()
-    b = _sorted_buyers(results)
-    lines = []
-    for _, r in b.head(max_rows).iterrows():
-        sentence = verdict_text.verdict_sentence(r, lg, p.target, min_contracts=p.min_contracts)
-        colon = "\u00a0:" if lg == "fr" else ":"
-        lines.append(f"- **{_escape(r['buyer_name'])}** (SIRET {r['buyer_siret']}){colon} "
-                     f"*{word(r['verdict'])}.* {sentence}")
-    if lines:
-        md("\n\n".join(lines))
-    if len(b) > max_rows:
-        say("04.more_buyers", n=number(len(b) - max_rows))
-
-
-def _escape(text: Any) -> str:
-    """A name from the data as plain Markdown text (its ``*``, ``_``, ``[`` … are not markup)."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]<>#|" else ch for ch in str(text))
-
-
-def verdict_table(results: Any, max_rows: int = MAX_ROWS) -> pd.DataFrame:
-    """The buyers' figures for display: flagged buyers first, then by assessable contracts; shares
-    in %, gap in points, q-value; bounded (complete table in buyers.csv)."""
-    lg = lang()
-    cols = ["buyer_name", "verdict", "assessable_contracts", "covered_contracts", "declared_share",
-            "declared_covered_share", "effective_share", "unsubstantiated_share", "gap_points",
-            "q_value"]
-    rows = []
-    for _, r in _sorted_buyers(results).head(max_rows).iterrows():
-        rows.append({
-            "buyer_name": r["buyer_name"], "verdict": word(r["verdict"]),
-            "assessable_contracts": number(r["assessable_contracts"]),
-            "covered_contracts": number(r["covered_contracts"]),
-            **{c: percent(r[c]) for c in ("declared_share", "declared_covered_share",
-                                          "effective_share", "unsubstantiated_share")},
-            "gap_points": fmt.points(r["gap_points"], lg),
-            "q_value": fmt.MISSING if fmt.is_missing(r["q_value"]) else
-            fmt.pvalue(r["q_value"], lg, "q"),
-        })
-    return _frame(rows, cols)
-
-
-def _covered_view(results: Any) -> pd.DataFrame:
-    """``buyers_detail`` of the buyers with covered contracts, with the declared share over the
-    covered set in the ``declared_*`` columns the per-buyer figures read (and the covered contracts
-    as their size), so that declared and effective shares are over the same contracts."""
-    d = results.tables["buyers_detail"]
-    d = d.loc[d["covered_contracts"].fillna(0) > 0]
-    return d.assign(assessable_contracts=d["covered_contracts"],
-                    declared_n=d["declared_covered_n"],
-                    declared_share=d["declared_covered_share"],
-                    declared_ci_low=d["declared_covered_ci_low"],
-                    declared_ci_high=d["declared_covered_ci_high"],
-                    declared_share_by_amount=d["declared_covered_share_by_amount"])
-
-
-def shares_by_buyer_figure(results: Any, effective: bool = True) -> None:
-    """Declared share per buyer over the assessable contracts (``effective=False``, page 02) or
-    declared and effective shares over the covered contracts (page 04), in the page's language."""
-    from . import figures
-
-    p = _params()
-    frame = _covered_view(results) if effective else results.tables["buyers_detail"]
-    figures.show(figures.plot_shares_by_buyer(
-        frame, p.target, effective=effective, alpha=p.alpha,
-        title=word("f_shares_title" if effective else "f_declared_title"),
-        title_largest=word("f_largest"), xlabel=word("f_share_x"), ylabel=word("f_buyer"),
-        declared_label=word("f_declared_ci"), effective_label=word("f_effective_ci"),
-        target_label=word("f_target"), dist_title=word("f_dist_title"),
-        dist_ylabel=word("f_dist_y"), empty=word("f_empty"), percent=percent),
-        "declared_vs_effective_by_buyer" if effective else "declared_share_by_buyer")
-
-
-def share_by_amount_figure(results: Any) -> None:
-    """Declared and effective shares by amount per buyer, over the covered contracts."""
-    from . import figures
-
-    figures.show(figures.plot_share_by_amount(
-        _covered_view(results), _params().target, title=word("f_amount_title"),
-        title_largest=word("f_largest"), xlabel=word("f_amount_x"), ylabel=word("f_buyer"),
-        declared_label=word("legend_declared"), effective_label=word("legend_effective"),
-        target_label=word("f_target"), empty=word("f_empty"), percent=percent),
-        "declared_vs_effective_by_amount")
-
-
-FLAG_COLUMNS = ["uid", "buyer_name", "notification_date", "amount", "considerations",
-                "planned_hours", "expected_hours", "realized_hours", "status"]
-
-
-def contracts_behind_flags(results: Any, max_rows: int = MAX_ROWS) -> pd.DataFrame | None:
-    """Display how many contracts are behind the social-washing flags and return the largest
-    ``max_rows`` of them (see :func:`flagged_contracts`) with the page's headers; a sentence when
-    there is none."""
-    rows, total = flagged_contracts(results, max_rows=max_rows)
-    if total == 0:
-        say("04.no_flags")
-        return None
-    if total > len(rows):
-        say("04.flags_count_some", total=number(total), shown=number(len(rows)))
-    else:
-        say("04.flags_count_all", total=number(total))
-    lg = lang()
-    out = [{"uid": r["uid"], "buyer_name": r["buyer_name"],
-            "notification_date": fmt.date(r["notification_date"], lg),
-            "amount": number(r["amount"]),
-            "considerations": labels.consideration_text(r["considerations"], lg),
-            **{c: number(r[c]) for c in ("planned_hours", "expected_hours", "realized_hours")},
-            "status": word(r["status"])} for _, r in rows.iterrows()]
-    return _frame(out, FLAG_COLUMNS)
-
-
-def flagged_contracts(results: Any,
-                      verdicts: tuple[str, ...] = ("social_washing", "possible_social_washing"),
-                      max_rows: int = MAX_ROWS) -> tuple[pd.DataFrame, int]:
-    """The contracts behind the flags: covered assessable contracts of the buyers whose verdict is in
-    ``verdicts``, declared but not effective (status SHORTFALL, NO_EVIDENCE or UNVERIFIABLE), largest
-    amounts first. Returns the first ``max_rows`` and the total number (all are in contracts.csv)."""
-    flagged = results.buyers.loc[results.buyers["verdict"].isin(verdicts), "buyer_siret"]
-    c = results.contracts
-    rows = c.loc[c["buyer_siret"].isin(set(flagged)) & c["assessable"].astype(bool)
-                 & c["covered"].astype(bool)
-                 & c["declared"].astype(bool) & ~c["effective"].astype(bool)]
-    rows = rows.sort_values(["amount", "uid"], ascending=[False, True], kind="stable")
-    shown_ = rows[FLAG_COLUMNS].copy()
-    shown_["notification_date"] = pd.to_datetime(shown_["notification_date"]).dt.strftime("%Y-%m-%d")
-    for col in ("amount", "planned_hours", "expected_hours", "realized_hours"):
-        shown_[col] = shown_[col].astype(float).round(0).astype("Int64")
-    return table(shown_, max_rows), int(len(rows))
-
-
-def official_shares() -> pd.DataFrame:
-    """Official national shares of contracts with a social consideration (year, share, series, scope,
-    source), from ``data/reference/official_shares.csv`` through
-    :func:`helpers.trends.load_official_shares`."""
-    from .trends import load_official_shares
-
-    return load_official_shares()
-
-
-_AMOUNT = re.compile(r"(\d[\d\s]*)\s*EUR")
-
-
-def official_table(official: pd.DataFrame) -> pd.DataFrame:
-    """The official national shares (year, share, source, contracts counted) for the page; the
-    threshold of the contracts counted in the page's money format."""
-    lg = lang()
-    rows = []
-    for _, r in official.sort_values("year").iterrows():
-        m = _AMOUNT.search(str(r["scope"]))
-        counted = str(r["scope"])
-        if m:
-            amount = fmt.money(float(re.sub(r"\s", "", m.group(1))), lg)
-            counted = (f"marchés d'au moins {amount}" if lg == "fr"
-                       else f"contracts of at least {amount}")
-        rows.append({"year": str(int(r["year"])), "share": percent(r["share"]),
-                     "series": r["series"], "official_scope": counted})
-    return _frame(rows, ["year", "share", "series", "official_scope"],
-                  {"share": "people_share"})
-
-
-def official_figure(official: pd.DataFrame, results: Any) -> None:
-    """The official series with this scope's declared share, in the page's language."""
-    from . import figures
-
-    p = _params()
-    figures.show(figures.plot_official_context(
-        official, p.year, (results.indicators.get("declared") or {}).get("share"), target=p.target,
-        title=word("f_official_title"), xlabel=word("f_official_x"), ylabel=word("f_official_y"),
-        official_label=word("f_official_series"), scope_label=word("f_official_scope"),
-        target_label=word("f_official_target"), break_label=word("f_official_break"),
-        percent=percent), "official_context")
-
-
-def whole_declared(results: Any) -> None:
-    """The declared share over the assessable contracts, with its interval, by amount, and whether
-    it meets the target on paper."""
-    ind = results.indicators
-    dec = ind.get("declared") or {}
-    say("02.whole_scope_result", n=number(ind.get("assessable_contracts")),
-        share=percent(dec.get("share")), ci=fmt.ci_pair(dec.get("ci95"), lang()),
-        share_amount=percent(dec.get("share_by_amount")),
-        reached=texts.text("02.reached" if dec.get("meets_target") else "02.not_reached", lang()))
-
-
-def consideration_table(results: Any) -> pd.DataFrame:
-    """Declared considerations: contracts declaring each, share of the assessable ones, how many
-    are covered and verified, and the verified share among the covered."""
-    from .figures import CONSIDERATION_LABELS
-
-    t = results.tables["by_consideration"]
-    rows = [{"consideration": labels.consideration_text(
-        [CONSIDERATION_LABELS.get(r["consideration"], r["consideration"])], lang()),
-        "n": number(r["n"]), "share": percent(r["share"]), "covered_n": number(r["covered_n"]),
-        "effective_n": number(r["effective_n"]),
-        "consideration_effective_share": percent(r["effective_share"])} for _, r in t.iterrows()]
-    return _frame(rows, ["consideration", "n", "share", "covered_n", "effective_n",
-                         "consideration_effective_share"])
-
-
-def consideration_figure(results: Any) -> None:
-    """Contracts declaring each consideration as a figure, in the page's language."""
-    from . import figures
-
-    names = {k: labels.consideration_text([v], lang())
-             for k, v in figures.CONSIDERATION_LABELS.items()}
-    figures.show(figures.plot_by_consideration(
-        (results.indicators.get("declared") or {}).get("by_consideration") or {},
-        results.indicators.get("assessable_contracts") or 0,
-        title=word("f_consideration_title"), xlabel=word("f_consideration_x"),
-        ylabel=word("f_consideration_y"), names=names, empty=word("f_empty"), percent=percent,
-        number=lambda v: number(v)), "declared_by_consideration")
-
-
-def declared_by_buyer(results: Any, max_rows: int = MAX_ROWS) -> pd.DataFrame:
-    """Per buyer: assessable contracts, declared count, declared share by number with its 95 % Wilson
-    interval, and by amount, largest buyers first; bounded (full table in buyers.csv)."""
-    d = results.tables["buyers_detail"].sort_values(
-        ["assessable_contracts", "buyer_siret"], ascending=[False, True], kind="stable")
-    lg = lang()
-    rows = [{"buyer_siret": r["buyer_siret"], "buyer_name": r["buyer_name"],
-             "assessable_contracts": number(r["assessable_contracts"]),
-             "declared_n": number(r["declared_n"]), "declared_share": percent(r["declared_share"]),
-             "ci95": fmt.ci(r["declared_ci_low"], r["declared_ci_high"], lg),
-             "declared_share_by_amount": percent(r["declared_share_by_amount"])}
-            for _, r in d.head(max_rows).iterrows()]
-    return _frame(rows, ["buyer_siret", "buyer_name", "assessable_contracts", "declared_n",
-                         "declared_share", "ci95", "declared_share_by_amount"])
-
-
-def activity_by_buyer(results: Any, max_rows: int = MAX_ROWS) -> pd.DataFrame:
-    """Activity-year indicators per buyer, most hours first; people counts below the cell size (and
-    the hours that go with them) read "non publié"; bounded."""
-    a = results.tables["activity_by_buyer"].copy()
-    names = results.buyers.set_index("buyer_siret")["buyer_name"]
-    a.insert(1, "buyer_name", a["buyer_siret"].map(names))
-    a = a.sort_values(["hours", "buyer_siret"], ascending=[False, True], kind="stable")
-    hidden_text = _suppressed(results)
-    kinds = {"hours": "int", "hours_clause_contracts": "int", "expected_hours": "int",
-             "achievement_ratio": "pct", "etp": "num1", "beneficiaries": "int",
-             "hours_per_beneficiary": "int"}
-    rows = []
-    for _, r in a.head(max_rows).iterrows():
-        hidden = pd.isna(r["beneficiaries"])  # a suppressed group's hours go with its people
-        row = {"buyer_name": r["buyer_name"]}
-        for col, kind in kinds.items():
-            row[col] = hidden_text if hidden and col != "expected_hours" else \
-                FORMATS[kind](r[col], lang())
-        rows.append(row)
-    return _frame(rows, ["buyer_name", *kinds],
-                  {"hours_clause_contracts": "act_hours_clause",
-                   "expected_hours": "activity_expected_hours"})
