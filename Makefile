@@ -43,7 +43,8 @@ test-fast: $(STAMP) ## Unit tests only (no notebooks)
 nbval: $(STAMP) ## Validate the committed notebooks with nbval
 	$(PY) -m pytest -p no:cacheprovider --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-notebooks: $(STAMP) ## Re-execute the committed notebooks in place on the demo data (review the diff!)
+notebooks: $(STAMP) ## Rebuild notebooks 01-04 (tools/build_notebooks.py), re-execute all in place on the demo data (review the diff!)
+	$(PY) tools/build_notebooks.py
 	$(PY) -m helpers refresh-notebooks
 
 demo: $(STAMP) ## Regenerate data/demo/ (fixed seed: byte-identical output)
