@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import figures
+from helpers import config, figures
 
 
 @pytest.fixture(autouse=True)
 def _figdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(figures.FIGURES_ENV, str(tmp_path / "figs"))
+    monkeypatch.setenv(config.FIGURES_ENV, str(tmp_path / "figs"))
     yield tmp_path / "figs"
     plt.close("all")
 

@@ -1,13 +1,10 @@
-"""What the notebooks receive from the run (issue 6): a bounded data summary, handed over through a
+"""What the notebooks receive from the run: a bounded data summary, handed over through a
 session file the kernels wait for. Hand-counted fixtures."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -99,27 +96,20 @@ def test_rejected_summary_empty_when_nothing_was_set_aside():
     assert list(notebook.rejected_summary(data).columns) == ["table", "reason", "rows"]
 
 
-def test_wait_for_session_waits_for_the_file_then_reads_it(tmp_path):
+def test_read_session_reads_what_the_run_wrote(tmp_path):
     path = tmp_path / "session.zip"
-    timer = threading.Timer(0.3, notebook.write_session, (path, {"parameters": {"year": 2024}}))
-    timer.start()
-    started = time.monotonic()
-    stored = notebook.wait_for_session(path, str(os.getpid()), poll=0.01)
-    assert stored == {"parameters": {"year": 2024}}
-    assert time.monotonic() - started >= 0.25  # it did wait for the writer
+    session.write_session(path, {"parameters": {"year": 2024}})
+    assert session.read_session(path) == {"parameters": {"year": 2024}}
     assert not path.with_name("session.zip.part").exists()  # written aside, then renamed
 
 
-def test_wait_for_session_stops_on_abort_and_when_the_run_is_gone(tmp_path):
-    aborted = tmp_path / "aborted.zip"
-    notebook.abort_session(aborted, "InputError")
-    with pytest.raises(notebook.SessionAborted, match="InputError"):
-        notebook.wait_for_session(aborted)
-    # a run process that ended without writing anything: no endless wait
-    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                              capture_output=True, text=True, check=True)
-    with pytest.raises(notebook.SessionAborted, match="ended before the session was ready"):
-        notebook.wait_for_session(tmp_path / "never.zip", finished.stdout.strip(), poll=0.01)
+def test_read_session_refuses_a_missing_file_and_a_file_that_is_not_a_session(tmp_path):
+    with pytest.raises(session.SessionError, match="no session at .*never.zip"):
+        session.read_session(tmp_path / "never.zip")
+    not_a_dict = tmp_path / "list.zip"
+    session.publish_session(not_a_dict, session.encode([1, 2]))
+    with pytest.raises(session.SessionError, match="not a session"):
+        session.read_session(not_a_dict)
 
 
 HEAVY_MODULES = ("scipy.stats", "statsmodels", "seaborn", "pandera")
@@ -128,16 +118,16 @@ HEAVY_MODULES = ("scipy.stats", "statsmodels", "seaborn", "pandera")
 def test_a_kernel_reads_the_session_without_the_heavy_libraries(tmp_path):
     # Each of the four kernels of a run reads the session and imports the notebook helpers;
     # SciPy's statistics, statsmodels, seaborn and pandera would add about 1 s of CPU to each
-    # (issue 6: most of a warm rerun). They are imported where numbers are computed, not here.
+    # (most of a warm rerun). They are imported where numbers are computed, not here.
     ds = _dataset()
     params = b.params(year=2024)
     results = compute_results(ds, params)
     path = tmp_path / "session.zip"
-    notebook.write_session(path, {"parameters": {}, "data": notebook.summarize(ds, params, results),
+    session.write_session(path, {"parameters": {}, "data": notebook.summarize(ds, params, results),
                                   "results": results})
     code = ("import sys\n"
             "from helpers import session\n"
-            f"stored = session.wait_for_session(__import__('pathlib').Path({str(path)!r}))\n"
+            f"stored = session.read_session(__import__('pathlib').Path({str(path)!r}))\n"
             "from helpers import figures, notebook\n"
             "assert stored['results'].indicators['year'] == 2024\n"
             f"print(sorted(m for m in {HEAVY_MODULES!r} if m in sys.modules))\n")

@@ -14,7 +14,6 @@ PROJECT_ROOT_ENV = "SCA_PROJECT_ROOT"  # the project root, when the package runs
 CACHE_DIR_ENV = "SCA_CACHE_DIR"        # the caches' folder (default data/interim/cache)
 FIGURES_ENV = "SCA_FIGURES_DIR"        # where a notebook run saves its figures (set by the run)
 SESSION_ENV = "SCA_SESSION"            # the session file a notebook kernel reads (set by the run)
-RUN_PID_ENV = "SCA_RUN_PID"            # the run's process, watched by kernels and workers
 
 
 def _find_root() -> Path:

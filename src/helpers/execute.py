@@ -25,8 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import config
-from .config import FIGURES_ENV  # noqa: F401  (re-exported)
-from .session import SESSION_ENV
+from .config import FIGURES_ENV, SESSION_ENV
 from .workers import init_worker, worker_context
 
 if TYPE_CHECKING:  # nbformat costs about 1 s to import: only the notebook workers need it
@@ -216,6 +215,6 @@ def refresh_notebooks(notebooks: Sequence[Path], workers: int | None = None) -> 
             os.replace(job.output, nb)
 
 
-__all__ = ["FIGURES_ENV", "KERNEL_NAME", "KERNEL_START_ATTEMPTS", "Job", "RunError",
+__all__ = ["KERNEL_NAME", "KERNEL_START_ATTEMPTS", "Job", "RunError",
            "execute_job", "execute_jobs", "kernel_start_failed", "refresh_notebooks",
            "start_workers", "strip_volatile"]

@@ -24,7 +24,6 @@ from .figures_base import (  # noqa: F401  (re-exported)
     DPI,
     EFFECTIVE_COLOR,
     FIGSIZE,
-    FIGURES_ENV,
     LABEL_WIDTH,
     MAX_BUYERS,
     MIN_FONT_PT,

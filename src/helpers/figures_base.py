@@ -60,7 +60,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator  # noqa: E402
 
-from .config import FIGURES_ENV  # noqa: F401  (re-exported)
+from .config import FIGURES_ENV
 
 # No seaborn, SciPy nor statsmodels at import: every notebook kernel imports this module, and the
 # three cost about 1 s of CPU per kernel. seaborn is imported by :func:`theme` (when a figure is

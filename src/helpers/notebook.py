@@ -41,20 +41,10 @@ from typing import Any
 import pandas as pd
 
 from . import fmt, labels, texts
-from .config import SMALL_CELL_FLOOR
+from .config import SESSION_ENV, SMALL_CELL_FLOOR
 from .dataset import Dataset
 from .params import Params, make_params
-from .session import (  # noqa: F401  (re-exported: the hand-off API the run and tests use)
-    RUN_PID_ENV,
-    SESSION_ENV,
-    SessionAborted,
-    SessionError,
-    abort_session,
-    encode,
-    publish_session,
-    wait_for_session,
-    write_session,
-)
+from .session import encode, read_session
 
 MAX_ROWS = 20
 
@@ -104,7 +94,7 @@ def setup(**parameters: Any) -> tuple[Params, DataSummary, Any]:
     warnings.filterwarnings("ignore")
     session = os.environ.get(SESSION_ENV)
     if session:
-        stored = wait_for_session(Path(session), os.environ.get(RUN_PID_ENV))
+        stored = read_session(Path(session))
         if stored.get("parameters") == dataclasses.asdict(params):
             return params, stored["data"], stored["results"]
     from .cache import load_dataset

@@ -27,11 +27,10 @@ The notebooks receive the results computed in step 4 and a bounded summary of th
 (:class:`helpers.notebook.DataSummary`) through a file named by ``$SCA_SESSION``, JSON plus Parquet
 and never pickle (:mod:`helpers.session`, read by :func:`helpers.notebook.setup`), so the data is read
 once, each kernel reads a few MB whatever the size of the data, and the notebooks show exactly the
-numbers of ``indicators.json``. Steps 4 and 5 overlap: the notebooks are submitted before the data is
-loaded, so that their kernels start and import the helpers on the core the single-threaded loading
-leaves idle, then wait for the session; if step 4 fails, the waiting kernels are told to stop
-(:func:`helpers.session.abort_session`). Notebook workers come from a fork server that has imported
-papermill and nbconvert once, and end with the run (:mod:`helpers.workers`).
+numbers of ``indicators.json``. The session is written before any notebook starts (a failure while
+loading or computing stops the run with no kernel started); the data files and the one-page
+summaries are written while the notebooks execute. Notebook workers come from a fork server that has
+imported papermill and nbconvert once, and end with the run (:mod:`helpers.workers`).
 
 Exit codes: 0 success; 2 invalid input, parameters or output folder (message on stderr, nothing
 written); 1 a notebook or another step failed (message on stderr, previous report kept).

@@ -1,10 +1,11 @@
 """The session a run hands to its notebooks, as JSON plus Parquet: never pickle.
 
 ``python -m helpers run`` computes the results once and hands them to every notebook's kernel through
-a file named by ``$SCA_SESSION`` (:func:`publish_session`, :func:`wait_for_session`); the same bytes
-are kept in the results cache (:mod:`helpers.results_cache`). A pickle there would let whoever can
-write the cache folder run code in the next run's kernels; this format holds only data, so a tampered
-file can at worst be refused (:class:`SessionError`), never executed.
+a file named by ``$SCA_SESSION``, written before the notebooks start (:func:`publish_session`,
+:func:`read_session`); the same bytes are kept in the results cache (:mod:`helpers.results_cache`).
+A pickle there would let whoever can write the cache folder run code in the next run's kernels; this
+format holds only data, so a tampered file can at worst be refused (:class:`SessionError`), never
+executed.
 
 Format (:data:`FORMAT`)
 -----------------------
@@ -40,13 +41,10 @@ import io
 import json
 import math
 import os
-import time
 import types
 import zipfile
 from pathlib import Path, PurePath
 from typing import Any
-
-from .config import RUN_PID_ENV, SESSION_ENV  # noqa: F401  (re-exported)
 
 FORMAT = 1
 HEADER = "session.json"
@@ -64,14 +62,6 @@ _SAFE_OBJECT_KINDS = {"string", "empty", "boolean", "bytes"}
 class SessionError(ValueError):
     """Bytes that are not a session of this format (damaged, altered, or of another program)."""
 
-
-class SessionAborted(RuntimeError):
-    """The run stopped (bad input, error, interrupt) before it could hand the session over."""
-
-
-# --------------------------------------------------------------------------------------------------
-# encoding
-# --------------------------------------------------------------------------------------------------
 
 class _Writer:
     def __init__(self) -> None:
@@ -387,47 +377,16 @@ def write_session(path: Path, payload: dict[str, Any]) -> None:
     publish_session(path, encode(payload))
 
 
-def abort_session(path: Path, reason: str) -> None:
-    """Tell the kernels waiting for ``path`` that no session will come (they raise
-    :class:`SessionAborted`)."""
-    write_session(path, {"aborted": reason})
-
-
-def _alive(pid: int) -> bool:
-    if os.name == "nt":  # os.kill(pid, 0) would terminate the process there: no check
-        return True
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, under another user
-        pass
-    return True
-
-
-def wait_for_session(path: Path, run_pid: str | None = None, poll: float = 0.05
-                     ) -> dict[str, Any]:
-    """The session the run writes to ``path`` (see :func:`write_session`).
-
-    The run starts the notebooks' kernels while it is still loading the data (their start-up and
-    imports then use the core the loading leaves idle), so the file may not exist yet: wait for it,
-    as long as the run process ``run_pid`` is alive. Raises :class:`SessionAborted` when the run
-    gave up (:func:`abort_session`) or died, :class:`SessionError` when the file is not a session.
-    """
-    while not path.is_file():
-        if run_pid and not _alive(int(run_pid)):
-            raise SessionAborted(f"the run (process {run_pid}) ended before the session was "
-                                 "ready")
-        time.sleep(poll)
+def read_session(path: Path) -> dict[str, Any]:
+    """The session the run wrote to ``path`` (see :func:`write_session`) before starting the
+    notebooks. Raises :class:`SessionError` when the file is missing or is not a session."""
+    if not path.is_file():
+        raise SessionError(f"no session at {path}: the run writes it before it starts the notebooks")
     stored = decode(path.read_bytes())
     if not isinstance(stored, dict):
         raise SessionError(f"{path}: not a session")
-    if "aborted" in stored:
-        raise SessionAborted(f"the run stopped before the notebooks could start: "
-                             f"{stored['aborted']}")
     return stored
 
 
-__all__ = ["DATACLASSES", "FORMAT", "RUN_PID_ENV", "SESSION_ENV", "SessionAborted", "SessionError",
-           "abort_session", "check", "decode", "encode", "publish_session", "wait_for_session",
-           "write_session"]
+__all__ = ["DATACLASSES", "FORMAT", "SessionError", "check", "decode", "encode", "publish_session",
+           "read_session", "write_session"]

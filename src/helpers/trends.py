@@ -52,11 +52,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .config import REFERENCE_DIR
+from .config import FIGURES_ENV, REFERENCE_DIR
 from .dataset import Dataset
 from .params import Params
 
-FIGURES_ENV = "SCA_FIGURES_DIR"  # set by helpers.run for a report folder
 ALL = "ALL"
 ALL_NAME = "Whole scope"
 SOCIAL_WASHING = "social_washing"

@@ -4,18 +4,18 @@ For one year (:func:`run_year`): the notebooks' parameters are checked (:mod:`he
 the output folder is checked (:func:`helpers.report_safety.check_output`: only the tool's own marked folders
 are replaced), then, in a staging folder beside ``<out>/<year>/`` (:func:`helpers.report_safety.build_into`):
 
-1. the notebooks are submitted to the worker pool (:func:`helpers.execute.execute_jobs`) first, so
-   their kernels start and import the helpers on the core the single-threaded loading leaves idle;
-2. meanwhile the data directory is loaded once (:func:`helpers.cache.load_dataset`), the results are
-   computed (:func:`helpers.indicators.compute_results`) and handed to the kernels as a session file
-   (JSON plus Parquet, :mod:`helpers.session`), then written (``indicators.json``, ``buyers.csv``,
-   ``contracts.csv``, quarantined rows in ``rejected/<table>.csv``; text cells neutralised against
-   spreadsheet formulas, :mod:`helpers.safe_csv`), then the one-page summaries of the whole scope
-   and of the summarised buyers and their spreadsheets (:mod:`helpers.summaries`:
-   ``summary.html|.pdf``, ``buyers/<siret>.html|.pdf|.xlsx``, last year recomputed from the same
-   loaded data). When the data, parameters, code and reference
-   files are those of a previous run, the session and the files come from the results cache
-   (:mod:`helpers.results_cache`) instead; if this step fails, the waiting kernels are told to stop;
+1. the data directory is loaded once (:func:`helpers.cache.load_dataset`), the results are
+   computed (:func:`helpers.indicators.compute_results`) and handed to the notebooks as a session
+   file (JSON plus Parquet, :mod:`helpers.session`); when the data, parameters, code and reference
+   files are those of a previous run, the session comes from the results cache
+   (:mod:`helpers.results_cache`) instead. A failure here stops the run before any notebook starts;
+2. the notebooks are executed by the worker pool (:func:`helpers.execute.execute_jobs`) and,
+   meanwhile, the data files are written (``indicators.json``, ``buyers.csv``, ``contracts.csv``,
+   quarantined rows in ``rejected/<table>.csv``; text cells neutralised against spreadsheet
+   formulas, :mod:`helpers.safe_csv`), then the one-page summaries of the whole scope and of the
+   summarised buyers and their spreadsheets (:mod:`helpers.summaries`: ``summary.html|.pdf``,
+   ``buyers/<siret>.html|.pdf|.xlsx``, last year recomputed from the same loaded data), or all of
+   them copied from the results cache;
 3. the year's ``index.html`` is written and the staging folder swapped in: a failed run leaves the
    previous report untouched and no partial files.
 
@@ -26,7 +26,6 @@ are replaced), then, in a staging folder beside ``<out>/<year>/`` (:func:`helper
 from __future__ import annotations
 
 import dataclasses
-import os
 import shutil
 import sys
 import tempfile
@@ -38,12 +37,16 @@ from typing import Any
 import pandas as pd
 
 from . import cache, config, results_cache
+from .config import FIGURES_ENV, SESSION_ENV
 from .dataset import Dataset
-from .execute import FIGURES_ENV, SESSION_ENV, Job, execute_jobs
+from .execute import Job, execute_jobs
+from .notebook import summarize
 from .notebook_params import check_notebook_parameters, notebook_parameters, year_notebooks
 from .params import Params
+from .report import write_folder_index, write_year_index
 from .report_safety import build_into, check_output, remove_stale, staging_folder, swap_in
 from .safe_csv import neutralise_frame
+from .session import encode, publish_session
 from .summaries import write_summaries
 
 PRIVATE_COLUMNS = ("beneficiary_id",)
@@ -109,7 +112,7 @@ def write_rejected(dataset: Dataset, folder: Path) -> list[Path]:
 def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
              notebooks: Sequence[Path] | None = None, workers: int | None = None,
              use_cache: bool = True, load: Callable[[], Dataset] | None = None) -> Path:
-    """Build ``<out>/<year>/`` for ``params`` (steps 2-5 of the module docstring); return its path.
+    """Build ``<out>/<year>/`` for ``params`` (steps 1-3 of the module docstring); return its path.
 
     Unless ``use_cache`` is false, the tables come from the Parquet cache (:mod:`helpers.cache`)
     and, when neither the data, the parameters, the code nor the reference files changed since a
@@ -118,9 +121,8 @@ def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
     loaded by ``load`` when given (run-all shares one load between its years; it must load
     ``params.data_dir`` with ``on_invalid``), else from ``params.data_dir``.
 
-    The notebooks are submitted first: their kernels start and import the helpers on the core the
-    single-threaded loading and computing leave idle, then wait for the session
-    (:func:`helpers.notebook.wait_for_session`).
+    The notebooks start once their session is written; the data files and the summaries are
+    written while they execute.
 
     Raises :class:`ParameterError` / :class:`InputError` with nothing written (an output folder
     created for this run is removed again), and :class:`RunError` (or the underlying exception)
@@ -152,46 +154,34 @@ def run_year(params: Params, out: Path, *, on_invalid: str = "strict",
 def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: Sequence[Path],
                 session: Path, on_invalid: str, workers: int | None, use_cache: bool = True,
                 load: Callable[[], Dataset] | None = None) -> None:
-    from .notebook import summarize
-    from .session import RUN_PID_ENV, abort_session, encode, publish_session
+    """Steps 1-2 of the module docstring into ``staging``: the session first (from the results cache,
+    or loaded and computed), then the notebooks, with the data files and summaries written while
+    they execute."""
+    data_key = (cache.cache_key(params.data_path, on_invalid=on_invalid)
+                if use_cache and params.data_path.is_dir() else None)
+    key = results_cache.results_key(data_key, parameters) if data_key is not None else None
+    cached = results_cache.lookup(key) if key is not None else None
+    if cached is not None:
+        publish_session(session, cached.session)
+        print(f"{params.year}: data and results unchanged since a previous run: reused from the "
+              "cache (--no-cache recomputes them)", file=sys.stderr, flush=True)
+        for message in cached.warnings:
+            print(f"warning: {message}", file=sys.stderr, flush=True)
+    else:
+        data = load() if load is not None else load_reporting(
+            params.data_path, on_invalid, use_cache, str(params.year), key=data_key)
+        t0 = time.monotonic()
+        results = compute_results(data, params)
+        print(f"{params.year}: indicators computed ({time.monotonic() - t0:.1f} s)",
+              file=sys.stderr, flush=True)
+        warnings = scope_warnings(data, params, results)
+        for message in warnings:
+            print(f"warning: {message}", file=sys.stderr, flush=True)
+        encoded = encode({"parameters": parameters, "data": summarize(data, params, results),
+                          "results": results})
+        publish_session(session, encoded)
 
-    figures = staging / "figures"
-    figures.mkdir()
-    env = {FIGURES_ENV: str(figures), SESSION_ENV: str(session), RUN_PID_ENV: str(os.getpid())}
-    jobs = [Job(nb, staging / nb.name, parameters, env, staging / f"{nb.stem}.html") for nb in nbs]
-
-    def prepare() -> None:
-        cached = None
-        try:
-            data_key = (cache.cache_key(params.data_path, on_invalid=on_invalid)
-                        if use_cache and params.data_path.is_dir() else None)
-            key = (results_cache.results_key(data_key, parameters) if data_key is not None
-                   else None)
-            cached = results_cache.lookup(key) if key is not None else None
-            if cached is not None:
-                publish_session(session, cached.session)
-                print(f"{params.year}: data and results unchanged since a previous run: reused "
-                      "from the cache (--no-cache recomputes them)", file=sys.stderr, flush=True)
-                for message in cached.warnings:
-                    print(f"warning: {message}", file=sys.stderr, flush=True)
-            else:
-                data = load() if load is not None else load_reporting(
-                    params.data_path, on_invalid, use_cache, str(params.year), key=data_key)
-                t0 = time.monotonic()
-                results = compute_results(data, params)
-                print(f"{params.year}: indicators computed ({time.monotonic() - t0:.1f} s)",
-                      file=sys.stderr, flush=True)
-                warnings = scope_warnings(data, params, results)
-                for message in warnings:
-                    print(f"warning: {message}", file=sys.stderr, flush=True)
-                encoded = encode({"parameters": parameters,
-                                         "data": summarize(data, params, results),
-                                         "results": results})
-                publish_session(session, encoded)
-        except BaseException as exc:
-            abort_session(session, type(exc).__name__)
-            raise
-        # the notebooks are running: write the tables meanwhile
+    def write_files() -> None:  # while the notebooks execute: they need only the session
         if cached is not None:
             cached.restore(staging)
             return
@@ -203,11 +193,13 @@ def _build_year(staging: Path, params: Params, parameters: dict[str, Any], nbs: 
                                 meta={"data_dir": str(params.data_path),
                                       "parameters": parameters, "on_invalid": on_invalid})
 
+    figures = staging / "figures"
+    figures.mkdir()
+    env = {FIGURES_ENV: str(figures), SESSION_ENV: str(session)}
+    jobs = [Job(nb, staging / nb.name, parameters, env, staging / f"{nb.stem}.html") for nb in nbs]
     print(f"{params.year}: running {len(nbs)} notebook(s) into {staging.parent / str(params.year)}",
           file=sys.stderr, flush=True)
-    execute_jobs(jobs, workers, meanwhile=prepare)
-    from .report import write_year_index
-
+    execute_jobs(jobs, workers, meanwhile=write_files)
     write_year_index(staging, params.year, [staging / nb.name for nb in nbs])
 
 
@@ -234,8 +226,6 @@ def run_research(items: Sequence[tuple[Path, str]], out: Path, params: Params,
     with its HTML, figures and index. Each receives the run's parameters with ``year`` = the last of
     ``years`` and ``years``, only those its parameters cell declares (the others keep their
     defaults). Every folder is swapped in only when all notebooks succeeded."""
-    from .report import write_folder_index
-
     check_output(out, [folder for _, folder in items], params.data_path, index=False)
     remove_stale(out)
     given = {**dataclasses.asdict(params), "year": max(years), "years": sorted(years)}
