@@ -436,7 +436,7 @@ def _try_read(entry: Path) -> Dataset | None:
 def load_dataset(data_dir: str | os.PathLike[str], *, on_invalid: str = "strict",
                  use_cache: bool = True, cache_dir: str | os.PathLike[str] | None = None,
                  key: str | None = None) -> Dataset:
-    """Load the canonical tables of ``data_dir`` (docs/design.md §4 layout) through the cache.
+    """Load the canonical tables of ``data_dir`` (docs/design.md §2.1 layout) through the cache.
 
     Same result as ``helpers.loader.load_data_dir(data_dir, on_invalid=on_invalid)``; invalid input
     raises the loader's :class:`~helpers.errors.InputError` and caches nothing. ``use_cache=False``

@@ -1,13 +1,14 @@
 """Generate the demo dataset ``data/demo/`` (docs/design.md §6).
 
-``python -m helpers.demo [--out DIR]`` writes, in the data-directory layout of docs/design.md §4:
+``python -m helpers.demo [--out DIR]`` writes, in the data-directory layout of docs/design.md §2.1:
 
 - ``contracts/decp-YYYY.json`` (2022-2025): DECP JSON 2022 in the official format
   (``{"marches": {"marche": [...]}}``, schema ``schema_decp_v2.0.3.json``), one record per line;
   each file holds the contracts notified in YYYY plus the republications of contracts notified in
   YYYY-1 (same uid, later ``datePublicationDonnees``, some with a ``modifications`` entry raising
   ``montant``), so that de-duplication across files is exercised;
-- ``clauses.csv``, ``participations.csv``, ``suppliers.csv``, ``buyers.csv`` (docs/design.md §2 columns).
+- ``clauses.csv``, ``participations.csv``, ``suppliers.csv``, ``buyers.csv`` (columns of
+  docs/design.md §2.4-2.7).
 
 Everything is drawn from ``numpy.random.Generator`` streams spawned from one fixed seed (one stream
 per step), written sorted, with no timestamp and no absolute path: a rerun gives byte-identical
@@ -52,9 +53,9 @@ SEED = 33  # chosen by a documented scan, see data/demo/README.md "Seed"
 YEARS: tuple[int, ...] = (2022, 2023, 2024, 2025)
 EXTRACTION_DATE = pd.Timestamp("2025-12-31")  # last day of data: later work is not yet reported
 DAYS_PER_MONTH = 365.25 / 12                   # docs/design.md §3 (months = days / (365.25 / 12))
-MIN_AMOUNT = 40_000.0                          # DECP publication floor (docs/design.md §1)
+MIN_AMOUNT = 40_000.0                          # DECP publication floor (docs/design.md §2.3)
 
-# EU thresholds in force at notification (docs/design.md §1), € HT: (2022-23, 2024-25).
+# EU thresholds in force at notification (docs/design.md §3.1), € HT: (2022-23, 2024-25).
 THRESHOLDS: dict[tuple[str, str], tuple[float, float]] = {
     ("etat", "supplies_services"): (140_000.0, 143_000.0),
     ("collectivite", "supplies_services"): (215_000.0, 221_000.0),
@@ -94,7 +95,7 @@ OPEN_MISSION_START = pd.Timestamp("2025-04-01")  # a mission open at the extract
 # on or after this day (longer ones are split there into two missions): an open row counts fully
 # at any cut-off (docs/design.md §3), so it must not hold hours of earlier years.
 
-# Amount log-normal (median €, sigma) by category; truncated to the scope drawn (docs/design.md §1 floor).
+# Amount log-normal (median €, sigma) by category; truncated to the scope drawn (docs/design.md §2.3 floor).
 AMOUNT_LAW = {"works": (600_000.0, 1.2), "services": (180_000.0, 1.1),
               "supplies": (150_000.0, 1.0), "reserved": (110_000.0, 0.8)}
 DURATION_LAW = {"works": (10.0, 0.5, 3, 36), "services": (24.0, 0.45, 6, 48),
@@ -227,7 +228,7 @@ BUYERS: tuple[BuyerSpec, ...] = (
 #: clauses and participation rows of contracts notified earlier are not in the demo files.
 FACILITATOR_FROM = {"midyear": "2024-07-01"}
 
-# The IT contract of the seed figures: planned 7 000 h, delivered 35 000 h (docs/design.md §1).
+# The IT contract of the seed figures: planned 7 000 h, delivered 35 000 h (docs/design.md §1.4).
 IT_CONTRACT = {"buyer": "metropole", "year": 2022, "contract_id": "M2022-IT01",
                "date": "2022-01-17", "duration": 36, "amount": 5_840_000.0,
                "planned": 7000.0, "delivered": 35000.0}
@@ -287,7 +288,7 @@ def _trunc_lognormal(rng: np.random.Generator, median: np.ndarray, sigma: np.nda
 
 
 def threshold(buyer_type: str, category: str, notified: pd.Series) -> np.ndarray:
-    """EU threshold in force at notification (docs/design.md §1): works = CPV 45, else supplies/services."""
+    """EU threshold in force at notification (docs/design.md §3.1): works = CPV 45, else supplies/services."""
     fam = "works" if category == "works" else "supplies_services"
     old, new = THRESHOLDS[(buyer_type, fam)]
     return np.where(notified.dt.year >= 2024, new, old)

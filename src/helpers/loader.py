@@ -1,4 +1,4 @@
-"""Load a data directory (docs/design.md §4 layout) into a :class:`~helpers.dataset.Dataset`.
+"""Load a data directory (docs/design.md §2.1 layout) into a :class:`~helpers.dataset.Dataset`.
 
 Layout (file names matched case-insensitively)::
 
@@ -234,7 +234,7 @@ def _complete_buyers(buyers: pd.DataFrame | None, contracts: pd.DataFrame,
         where = "buyers.csv is absent" if buyers is None else "not listed in buyers.csv"
         _warn(quality, "buyers", None, "buyer_type",
               f"{len(missing)} buyers of contracts {where}: buyer_type "
-              f"'{S.DEFAULT_BUYER_TYPE}' assumed (docs/design.md §2 default), which sets their EU "
+              f"'{S.DEFAULT_BUYER_TYPE}' assumed (docs/design.md §2.7 default), which sets their EU "
               "thresholds")
         extra = pd.DataFrame({"siret": missing, "name": pd.Series([pd.NA] * len(missing),
                                                                     dtype=object),

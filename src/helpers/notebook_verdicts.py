@@ -26,7 +26,7 @@ from .notebook import MAX_ROWS, _frame, _params, lang, md, number, percent, say,
 
 
 def funnel(results: Any) -> dict[str, int]:
-    """Status funnel over the covered assessable contracts (docs/design.md §3 statuses):
+    """Status funnel over the covered assessable contracts (docs/design.md §3.4 statuses):
     declared → followed (a clauses row with planned hours, some hours recorded, or a verified reserved
     holder: someone tracks the clause) → delivered (status ``VERIFIED``)."""
     c = results.contracts

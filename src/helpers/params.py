@@ -1,4 +1,4 @@
-"""Run parameters (docs/design.md §4): names, types, defaults, YAML loading and strict name checking.
+"""Run parameters (docs/design.md §4.1): names, types, defaults, YAML loading and strict name checking.
 
 Papermill only *warns* on unknown parameters and ``-p`` guesses types (a SIRET loses its leading
 zero), so every run goes through :func:`load_params`, which reads YAML, refuses unknown names and

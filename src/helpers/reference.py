@@ -1,6 +1,6 @@
 """Reference tables (``data/reference/``, each with a ``source`` column) and the EU-threshold rule.
 
-docs/design.md §1 and §3: a contract is *above the EU threshold* when its amount is **greater than or equal
+docs/design.md §3.1: a contract is *above the EU threshold* when its amount is **greater than or equal
 to** the threshold in force at its notification date for its buyer type and its category (Code de la
 commande publique art. L2124-1: "égale ou supérieure"). Thresholds change every two years
 (``eu_thresholds.csv``: 2020-2021, 2022-2023, 2024-2025, 2026-2027); a date outside the table is an
@@ -125,7 +125,7 @@ def _period_index(dates: pd.Series) -> np.ndarray:
 
 def eu_threshold_series(contracts: pd.DataFrame, buyer_type: pd.Series) -> pd.Series:
     """The EU threshold (€ HT) in force for each contract: at its ``notification_date``, for its
-    buyer type (aligned with ``contracts``; missing = ``collectivite``, docs/design.md §2) and its CPV
+    buyer type (aligned with ``contracts``; missing = ``collectivite``, docs/design.md §2.7) and its CPV
     category. Vectorised (searchsorted on the periods, then a merge). Raises
     :class:`ThresholdPeriodError` for a date outside the table, ValueError for an unknown buyer
     type."""
@@ -144,7 +144,7 @@ def eu_threshold_series(contracts: pd.DataFrame, buyer_type: pd.Series) -> pd.Se
 
 
 def above_eu_threshold(contracts: pd.DataFrame, buyer_type: pd.Series) -> pd.Series:
-    """True where ``amount`` ≥ the EU threshold in force (equal counts as above, docs/design.md §3).
+    """True where ``amount`` ≥ the EU threshold in force (equal counts as above, docs/design.md §3.1).
     A missing amount is not above. See :func:`eu_threshold_series` for the errors."""
     threshold = eu_threshold_series(contracts, buyer_type)
     above = (contracts["amount"] >= threshold).fillna(False).astype(bool)

@@ -1,5 +1,5 @@
-"""Everything a run publishes (docs/design.md §4): ``indicators.json``, ``buyers.csv``, ``contracts.csv`` and
-extra tables for notebooks and figures.
+"""Everything a run publishes (docs/design.md §4.3): ``indicators.json``, ``buyers.csv``,
+``contracts.csv`` and extra tables for notebooks and figures.
 
 ``compute_results(dataset, params)`` is pure (no file access); ``write_results(res, folder)`` writes the
 three files deterministically (sorted keys, fixed float rounding, LF, UTF-8).

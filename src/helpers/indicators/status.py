@@ -68,7 +68,7 @@ def above_threshold(contracts: pd.DataFrame) -> pd.Series:
 
 def buyer_types(buyer_siret: pd.Series, buyers: pd.DataFrame) -> pd.Series:
     """Buyer type of each SIRET from the buyers table; ``collectivite`` when the buyer is absent
-    (docs/design.md §2, ``schemas.DEFAULT_BUYER_TYPE``)."""
+    (docs/design.md §2.7, ``schemas.DEFAULT_BUYER_TYPE``)."""
     mapping = buyers.drop_duplicates("siret").set_index("siret")["buyer_type"]
     return buyer_siret.map(mapping).fillna(schemas.DEFAULT_BUYER_TYPE).astype(str)
 

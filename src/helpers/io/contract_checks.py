@@ -389,7 +389,7 @@ class ContractChecker:
                                       f"no record gives the social-considerations field "
                                       f"'{CONSIDERATIONS_FIELD}': the declared side is the point "
                                       f"of the audit and is never guessed; export the file with "
-                                      f"this field (docs/design.md §2)")])
+                                      f"this field (docs/design.md §2.3)")])
         found = (pd.concat(self.found, ignore_index=True) if self.found
                  else _Issues(file).table())
         found = found.sort_values(["row", "column", "kind"], kind="stable").reset_index(drop=True)

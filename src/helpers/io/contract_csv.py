@@ -87,7 +87,7 @@ def read_csv_text(path: Path, columns: Sequence[str], placeholders: Sequence[str
 def missing_columns_problem(path: Path, header: Sequence[str], required: dict[str, str],
                             ) -> InputError | None:
     """An :class:`InputError` naming every required column absent from ``header`` (the
-    social-considerations column gets the docs/design.md §2 explanation); None when all are there."""
+    social-considerations column gets the docs/design.md §2.3 explanation); None when all are there."""
     problems = []
     for column, meaning in required.items():
         if column in header:
@@ -96,7 +96,7 @@ def missing_columns_problem(path: Path, header: Sequence[str], required: dict[st
             problems.append(Problem(path.name, column,
                                     f"the file has no social-considerations column '{column}': "
                                     "the declared side is the point of the audit and is never "
-                                    "guessed; export the file with this column (docs/design.md §2)"))
+                                    "guessed; export the file with this column (docs/design.md §2.3)"))
         else:
             problems.append(Problem(path.name, column, f"required column '{column}' ({meaning}) "
                                                        "is missing from the header"))

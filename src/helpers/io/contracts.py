@@ -1,4 +1,4 @@
-"""Contract files of every supported format -> the canonical ``contracts`` table (docs/design.md §1-2).
+"""Contract files of every supported format -> the canonical ``contracts`` table (docs/design.md §2.3).
 
 Three encodings of the DECP are read (see the format modules):
 
@@ -20,13 +20,13 @@ the checks common to all formats, vectorised, and lists every problem:
 - ``cpv``: the check digit (``-7``) is removed; what is left must be 8 digits; a missing CPV is a
   warning (the contract category is then "unknown", see :mod:`helpers.reference`);
 - ``duration_months``: a non-numeric value ("NC") becomes missing with a warning; negative is a problem;
-- ``social_considerations``: a record without the field is a problem (docs/design.md §2: the declared side is
-  never guessed); every value must be one of :data:`helpers.schemas.SOCIAL_CONSIDERATIONS`;
+- ``social_considerations``: a record without the field is a problem (docs/design.md §2.3: the
+  declared side is never guessed); every value must be one of :data:`helpers.schemas.SOCIAL_CONSIDERATIONS`;
 - ``holders``: titulaire identifiers of type SIRET that are not 14 digits are dropped with a warning.
 
 A file in which *no* record gives the social-considerations field (field or column absent, or
 present but empty everywhere, as in older extracts) is refused as a whole with an
-:class:`InputError` naming ``considerationsSociales`` (docs/design.md §2).
+:class:`InputError` naming ``considerationsSociales`` (docs/design.md §2.3).
 
 ``on_invalid="strict"`` raises one :class:`InputError` listing every problem (file, rows, column);
 ``"quarantine"`` sets the bad records aside in the *rejected* table (``file, row, column, reason``;
@@ -135,7 +135,7 @@ def read_contracts_file(path: str | Path, *, on_invalid: OnInvalid = "strict",
 
 
 def deduplicate(contracts: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """One row per uid (docs/design.md §1): the latest ``publication_date`` wins (missing dates lose); ties
+    """One row per uid (docs/design.md §2.3): the latest ``publication_date`` wins (missing dates lose); ties
     go to the later row of the input (the later file, then the later record). Returns the rows sorted
     by uid and the number of rows dropped.
 

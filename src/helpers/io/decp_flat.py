@@ -1,4 +1,4 @@
-"""Ministry flat CSV ("DECP augmentées valides, format 2022") -> canonical contracts (docs/design.md §1-2).
+"""Ministry flat CSV ("DECP augmentées valides, format 2022") -> canonical contracts (docs/design.md §2.3).
 
 The export of data.economie.gouv.fr: ``;``-separated, UTF-8 with a BOM, one row per contract, list
 fields written as Python list literals (``['Clause sociale']``, parsed with :func:`ast.literal_eval`,

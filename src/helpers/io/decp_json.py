@@ -22,7 +22,7 @@ is accepted too), ``id`` -> contract_id, ``dateNotification``, ``datePublication
 (``[{"titulaire": {"typeIdentifiant", "id"}}]``, the unwrapped ``[{"typeIdentifiant", "id"}]`` too;
 only identifiers of type SIRET are holders; malformed entries are skipped).
 
-Modifications (docs/design.md §1): they are applied in order of ``dateNotificationModification``, then
+Modifications (docs/design.md §2.3): they are applied in order of ``dateNotificationModification``, then
 ``datePublicationDonneesModification``, then ``id``; for each of ``montant``, ``dureeMois`` and
 ``titulaires`` the latest modification that gives a value wins. The latest
 ``datePublicationDonneesModification`` becomes the record's publication date when it is later than

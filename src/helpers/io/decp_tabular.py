@@ -1,4 +1,4 @@
-"""decp.info consolidated tabular DECP (CSV or Parquet) -> canonical contracts (docs/design.md §1-2).
+"""decp.info consolidated tabular DECP (CSV or Parquet) -> canonical contracts (docs/design.md §2.3).
 
 Columns as in decp-processing's ``schema_base.json``: ``acheteur_id``, ``id``, ``titulaire_id``,
 ``titulaire_typeIdentifiant``, ``montant``, ``codeCPV``, ``procedure``, ``dureeMois``,

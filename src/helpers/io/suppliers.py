@@ -44,7 +44,7 @@ _LEMARCHE_ALIASES = {"ACIPHC": "ACI"}
 
 
 def dedupe_suppliers(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """One row per SIRET: an eligible kind (docs/design.md §1) wins over ``ESS``, then the first row.
+    """One row per SIRET: an eligible kind (docs/design.md §2.6) wins over ``ESS``, then the first row.
     Returns (deduplicated table sorted by siret, boolean mask of the input rows dropped)."""
     eligible_first = (~df["kind"].isin(S.ELIGIBLE_KINDS)).astype(int)
     order = pd.DataFrame({"e": eligible_first, "pos": np.arange(len(df))}, index=df.index)
@@ -154,7 +154,7 @@ def _looks_like_json(path: Path) -> bool:
 def read_suppliers(path: str | Path, *, on_invalid: OnInvalid = "strict",
                    quality: dict[str, Any] | None = None, mapping: Mapping | None = None
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Suppliers registry (docs/design.md §2), the format detected from the content:
+    """Suppliers registry (docs/design.md §2.6), the format detected from the content:
 
     - JSON (``.json``/``.json.gz``, or any file starting with ``[``): the le-marche SIAE fixture
       (SIRET + kind; fake contacts never read). Records without a 14-digit SIRET or of an

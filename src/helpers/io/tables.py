@@ -1,4 +1,4 @@
-"""Readers of the non-contract tables (docs/design.md §2): clauses, participations, suppliers, buyers.
+"""Readers of the non-contract tables (docs/design.md §2.4-2.7): clauses, participations, suppliers, buyers.
 
 Every reader has the signature ``read_x(path, *, on_invalid="strict", quality=None)`` and returns
 ``(valid, rejected)``:
@@ -99,7 +99,7 @@ def read_clauses(path: str | Path, *, on_invalid: OnInvalid = "strict",
 def read_participations(path: str | Path, *, on_invalid: OnInvalid = "strict",
                         quality: dict[str, Any] | None = None, mapping: Mapping | None = None
                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Participations (docs/design.md §2): one row per person per contract mission.
+    """Participations (docs/design.md §2.5): one row per person per contract mission.
 
     Refused outright (even in quarantine mode): columns that look like direct identifiers (all
     named, see :func:`identifier_kind`), missing required columns.

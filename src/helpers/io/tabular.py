@@ -1,7 +1,7 @@
 """Reading user tables (CSV, XLSX) as text, and parsing their values without losing a problem.
 
-docs/design.md §2: every reader accepts CSV with ``,`` or ``;``, UTF-8 with or without BOM or cp1252, decimal
-commas, and XLSX where marked. This module is the one place where those variants are handled, so that
+docs/design.md §2.2: every reader accepts CSV with ``,`` or ``;``, UTF-8 with or without BOM or cp1252,
+decimal commas, and XLSX where marked. This module is the one place where those variants are handled, so that
 all of them give the *same* table:
 
 - every column is read as ``str`` (identifiers such as SIRET keep their leading zeros), surrounding
@@ -250,7 +250,7 @@ def _read_xlsx_cells(path: Path) -> tuple[list[str], pd.DataFrame, dict[str, str
 
 def read_table_file(path: str | Path, *, table: str, info: dict[str, str] | None = None,
                     controls: dict[str, list[int]] | None = None) -> pd.DataFrame:
-    """Read one CSV or XLSX file as text, every column ``str`` (docs/design.md §2).
+    """Read one CSV or XLSX file as text, every column ``str`` (docs/design.md §2.2).
 
     ``table`` is the canonical table the file is read for (used in messages). When ``info`` is a
     dict, it receives ``format`` (csv/xlsx), ``encoding`` and ``separator``.
