@@ -1,5 +1,5 @@
-"""Activity-year indicators (DESIGN §3) on small hand-made tables. ``min_cell_size=0`` where the raw
-values are checked (privacy is tested in test_privacy.py). Year 2024, as_of 2024-12-31."""
+"""Activity-year indicators (docs/design.md §3.8) on small hand-made tables. ``min_cell_size=0``
+where the raw values are checked (privacy is tested in test_privacy.py). Year 2024, as_of 2024-12-31."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Bad contract files (DESIGN §2): every problem is listed with its file, rows and column, in strict
-mode as one InputError, and in quarantine mode as rejected rows with their reasons."""
+"""Bad contract files (docs/design.md §2.3, §2.9): every problem is listed with its file, rows and
+column, in strict mode as one InputError, and in quarantine mode as rejected rows with their reasons."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Bad inputs of issue 7 item 1 for the non-contract tables.
+"""Bad inputs for the non-contract tables (docs/design.md §2.9).
 
 Each case either fails with an InputError naming the file, the rows and the column and listing every
 problem, or (legal but suspicious) is accepted and reported in ``quality["warnings"]``.

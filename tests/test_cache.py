@@ -1,4 +1,4 @@
-"""Cache of the canonical tables (helpers.cache, issue 6 item 1).
+"""Cache of the canonical tables (helpers.cache, docs/design.md §4.4).
 
 Most tests replace the raw-file loader by a tiny hand-written one (``fake_build``) that parses a
 two-line CSV, so the expected tables are written out literally below and every cache behaviour

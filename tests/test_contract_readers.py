@@ -1,4 +1,5 @@
-"""Contract readers (DESIGN §1-§2): every format on real public files and on small hand-made files.
+"""Contract readers (docs/design.md §2.2-§2.3): every format on real public files and on small
+hand-made files.
 
 Expected values are read by hand from the files (the arithmetic is in the comments).
 """

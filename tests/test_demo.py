@@ -83,7 +83,7 @@ def load_tables(demo_dir: Path) -> dict[str, pd.DataFrame]:
     division = c["cpv"].str[:2].astype(int)
     c["category"] = np.where(division == 45, "works",
                              np.where((division <= 44) | (division == 48), "supplies", "services"))
-    # DESIGN §1 thresholds: (2022-23, 2024-25)
+    # EU thresholds of docs/design.md §3.1: (2022-23, 2024-25)
     ss = {"etat": (140_000, 143_000), "collectivite": (215_000, 221_000),
           "entite_adjudicatrice": (431_000, 443_000)}
     period = (c["notified"].dt.year >= 2024).astype(int)

@@ -1,5 +1,6 @@
 """End to end: ``python -m helpers run`` as a user runs it (subprocess), on the demo data and on a data
-directory holding only the real Mégalis DECP file (DESIGN §4, issue 4 item 3, issue 7 items 2-3).
+directory holding only the real Mégalis DECP file (docs/design.md §4.2-§4.3; open data alone is a
+valid input, §2.1).
 
 One full run per data directory (module-scoped fixtures) keeps the file under a few minutes on two
 cores; the reruns that only need the data files (determinism, leading-zero SIRET) use a one-cell

@@ -1,4 +1,5 @@
-"""helpers.loader.load_data_dir: the DESIGN §4 layout, all problems at once, quarantine, cross-checks.
+"""helpers.loader.load_data_dir: the data directory layout (docs/design.md §2.1), all problems at
+once, quarantine, cross-checks.
 
 Most tests replace the contract reader (helper A1's ``helpers.io.contracts.read_contracts``) by a
 tiny double reading ``buyer_siret,contract_id`` CSV files, so that they test the loader alone; one

@@ -1,5 +1,5 @@
-"""The committed notebooks: one `parameters` cell of commented literals with exactly the DESIGN §4
-names and defaults, thin code cells, and deterministic outputs (what nbval compares)."""
+"""The committed notebooks: one `parameters` cell of commented literals with exactly the names and
+defaults of docs/design.md §4.1, thin code cells, and deterministic outputs (what nbval compares)."""
 
 from __future__ import annotations
 
@@ -41,8 +41,8 @@ def test_exactly_one_parameters_cell_of_commented_literals(notebook) -> None:
                      "target": "float", "min_delivery_ratio": "float", "as_of": "str",
                      "min_contracts": "int", "alpha": "float", "etp_hours": "float",
                      "min_cell_size": "int", "allow_small_cells": "bool", "language": "str"}
-    assert list(values) == list(PARAM_NAMES)  # exactly the DESIGN names, in the DESIGN order
-    assert values == DEFAULT_PARAMS           # and the DESIGN defaults (data_dir "data/demo")
+    assert list(values) == list(PARAM_NAMES)  # exactly the names of docs/design.md §4.1, in its order
+    assert values == DEFAULT_PARAMS           # and its defaults (data_dir "data/demo")
     for line in cells[0].source.splitlines():
         assert "  # " in line, f"{path.name}: parameter line without a comment: {line!r}"
     assert notebook_params.notebook_parameters(path) == values  # the run reads the same

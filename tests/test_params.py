@@ -1,4 +1,4 @@
-"""Parameters: names, types, YAML loading (DESIGN §4)."""
+"""Parameters: names, types, YAML loading (docs/design.md §4.1)."""
 
 from __future__ import annotations
 

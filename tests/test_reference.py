@@ -1,5 +1,5 @@
-"""Reference tables and the EU-threshold rule (DESIGN §1, §3): values checked against the published
-thresholds, at the boundary dates and amounts, for every buyer type."""
+"""Reference tables and the EU-threshold rule (docs/design.md §3.1): values checked against the
+published thresholds, at the boundary dates and amounts, for every buyer type."""
 
 from __future__ import annotations
 

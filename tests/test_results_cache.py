@@ -1,4 +1,4 @@
-"""Cache of a year's results (helpers.results_cache, issue 6: the warm rerun).
+"""Cache of a year's results (helpers.results_cache, the warm rerun; docs/design.md §4.4).
 
 Rules tested one at a time: the key changes with each of its five parts and with nothing else; an
 entry gives back exactly the bytes stored; a damaged entry is discarded, never used; storing prunes the

@@ -1,5 +1,5 @@
-"""The canonical-table checks (Arrow-backed, issue 6) and the one-row-per-uid rule, one rule at a
-time on hand fixtures."""
+"""The canonical-table checks (Arrow-backed) and the one-row-per-uid rule (docs/design.md §2.3), one
+rule at a time on hand fixtures."""
 
 from __future__ import annotations
 
@@ -184,7 +184,7 @@ def test_low_cardinality_text_shares_one_object_per_value():
 
 def test_checked_rows_hold_no_view_of_the_raw_chunk():
     # A valid row's list columns must not be views of the raw frame's block: each streamed JSON chunk
-    # would otherwise stay in memory until the end (+200 MB at 500 000 contracts, issue 6).
+    # would otherwise stay in memory until the end (+200 MB at 500 000 contracts).
     raw = pd.DataFrame({
         "row": [0, 1], "buyer_siret": ["21330063500017"] * 2, "contract_id": ["A", "B"],
         "notification_date": ["2024-01-15"] * 2, "publication_date": [None, None],

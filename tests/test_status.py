@@ -294,8 +294,9 @@ def test_scope_year_and_buyers_filters():
             counts["notified_in_year_of_buyers"], counts["in_scope"]) == (3, 2, 1, 1)
 
 
-# EU thresholds 2024-2025 (DESIGN §1): supplies/services 143 000 (etat), 221 000 (collectivite),
-# 443 000 (entite_adjudicatrice); works 5 538 000 for all. CPV 30000000 = supplies, 45000000 = works.
+# EU thresholds 2024-2025 (docs/design.md §3.1): supplies/services 143 000 (etat), 221 000
+# (collectivite), 443 000 (entite_adjudicatrice); works 5 538 000 for all. CPV 30000000 = supplies,
+# 45000000 = works.
 @pytest.mark.parametrize("buyer_type, cpv, threshold", [
     ("etat", "30000000", 143_000.0),
     ("collectivite", "30000000", 221_000.0),

@@ -215,7 +215,7 @@ def test_suppliers_unrecognised_files(tmp_path: Path) -> None:
         read_suppliers(t)
 
 
-# ---- direct identifiers (issue 7 item 4) --------------------------------------------------------
+# ---- direct identifiers in participations (docs/design.md §2.9) ---------------------------------
 
 @pytest.mark.parametrize("header,kind", [
     ("nom", "name"), ("Nom", "name"), ("NOM_FAMILLE", "name"), ("Prénom", "name"),
