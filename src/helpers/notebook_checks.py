@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from . import fmt, labels
-from .notebook import _frame, _params, lang, number, percent, say, word
+from . import fmt, labels, texts
+from .notebook import _frame, _params, lang, number, percent, run_fields, say, word
 
 #: The thresholds of the sweep, and the sizes and true shares of the power table.
 RATIOS: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
@@ -113,7 +113,5 @@ def power_section(results: Any) -> pd.DataFrame:
 
 def fmt_text(key: str, **values: Any) -> str:
     """A paragraph of :mod:`helpers.texts` as text (not displayed), in the page's language."""
-    from . import texts
-    from .notebook import run_fields
 
     return texts.text(key, lang(), **{**run_fields(), **values})

@@ -22,13 +22,13 @@ import pandas as pd
 
 from . import fmt, labels, texts
 from .notebook import MAX_ROWS, _frame, _params, lang, number, percent, say, word
+from .trends import load_official_shares
 
 
 def official_shares() -> pd.DataFrame:
     """Official national shares of contracts with a social consideration (year, share, series, scope,
     source), from ``data/reference/official_shares.csv`` through
     :func:`helpers.trends.load_official_shares`."""
-    from .trends import load_official_shares
 
     return load_official_shares()
 

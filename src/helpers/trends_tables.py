@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import fmt
+from .texts_research import term, text
 from .trends import (
     ABSENT,
     ALL,
@@ -33,7 +34,6 @@ from .trends import (
 
 
 def _term(code: Any, lang: str) -> str:
-    from .texts_research import term
 
     return term(str(code), lang)
 
@@ -65,7 +65,6 @@ def scope_table(tidy: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
 
 def trend_sentence(tidy: pd.DataFrame, target: float, lang: str = "fr") -> str:
     """Plain-language first-to-last-year comparison of the whole scope's shares and gap."""
-    from .texts_research import text
 
     rows = tidy[tidy["buyer_siret"].eq(ALL)]
     first, last = rows.iloc[0], rows.iloc[-1]
@@ -108,7 +107,6 @@ def change_sentence(changes: pd.DataFrame, last_year: int, lang: str = "fr") -> 
     counted): how many buyers were newly flagged and cleared, how many of those moves are clear
     (the change interval excludes 0), and which buyers were flagged for social washing in
     ``last_year`` and the year before. Singular and plural are those of the count (0, 1, more)."""
-    from .texts_research import text
 
     b = changes[changes["buyer_siret"].ne(ALL)]
     certainty = b["certainty"] if "certainty" in b.columns else pd.Series("", index=b.index)
