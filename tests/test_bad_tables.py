@@ -14,7 +14,8 @@ import pytest
 
 from helpers.dataset import new_quality
 from helpers.errors import InputError
-from helpers.io.tables import read_buyers, read_clauses, read_participations, read_suppliers
+from helpers.io.suppliers import read_suppliers
+from helpers.io.tables import read_buyers, read_clauses, read_participations
 
 HEADER = ("buyer_siret;contract_id;beneficiary_id;sex;birth_year;diploma_level;public_categories;"
           "hours;start_date;end_date;modality;exit_outcome")

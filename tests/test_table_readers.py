@@ -15,7 +15,9 @@ import pytest
 from helpers import schemas as S
 from helpers.dataset import new_quality
 from helpers.errors import InputError
-from helpers.io.tables import identifier_kind, read_buyers, read_clauses, read_participations, read_suppliers
+from helpers.io.identifiers import identifier_kind
+from helpers.io.suppliers import read_suppliers
+from helpers.io.tables import read_buyers, read_clauses, read_participations
 
 FIX = Path(__file__).parent / "fixtures" / "tables"
 T = pd.Timestamp

@@ -265,7 +265,7 @@ def bench_size(n: int, workdir: Path, *, year: int = DEFAULT_YEAR, seed: int = D
             shutil.rmtree(cache_dir)
 
     empty_cache()
-    cache_env = {"SCA_CACHE_DIR": str(cache_dir)}
+    cache_env = {config.CACHE_DIR_ENV: str(cache_dir)}
     step("naive_json", [], [py, "-c", _NAIVE, str(json_path)],
          keys=("naive_json_s", "naive_json_rss_mb"))
     step("ingest_json", ["helpers.io.decp_json"], [py, "-c", _INGEST, str(json_path)],
@@ -282,7 +282,7 @@ def bench_size(n: int, workdir: Path, *, year: int = DEFAULT_YEAR, seed: int = D
     step("figures", ["helpers.loader", "helpers.indicators", "seaborn"],
          [py, "-c", _FIGURES, str(data), str(year)], cache_env,
          keys=("figures_s", "figures_rss_mb"))
-    run_cache = {"SCA_CACHE_DIR": str(folder / "run-cache")}
+    run_cache = {config.CACHE_DIR_ENV: str(folder / "run-cache")}
     if (folder / "run-cache").exists():
         shutil.rmtree(folder / "run-cache")
     run_cmd = [py, "-m", "helpers", "run", "--year", str(year), "--data-dir", str(data),

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
+
+ON_INVALID = ("strict", "quarantine")
+"""What the readers do with an invalid row: stop, listing every problem of every file (``strict``),
+or set the row aside with its reason and go on (``quarantine``)."""
+OnInvalid = Literal["strict", "quarantine"]
 
 EXIT_INPUT_ERROR = 2
 

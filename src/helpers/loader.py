@@ -43,18 +43,11 @@ import pandas as pd
 from . import schemas as S
 from .config import resolve_path
 from .dataset import Dataset, new_quality
-from .errors import InputError, Problem
+from .errors import ON_INVALID, InputError, OnInvalid, Problem
 from .io import contracts as contract_io
 from .io import mapping as mapping_io
-from .io.tables import (
-    ON_INVALID,
-    OnInvalid,
-    dedupe_suppliers,
-    read_buyers,
-    read_clauses,
-    read_participations,
-    read_suppliers,
-)
+from .io.suppliers import dedupe_suppliers, read_suppliers
+from .io.tables import read_buyers, read_clauses, read_participations
 from .io.validation import schema
 
 TABLES = ("contracts", "clauses", "participations", "suppliers", "buyers")

@@ -112,28 +112,6 @@ def md(text: str) -> None:
     display(Markdown(text))
 
 
-def pct(value: Any, digits: int = 1) -> str:
-    """``0.342`` → ``"34.2 %"``; ``None``/NaN → ``"n/a"``."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "n/a"
-    return f"{float(value) * 100:.{digits}f} %"
-
-
-def num(value: Any, digits: int = 0) -> str:
-    """A number with thin thousands separators (``435 643``); ``None``/NaN → ``"n/a"``."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "n/a"
-    return f"{float(value):,.{digits}f}".replace(",", " ")
-
-
-def ci(bounds: Any, digits: int = 1) -> str:
-    """A 95 % interval ``[lo, hi]`` of shares as ``"[28.1 %, 40.3 %]"``."""
-    if not bounds or any(b is None for b in bounds):
-        return "n/a"
-    lo, hi = bounds
-    return f"[{pct(lo, digits)}, {pct(hi, digits)}]"
-
-
 def table(df: pd.DataFrame, max_rows: int = MAX_ROWS, digits: int = 3) -> pd.DataFrame:
     """A bounded, rounded copy for display: at most ``max_rows`` rows, floats rounded, a fresh index.
 

@@ -45,14 +45,13 @@ from pathlib import Path
 
 from . import config
 from .dataset import Dataset
-from .errors import EXIT_INPUT_ERROR, InputError
+from .errors import EXIT_INPUT_ERROR, ON_INVALID, InputError
 from .execute import RunError, refresh_notebooks
 from .notebook_params import RESEARCH_NOTEBOOKS, year_notebooks
 from .params import ParameterError, load_params
 from .report_safety import UnsafeOutput, check_output
 from .yearly import load_reporting, run_research, run_year
 
-ON_INVALID = ("strict", "quarantine")
 EXIT_FAILURE = 1
 
 
@@ -209,5 +208,5 @@ def main_refresh_notebooks(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-__all__ = ["EXIT_FAILURE", "ON_INVALID", "check_run_output", "default_out", "main_refresh_notebooks",
+__all__ = ["EXIT_FAILURE", "check_run_output", "default_out", "main_refresh_notebooks",
            "main_run", "main_run_all"]

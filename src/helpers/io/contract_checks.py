@@ -15,16 +15,14 @@ import gc
 import gzip
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .. import schemas
-from ..errors import InputError, Problem
+from ..errors import InputError, OnInvalid, Problem
 from . import tabular
-
-OnInvalid = Literal["strict", "quarantine"]
 
 READER_VERSION = "1"
 """Bumped whenever a contract reader changes what it produces (used in cache keys)."""

@@ -54,7 +54,7 @@ import pyarrow
 import pyarrow.compute as pc
 
 from .. import schemas
-from ..errors import InputError, Problem
+from ..errors import InputError, OnInvalid, Problem
 from .contract_checks import (  # noqa: F401  re-exported: the public names of the contract readers
     CONSIDERATIONS_FIELD,
     MAX_PLAUSIBLE_AMOUNT,
@@ -63,7 +63,6 @@ from .contract_checks import (  # noqa: F401  re-exported: the public names of t
     REJECTED_COLUMNS,
     TABLE,
     ContractChecker,
-    OnInvalid,
     _head_bytes,
     _shared_str_col,
     _str_col,

@@ -29,7 +29,8 @@ from typing import Any
 
 import pandas as pd
 
-from .contract_checks import CONSIDERATIONS_FIELD, TEXT, OnInvalid, normalise_contracts
+from ..errors import OnInvalid
+from .contract_checks import CONSIDERATIONS_FIELD, TEXT, normalise_contracts
 from .contract_csv import missing_columns_problem, read_csv_text
 
 FORMAT = "decp_flat"

@@ -43,8 +43,8 @@ import numpy as np
 import pandas as pd
 
 from ..config import MAX_JSON_DEPTH
-from ..errors import InputError, Problem
-from .contract_checks import CONSIDERATIONS_FIELD, RAW_COLUMNS, ContractChecker, OnInvalid, gc_paused
+from ..errors import InputError, OnInvalid, Problem
+from .contract_checks import CONSIDERATIONS_FIELD, RAW_COLUMNS, ContractChecker, gc_paused
 
 FORMAT = "decp_json"
 SOURCE_COLUMNS = {

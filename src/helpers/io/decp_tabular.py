@@ -37,12 +37,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..errors import InputError, Problem
+from ..errors import InputError, OnInvalid, Problem
 from ..schemas import NONE_DECLARED
 from .contract_checks import (
     CONSIDERATIONS_FIELD,
     TABLE,
-    OnInvalid,
     _head_bytes,
     gc_paused,
     latest_per_group,

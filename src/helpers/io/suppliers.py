@@ -16,13 +16,11 @@ import pandas as pd
 
 from .. import schemas as S
 from ..dataset import new_quality
-from ..errors import InputError, Problem
+from ..errors import ON_INVALID, InputError, OnInvalid, Problem
 from .mapping import Mapping
 from .table_checks import (
-    ON_INVALID,
     SUPPLIER_OPTIONAL,
     SUPPLIER_REQUIRED,
-    OnInvalid,
     _empty_rejected,
     _mapped_checks,
     _warn,

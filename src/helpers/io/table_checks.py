@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .. import schemas as S
 from ..dataset import new_quality
-from ..errors import InputError, Problem
+from ..errors import ON_INVALID, InputError, Problem
 from .identifiers import identifier_kind
 from .mapping import Mapping, map_frame, missing_column_hint, unknown_item_errors, unknown_value_errors
 from .tabular import (
@@ -32,8 +32,6 @@ from .tabular import (
     rows_where,
 )
 
-OnInvalid = Literal["strict", "quarantine"]
-ON_INVALID = ("strict", "quarantine")
 REJECTED_COLUMNS = ["file", "row", "column", "reason"]
 MAX_WARNING_ROWS = 20
 

@@ -1,4 +1,5 @@
-"""Readers of the non-contract tables (docs/design.md §2.4-2.7): clauses, participations, suppliers, buyers.
+"""Readers of the non-contract tables (docs/design.md §2.4-2.7): clauses, participations and buyers
+(the suppliers registry, in its several formats, has its own module, :mod:`helpers.io.suppliers`).
 
 Every reader has the signature ``read_x(path, *, on_invalid="strict", quality=None)`` and returns
 ``(valid, rejected)``:
@@ -40,19 +41,16 @@ from typing import Any
 import pandas as pd
 
 from .. import schemas as S
-from .identifiers import identifier_kind  # noqa: F401  re-exported
+from ..errors import OnInvalid
 from .mapping import Mapping
-from .suppliers import dedupe_suppliers, read_suppliers  # noqa: F401  re-exported
 from .table_checks import (
     BUYER_OPTIONAL,
     BUYER_REQUIRED,
     CLAUSE_REQUIRED,
     HOURS_PER_DAY,
     MAX_WEEKLY_HOURS,
-    ON_INVALID,  # noqa: F401  re-exported
     PARTICIPATION_REQUIRED,
     PLAUSIBLE_AGE,
-    OnInvalid,
     _finish_frame,
     _start,
     _warn,
