@@ -98,7 +98,7 @@ def test_rejected_summary_empty_when_nothing_was_set_aside():
 
 def test_read_session_reads_what_the_run_wrote(tmp_path):
     path = tmp_path / "session.zip"
-    session.write_session(path, {"parameters": {"year": 2024}})
+    session.publish_session(path, session.encode({"parameters": {"year": 2024}}))
     assert session.read_session(path) == {"parameters": {"year": 2024}}
     assert not path.with_name("session.zip.part").exists()  # written aside, then renamed
 
@@ -123,8 +123,8 @@ def test_a_kernel_reads_the_session_without_the_heavy_libraries(tmp_path):
     params = b.params(year=2024)
     results = compute_results(ds, params)
     path = tmp_path / "session.zip"
-    session.write_session(path, {"parameters": {}, "data": notebook.summarize(ds, params, results),
-                                  "results": results})
+    session.publish_session(path, session.encode(
+        {"parameters": {}, "data": notebook.summarize(ds, params, results), "results": results}))
     code = ("import sys\n"
             "from helpers import session\n"
             f"stored = session.read_session(__import__('pathlib').Path({str(path)!r}))\n"

@@ -44,7 +44,7 @@ from . import fmt, labels, texts
 from .config import SESSION_ENV, SMALL_CELL_FLOOR
 from .dataset import Dataset
 from .params import Params, make_params
-from .session import encode, read_session
+from .session import read_session
 
 MAX_ROWS = 20
 
@@ -72,12 +72,6 @@ def summarize(dataset: Dataset, params: Params, results: Any) -> DataSummary:
             for name in ("contracts", "clauses", "participations", "suppliers", "buyers")}
     return DataSummary(rows=rows, quality=dataset.quality, rejected=count_rejected(dataset),
                        coverage=coverage_by_buyer(dataset, results, params))
-
-
-def session_bytes(payload: dict[str, Any]) -> bytes:
-    """``payload`` (``parameters``, ``data``, ``results``) as the session bytes the kernels read
-    (JSON plus Parquet, :mod:`helpers.session`; the run also keeps them in the results cache)."""
-    return encode(payload)
 
 
 def setup(**parameters: Any) -> tuple[Params, DataSummary, Any]:

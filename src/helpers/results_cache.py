@@ -146,13 +146,6 @@ def results_key(data_key: str, parameters: dict[str, Any]) -> str:
     return h.hexdigest()
 
 
-def key_for(data_dir: str | os.PathLike[str], on_invalid: str, parameters: dict[str, Any],
-            cache_dir: str | os.PathLike[str] | None = None) -> str:
-    """:func:`results_key` of a data directory (hashes its files, or reuses their fingerprint)."""
-    return results_key(cache.cache_key(data_dir, on_invalid=on_invalid, cache_dir=cache_dir),
-                       parameters)
-
-
 def results_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
     """``<cache root>/results`` (the cache root of :func:`helpers.cache.cache_root`)."""
     return cache.cache_root(cache_dir) / SUBDIR
@@ -267,5 +260,5 @@ def store(key: str, *, session: bytes, warnings: Sequence[str], outputs: dict[st
     return True
 
 
-__all__ = ["RESULTS_FORMAT", "CachedResults", "CorruptResults", "code_digest", "key_for", "lookup",
+__all__ = ["RESULTS_FORMAT", "CachedResults", "CorruptResults", "code_digest", "lookup",
            "reference_digest", "results_key", "results_root", "store"]

@@ -372,13 +372,8 @@ def publish_session(path: Path, data: bytes) -> None:
     os.replace(part, path)
 
 
-def write_session(path: Path, payload: dict[str, Any]) -> None:
-    """Hand ``payload`` (``parameters``, ``data``, ``results``) to the notebooks."""
-    publish_session(path, encode(payload))
-
-
 def read_session(path: Path) -> dict[str, Any]:
-    """The session the run wrote to ``path`` (see :func:`write_session`) before starting the
+    """The session the run wrote to ``path`` (see :func:`publish_session`) before starting the
     notebooks. Raises :class:`SessionError` when the file is missing or is not a session."""
     if not path.is_file():
         raise SessionError(f"no session at {path}: the run writes it before it starts the notebooks")
@@ -389,4 +384,4 @@ def read_session(path: Path) -> dict[str, Any]:
 
 
 __all__ = ["DATACLASSES", "FORMAT", "SessionError", "check", "decode", "encode", "publish_session",
-           "read_session", "write_session"]
+           "read_session"]
